@@ -1,11 +1,26 @@
 package io.fleetwarden;
 
+import io.fleetwarden.cli.FleetwardenCli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
+/**
+ * One artifact, two roles. Without arguments it is the in-cluster service (Quarkus, the webhook, the
+ * operator). With a command it is the offline CLI, and Quarkus is never started: the CLI must not start the
+ * operator or contact a cluster, and it should answer in well under two seconds.
+ */
 @QuarkusMain
 public class FleetwardenMain {
+
     public static void main(String... args) {
-        Quarkus.run(args);
+        if (args.length == 0) {
+            Quarkus.run(args);
+            return;
+        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(FleetwardenCli.run(args, out, err));
     }
 }
