@@ -1,0 +1,94 @@
+package io.fleetwarden;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies point inward. Pure packages (policy, tenancy, render) do no I/O; {@code oci} is the only
+ * code that talks to registries; {@code verify.cosign} is the only code that imports sigstore-java, so the
+ * day we swap or patch the Sigstore library only one package changes.
+ */
+class ArchitectureTest {
+
+    private static final String ROOT = "io.fleetwarden.";
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.fleetwarden");
+    }
+
+    @Test
+    void apiDependsOnNothingOfOurs() {
+        check(noClasses().that().resideInAPackage(ROOT + "api..")
+                .should().dependOnClassesThat().resideInAnyPackage(ours("policy", "tenancy", "render", "verify", "oci",
+                        "apply", "kube", "admission", "reconcile", "cli", "config")));
+    }
+
+    @Test
+    void ociIsALeaf() {
+        check(noClasses().that().resideInAPackage(ROOT + "oci..")
+                .should().dependOnClassesThat().resideInAnyPackage(ours("api", "policy", "tenancy", "render", "verify",
+                        "apply", "kube", "admission", "reconcile", "cli", "config")));
+    }
+
+    @Test
+    void pureCoreUsesOnlyApiAndOciValues() {
+        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render"))
+                .should().dependOnClassesThat().resideInAnyPackage(ours("verify", "apply", "kube", "admission",
+                        "reconcile", "cli", "config")));
+    }
+
+    @Test
+    void pureCoreDoesNoIo() {
+        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render"))
+                .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..",
+                        "io.fabric8.kubernetes.client..", "io.quarkus.runtime..", ROOT + "oci.HttpRegistryClient"));
+    }
+
+    @Test
+    void onlyCosignAdapterImportsSigstore() {
+        check(noClasses().that().resideOutsideOfPackage(ROOT + "verify.cosign..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sigstore.."));
+    }
+
+    @Test
+    void onlyOciTalksToRegistries() {
+        check(noClasses().that().resideOutsideOfPackage(ROOT + "oci..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "land.oras.."));
+    }
+
+    @Test
+    void verifyPortsDoNotKnowTheirAdapters() {
+        check(noClasses().that().resideInAPackage(ROOT + "verify")
+                .should().dependOnClassesThat().resideInAnyPackage(ours("verify.cosign", "admission", "reconcile", "cli",
+                        "config", "kube", "apply")));
+    }
+
+    @Test
+    void edgesDoNotDependOnEachOther() {
+        check(noClasses().that().resideInAnyPackage(ours("admission", "cli"))
+                .should().dependOnClassesThat().resideInAPackage(ROOT + "reconcile.."));
+        check(noClasses().that().resideInAnyPackage(ours("reconcile", "cli"))
+                .should().dependOnClassesThat().resideInAPackage(ROOT + "admission.."));
+    }
+
+    private static String[] ours(String... packages) {
+        String[] out = new String[packages.length];
+        for (int i = 0; i < packages.length; i++) {
+            out[i] = ROOT + packages[i] + "..";
+        }
+        return out;
+    }
+
+    private static void check(ArchRule rule) {
+        rule.allowEmptyShould(true).check(classes);
+    }
+}
