@@ -1,8 +1,6 @@
-package io.fleetwarden.verify.cosign;
+package io.fleetwarden.verify;
 
 import io.fleetwarden.policy.SignerIdentity;
-import io.fleetwarden.verify.CheckFailure;
-import io.fleetwarden.verify.Evidence;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
