@@ -1,0 +1,12 @@
+package io.fleetwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+public class KeySpec {
+
+    @JsonPropertyDescription("PEM public key (cosign.pub)")
+    public String publicKey;
+
+    @JsonPropertyDescription("Require a transparency-log entry for key-based signatures. Default false.")
+    public Boolean requireTlog;
+}

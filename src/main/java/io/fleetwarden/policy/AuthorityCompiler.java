@@ -1,0 +1,120 @@
+package io.fleetwarden.policy;
+
+import io.fleetwarden.api.v1alpha1.AuthoritySpec;
+import io.fleetwarden.api.v1alpha1.GithubSpec;
+import io.fleetwarden.api.v1alpha1.KeySpec;
+import io.fleetwarden.api.v1alpha1.KeylessSpec;
+import io.fleetwarden.api.v1alpha1.TagRefBindingSpec;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Set;
+
+/** Compiles one {@code spec.authorities[i]}; adds violations and returns null when it does not compile. */
+final class AuthorityCompiler {
+
+    static final String TRUSTED_ROOT_DEFAULT = "public-good";
+
+    private AuthorityCompiler() {
+    }
+
+    static Authority compile(String path, int index, AuthoritySpec a, List<FieldViolation> v) {
+        if (a == null) {
+            v.add(new FieldViolation(path, "must not be empty"));
+            return null;
+        }
+        String name = a.name == null || a.name.isBlank() ? "authorities[" + index + "]" : a.name;
+        String root = a.trustedRoot == null ? TRUSTED_ROOT_DEFAULT : a.trustedRoot;
+        String predicate = a.predicateType == null ? Authority.COSIGN_SIGN_PREDICATE : a.predicateType;
+        if ((a.keyless == null) == (a.key == null)) {
+            v.add(new FieldViolation(path, "exactly one of keyless or key is required"));
+            return null;
+        }
+        return a.key != null ? key(path + ".key", name, root, predicate, a.key, v)
+                : keyless(path + ".keyless", name, root, predicate, a.keyless, v);
+    }
+
+    private static Authority key(String path, String name, String root, String predicate, KeySpec k,
+            List<FieldViolation> v) {
+        try {
+            PublicKey key = PublicKeys.fromPem(k.publicKey);
+            return new KeyAuthority(name, key, PublicKeys.keyId(key), root, Boolean.TRUE.equals(k.requireTlog), predicate);
+        } catch (IllegalArgumentException e) {
+            v.add(new FieldViolation(path + ".publicKey", e.getMessage()));
+            return null;
+        }
+    }
+
+    private static Authority keyless(String path, String name, String root, String predicate, KeylessSpec k,
+            List<FieldViolation> v) {
+        int before = v.size();
+        StringMatch issuer = oneOf(path, "issuer", k.issuer, k.issuerRegExp, true, v);
+        GithubSpec g = k.github == null ? new GithubSpec() : k.github;
+        // Without a subject, the GitHub repository must pin who signed: an issuer alone would accept any
+        // workflow of any repository on GitHub.
+        StringMatch subject = oneOf(path, "subject", k.subject, k.subjectRegExp, g.repository == null, v);
+        String repository = g.repository == null ? null : GithubClaims.repositoryUri(g.repository);
+        if (g.workflow != null && !g.workflow.startsWith(".github/workflows/")) {
+            v.add(new FieldViolation(path + ".github.workflow",
+                    "must be a path like .github/workflows/release.yaml, got \"" + g.workflow + "\""));
+        }
+        List<String> refs = g.refs == null ? List.of() : g.refs;
+        for (int i = 0; i < refs.size(); i++) {
+            if (refs.get(i) == null || !refs.get(i).startsWith("refs/")) {
+                v.add(new FieldViolation(path + ".github.refs[" + i + "]",
+                        "must be a git ref pattern starting with refs/, got \"" + refs.get(i) + "\""));
+            }
+        }
+        TagRefBinding binding = binding(path + ".tagRefBinding", k.tagRefBinding, v);
+        if (v.size() > before) {
+            return null;
+        }
+        Set<String> triggers = g.buildTriggers == null ? Set.of() : Set.copyOf(g.buildTriggers);
+        return new KeylessAuthority(name, root, predicate, issuer, subject, repository, g.workflow, refs, triggers,
+                g.runnerEnvironment, binding);
+    }
+
+    private static TagRefBinding binding(String path, TagRefBindingSpec b, List<FieldViolation> v) {
+        if (b == null) {
+            return TagRefBinding.D2_DEFAULT;
+        }
+        if (Boolean.FALSE.equals(b.enabled)) {
+            return null;
+        }
+        if (b.floatingTags == null) {
+            return TagRefBinding.D2_DEFAULT;
+        }
+        b.floatingTags.forEach((tag, ref) -> {
+            if (ref == null || !ref.startsWith("refs/")) {
+                v.add(new FieldViolation(path + ".floatingTags." + tag, "must be a ref pattern starting with refs/"));
+            }
+        });
+        return new TagRefBinding(b.floatingTags);
+    }
+
+    private static StringMatch oneOf(String path, String field, String exact, String regex, boolean required,
+            List<FieldViolation> v) {
+        if (exact != null && regex != null) {
+            v.add(new FieldViolation(path + "." + field, "set " + field + " or " + field + "RegExp, not both"));
+            return null;
+        }
+        if (exact != null) {
+            if (exact.isBlank()) {
+                v.add(new FieldViolation(path + "." + field, "must not be empty"));
+            }
+            return StringMatch.exact(exact);
+        }
+        if (regex != null) {
+            try {
+                return StringMatch.regex(regex);
+            } catch (IllegalArgumentException e) {
+                v.add(new FieldViolation(path + "." + field + "RegExp", e.getMessage()));
+                return null;
+            }
+        }
+        if (required) {
+            v.add(new FieldViolation(path + "." + field, field + " or " + field + "RegExp is required"
+                    + ("subject".equals(field) ? " (or github.repository)" : "")));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package io.fleetwarden.policy;
+
+import io.fleetwarden.api.v1alpha1.ArtifactPolicySpec;
+import io.fleetwarden.api.v1alpha1.AuthoritySpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Compiles a policy document once into its evaluable form, or returns every violation with its field path
+ * (never only the first: a person fixing a policy wants the whole list). Authorities are compiled by
+ * {@link AuthorityCompiler}.
+ */
+public final class PolicyCompiler {
+
+    private PolicyCompiler() {
+    }
+
+    public sealed interface Result {
+    }
+
+    public record Compiled(CompiledPolicy policy) implements Result {
+    }
+
+    public record Invalid(String name, List<FieldViolation> violations) implements Result {
+        public Invalid {
+            violations = List.copyOf(violations);
+        }
+
+        public String summary() {
+            return "policy " + name + " is invalid: " + String.join("; ", violations.stream().map(Object::toString).toList());
+        }
+    }
+
+    public static Result compile(String name, ArtifactPolicySpec spec) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (spec == null) {
+            return new Invalid(name, List.of(new FieldViolation("spec", "is required")));
+        }
+        List<String> sources = compileSources(spec.sources, violations);
+        CompiledPolicy.Mode mode = compileMode(spec.mode, violations);
+        List<Authority> authorities = new ArrayList<>();
+        if (spec.authorities == null || spec.authorities.isEmpty()) {
+            violations.add(new FieldViolation("spec.authorities", "at least one authority is required"));
+        } else {
+            for (int i = 0; i < spec.authorities.size(); i++) {
+                AuthoritySpec a = spec.authorities.get(i);
+                Authority compiled = AuthorityCompiler.compile("spec.authorities[" + i + "]", i, a, violations);
+                if (compiled != null) {
+                    authorities.add(compiled);
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            return new Invalid(name, violations);
+        }
+        return new Compiled(new CompiledPolicy(name, mode, sources, authorities));
+    }
+
+    private static List<String> compileSources(List<String> sources, List<FieldViolation> violations) {
+        if (sources == null || sources.isEmpty()) {
+            violations.add(new FieldViolation("spec.sources", "at least one OCI URL pattern is required"));
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            String s = sources.get(i);
+            if (s == null || !s.startsWith("oci://") || s.length() <= "oci://".length()) {
+                violations.add(new FieldViolation("spec.sources[" + i + "]",
+                        "must be an oci:// URL pattern such as oci://ghcr.io/acme/apps/*, got \"" + s + "\""));
+            } else if (!s.equals(s.strip()) || !s.equals(s.toLowerCase(Locale.ROOT))) {
+                // References are lower case; a pattern with capitals or spaces could never match and would
+                // silently leave sources uncovered.
+                violations.add(new FieldViolation("spec.sources[" + i + "]",
+                        "must be lower case without surrounding spaces, got \"" + s + "\""));
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static CompiledPolicy.Mode compileMode(String mode, List<FieldViolation> violations) {
+        if (mode == null || mode.equals("Enforce")) {
+            return CompiledPolicy.Mode.ENFORCE;
+        }
+        if (mode.equals("Warn")) {
+            return CompiledPolicy.Mode.WARN;
+        }
+        violations.add(new FieldViolation("spec.mode", "must be Enforce or Warn, got \"" + mode + "\""));
+        return CompiledPolicy.Mode.ENFORCE;
+    }
+}

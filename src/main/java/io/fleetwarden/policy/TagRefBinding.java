@@ -1,0 +1,57 @@
+package io.fleetwarden.policy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Binds the tag an artifact is pulled by to the git ref it was signed on, so a signature made on a
+ * feature branch or a pull request cannot be replayed under a production tag.
+ *
+ * <p>Floating tags map to a ref pattern ({@code *} any run, {@code {component}} the repository's last
+ * path segment): by default {@code latest} only from {@code refs/heads/main} (what D2's push workflow
+ * signs) and {@code latest-stable} only from {@code refs/tags/{component}/*} (D2's release workflow).
+ * Any other tag {@code T} is a release and must come from {@code refs/tags/T} or
+ * {@code refs/tags/{component}/T}: {@code v1.2.3} of {@code .../frontend} from
+ * {@code refs/tags/frontend/v1.2.3}. An artifact referred to by digest only has no tag to bind; the
+ * authority's allowed refs still apply to it.
+ */
+public record TagRefBinding(Map<String, String> floatingTags) {
+
+    public static final TagRefBinding D2_DEFAULT = new TagRefBinding(defaults());
+
+    public TagRefBinding {
+        floatingTags = Map.copyOf(floatingTags);
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("latest", "refs/heads/main");
+        m.put("latest-stable", "refs/tags/{component}/*");
+        return m;
+    }
+
+    /** Why {@code ref} may not carry {@code tag}, or empty when it may. */
+    public Optional<String> violation(String tag, String component, String ref) {
+        if (tag == null) {
+            return Optional.empty();
+        }
+        String floating = floatingTags.get(tag);
+        if (floating != null) {
+            String pattern = floating.replace("{component}", component);
+            return Glob.matches(pattern, ref) ? Optional.empty()
+                    : Optional.of(describe(tag, ref, "\"" + pattern + "\""));
+        }
+        String plain = "refs/tags/" + tag;
+        String scoped = "refs/tags/" + component + "/" + tag;
+        if (plain.equals(ref) || scoped.equals(ref)) {
+            return Optional.empty();
+        }
+        return Optional.of(describe(tag, ref, "\"" + plain + "\" or \"" + scoped + "\""));
+    }
+
+    private static String describe(String tag, String ref, String wanted) {
+        return "tag \"" + tag + "\" was signed on " + (ref == null ? "no git ref" : "\"" + ref + "\"")
+                + "; that tag may only carry a signature made on " + wanted;
+    }
+}

@@ -1,0 +1,114 @@
+package io.fleetwarden.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyCompilerTest {
+
+    static PolicyCompiler.Result compile(String yaml) {
+        List<PolicyDocuments.Parsed> docs = PolicyDocuments.parse("test.yaml", yaml);
+        assertThat(docs).hasSize(1);
+        assertThat(docs.get(0)).isInstanceOf(PolicyDocuments.Document.class);
+        var doc = (PolicyDocuments.Document) docs.get(0);
+        return PolicyCompiler.compile(doc.policy().getMetadata().getName(), doc.policy().getSpec());
+    }
+
+    static final String HEADER = """
+            apiVersion: fleetwarden.io/v1alpha1
+            kind: ArtifactPolicy
+            metadata: {name: apps}
+            spec:
+            """;
+
+    @Test
+    void compilesAD2StagingPolicy() {
+        var result = compile(HEADER + """
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  authorities:
+                    - name: staging
+                      keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subjectRegExp: ^https://github\\.com/acme/apps/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                        github:
+                          repository: acme/apps
+                          workflow: .github/workflows/push-artifact.yaml
+                          refs: [refs/heads/main]
+                          buildTriggers: [push]
+                """);
+        assertThat(result).isInstanceOf(PolicyCompiler.Compiled.class);
+        CompiledPolicy p = ((PolicyCompiler.Compiled) result).policy();
+        assertThat(p.mode()).isEqualTo(CompiledPolicy.Mode.ENFORCE);
+        KeylessAuthority a = (KeylessAuthority) p.authorities().get(0);
+        assertThat(a.sourceRepository()).isEqualTo("https://github.com/acme/apps");
+        assertThat(a.tagRefBinding()).isEqualTo(TagRefBinding.D2_DEFAULT);
+        assertThat(a.trustedRoot()).isEqualTo("public-good");
+        assertThat(a.predicateType()).isEqualTo("https://sigstore.dev/cosign/sign/v1");
+    }
+
+    @Test
+    void reportsEveryViolationWithItsFieldPath() {
+        var result = compile(HEADER + """
+                  sources: ["https://ghcr.io/acme/*", "oci://GHCR.io/Acme/*"]
+                  mode: Audit
+                  authorities:
+                    - keyless:
+                        subject: x
+                        subjectRegExp: y
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subjectRegExp: "(unclosed"
+                        github: {workflow: push.yaml, refs: [main]}
+                    - key: {publicKey: "not a key"}
+                    - {}
+                """);
+        assertThat(result).isInstanceOf(PolicyCompiler.Invalid.class);
+        assertThat(((PolicyCompiler.Invalid) result).violations()).extracting(FieldViolation::toString).containsExactly(
+                "spec.sources[0]: must be an oci:// URL pattern such as oci://ghcr.io/acme/apps/*, got \"https://ghcr.io/acme/*\"",
+                "spec.sources[1]: must be lower case without surrounding spaces, got \"oci://GHCR.io/Acme/*\"",
+                "spec.mode: must be Enforce or Warn, got \"Audit\"",
+                "spec.authorities[0].keyless.issuer: issuer or issuerRegExp is required",
+                "spec.authorities[0].keyless.subject: set subject or subjectRegExp, not both",
+                "spec.authorities[1].keyless.subjectRegExp: invalid RE2 regular expression: missing closing )",
+                "spec.authorities[1].keyless.github.workflow: must be a path like .github/workflows/release.yaml, got \"push.yaml\"",
+                "spec.authorities[1].keyless.github.refs[0]: must be a git ref pattern starting with refs/, got \"main\"",
+                "spec.authorities[2].key.publicKey: not a PEM public key: expected -----BEGIN PUBLIC KEY----- ... -----END PUBLIC KEY-----",
+                "spec.authorities[3]: exactly one of keyless or key is required");
+    }
+
+    @Test
+    void anIssuerAloneIsNotAnIdentity() {
+        var result = compile(HEADER + """
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  authorities: [{keyless: {issuer: https://token.actions.githubusercontent.com}}]
+                """);
+        assertThat(((PolicyCompiler.Invalid) result).violations()).extracting(FieldViolation::toString).containsExactly(
+                "spec.authorities[0].keyless.subject: subject or subjectRegExp is required (or github.repository)");
+    }
+
+    @Test
+    void aMisspeltFieldIsAnErrorNotSilentlyIgnored() {
+        var docs = PolicyDocuments.parse("p.yaml", HEADER + """
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  authorities: [{keyless: {issuer: x, subjectRegex: ".*"}}]
+                """);
+        assertThat(docs).singleElement().isInstanceOfSatisfying(PolicyDocuments.Unreadable.class,
+                u -> assertThat(u.message()).startsWith("unknown field spec.authorities[0].keyless.subjectRegex (known: "));
+    }
+
+    @Test
+    void badYamlIsReportedWithItsSourceAndOtherKindsAreSkipped() {
+        assertThat(PolicyDocuments.parse("k.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"))
+                .isEmpty();
+        assertThat(PolicyDocuments.parse("bad.yaml", "a: [unclosed")).singleElement()
+                .isInstanceOfSatisfying(PolicyDocuments.Unreadable.class, u -> {
+                    assertThat(u.source()).isEqualTo("bad.yaml");
+                    assertThat(u.message()).startsWith("not valid YAML: ");
+                });
+        String bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n".repeat(1)
+                + "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n";
+        assertThat(PolicyDocuments.parse("bomb.yaml", "kind: ArtifactPolicy\n" + bomb)).singleElement()
+                .isInstanceOf(PolicyDocuments.Unreadable.class);
+    }
+}
