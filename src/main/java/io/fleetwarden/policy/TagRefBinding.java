@@ -8,7 +8,7 @@ import java.util.Optional;
  * Binds the tag an artifact is pulled by to the git ref it was signed on, so a signature made on a
  * feature branch or a pull request cannot be replayed under a production tag.
  *
- * <p>Floating tags map to a ref pattern ({@code *} any run, {@code {component}} the repository's last
+ * <p>Floating tags (exact, or {@link Glob} patterns such as {@code main-*}) map to a ref pattern ({@code *} any run, {@code {component}} the repository's last
  * path segment): by default {@code latest} only from {@code refs/heads/main} (what D2's push workflow
  * signs) and {@code latest-stable} only from {@code refs/tags/{component}/*} (D2's release workflow).
  * Any other tag {@code T} is a release and must come from {@code refs/tags/T} or
@@ -37,6 +37,10 @@ public record TagRefBinding(Map<String, String> floatingTags) {
             return Optional.empty();
         }
         String floating = floatingTags.get(tag);
+        if (floating == null) {
+            floating = floatingTags.entrySet().stream().filter(e -> Glob.matches(e.getKey(), tag))
+                    .map(Map.Entry::getValue).sorted().findFirst().orElse(null);
+        }
         if (floating != null) {
             String pattern = floating.replace("{component}", component);
             return Glob.matches(pattern, ref) ? Optional.empty()

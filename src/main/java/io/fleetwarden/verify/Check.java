@@ -5,6 +5,8 @@ package io.fleetwarden.verify;
  * they appear in CLI output, admission messages and metrics.
  */
 public enum Check {
+    /** The tag or digest exists in the registry. */
+    ARTIFACT_FOUND,
     /** At least one signature (legacy {@code .sig} tag or bundle referrer) exists for the digest. */
     SIGNATURE_PRESENT,
     /** The signature material parses (bundle JSON, simple-signing payload, annotations). */

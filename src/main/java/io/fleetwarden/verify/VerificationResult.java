@@ -15,8 +15,13 @@ public sealed interface VerificationResult {
     /** The digest the verdict is about; null only when the tag could not even be resolved. */
     Digest digest();
 
-    /** Verified: at least one signature passed every check for at least one authority. */
-    record Verified(Digest digest, SignerIdentity signer, String signature, Set<Evidence> evidence)
+    /**
+     * Verified: at least one signature passed every check for at least one authority.
+     *
+     * @param authority name of the authority that accepted it
+     * @param signature which signature (label) passed
+     */
+    record Verified(Digest digest, SignerIdentity signer, String authority, String signature, Set<Evidence> evidence)
             implements VerificationResult {
         public Verified {
             evidence = Set.copyOf(evidence);

@@ -37,9 +37,11 @@ class TagRefBindingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"staging, refs/heads/develop, accepted", "staging, refs/heads/main, rejected"})
-    void floatingTagsAreConfigurable(String tag, String ref, String expected) {
-        TagRefBinding b = new TagRefBinding(Map.of("staging", "refs/heads/develop"));
+    @CsvSource({"staging, refs/heads/develop, accepted", "staging, refs/heads/main, rejected",
+            "main-1a2b3c4d, refs/heads/main, accepted", "main-1a2b3c4d, refs/heads/develop, rejected",
+            "v1.0.0, refs/tags/v1.0.0, accepted"})
+    void floatingTagsAreConfigurableAndMayBePatterns(String tag, String ref, String expected) {
+        TagRefBinding b = new TagRefBinding(Map.of("staging", "refs/heads/develop", "main-*", "refs/heads/main"));
         assertThat(b.violation(tag, "app", ref).isEmpty()).isEqualTo(expected.equals("accepted"));
     }
 

@@ -1,0 +1,96 @@
+package io.fleetwarden.verify;
+
+import io.fleetwarden.oci.Deadline;
+import io.fleetwarden.oci.Descriptor;
+import io.fleetwarden.oci.Digest;
+import io.fleetwarden.oci.Manifest;
+import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.oci.RegistryClient;
+import io.fleetwarden.oci.RegistryException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds every cosign signature of a digest, in both storage formats: Sigstore bundles attached as OCI
+ * referrers (cosign v3's default; API or referrers tag schema, the registry client handles both) and the
+ * legacy {@code sha256-<hex>.sig} tag. Unlike Flux, both are always read: an artifact re-signed after a
+ * cosign upgrade carries both, and a bundle that fails must not hide a legacy signature that passes.
+ *
+ * <p>Counts and sizes are bounded: an attacker who can push to the repository can attach any number of
+ * referrers, and each one costs registry calls inside the admission deadline.
+ */
+public final class SignatureDiscovery {
+
+    public static final String BUNDLE_ARTIFACT_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    static final String BUNDLE_LAYER_PREFIX = "application/vnd.dev.sigstore.bundle";
+    public static final int MAX_SIGNATURES = 16;
+    public static final long MAX_BUNDLE_BYTES = 1 << 20;
+    public static final long MAX_PAYLOAD_BYTES = 64 << 10;
+
+    private final RegistryClient registry;
+
+    public SignatureDiscovery(RegistryClient registry) {
+        this.registry = registry;
+    }
+
+    /** The signatures found, plus notes on what was skipped (shown when nothing verifies). */
+    public record Found(List<DiscoveredSignature> signatures, List<String> skipped) {
+    }
+
+    public Found discover(OciReference ref, Digest digest, Deadline deadline) throws RegistryException {
+        List<DiscoveredSignature> out = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Descriptor d : registry.referrers(ref, digest, BUNDLE_ARTIFACT_TYPE, deadline)) {
+            if (out.size() >= MAX_SIGNATURES) {
+                skipped.add("more than " + MAX_SIGNATURES + " bundle referrers; the rest were not read");
+                break;
+            }
+            bundle(ref, d, deadline, skipped).ifPresent(out::add);
+        }
+        Optional<Manifest> sig = registry.manifestByTag(ref, digest.asTagPrefix() + ".sig", deadline);
+        if (sig.isPresent()) {
+            List<Descriptor> layers = sig.get().layers();
+            for (int i = 0; i < layers.size(); i++) {
+                if (out.size() >= MAX_SIGNATURES) {
+                    skipped.add("more than " + MAX_SIGNATURES + " signatures; the rest were not read");
+                    break;
+                }
+                legacy(ref, digest, i, layers.get(i), deadline, skipped).ifPresent(out::add);
+            }
+        }
+        return new Found(out, skipped);
+    }
+
+    private Optional<DiscoveredSignature> bundle(OciReference ref, Descriptor d, Deadline deadline, List<String> skipped)
+            throws RegistryException {
+        String label = "referrer " + d.digest();
+        Manifest m = registry.manifest(ref, d.digest(), deadline);
+        if (m.layers().size() != 1 || !m.layers().get(0).mediaType().startsWith(BUNDLE_LAYER_PREFIX)) {
+            skipped.add(label + ": not a single-layer Sigstore bundle");
+            return Optional.empty();
+        }
+        Descriptor layer = m.layers().get(0);
+        if (layer.size() > MAX_BUNDLE_BYTES) {
+            skipped.add(label + ": bundle of " + layer.size() + " bytes exceeds " + MAX_BUNDLE_BYTES);
+            return Optional.empty();
+        }
+        return Optional.of(new DiscoveredSignature.Bundle(label,
+                registry.blob(ref, layer.digest(), MAX_BUNDLE_BYTES, deadline)));
+    }
+
+    private Optional<DiscoveredSignature> legacy(OciReference ref, Digest digest, int index, Descriptor layer,
+            Deadline deadline, List<String> skipped) throws RegistryException {
+        String label = "legacy " + digest.asTagPrefix() + ".sig layer " + index;
+        if (!LegacySignature.MEDIA_TYPE.equals(layer.mediaType())) {
+            skipped.add(label + ": media type " + layer.mediaType() + " is not a simple-signing payload");
+            return Optional.empty();
+        }
+        if (layer.size() > MAX_PAYLOAD_BYTES) {
+            skipped.add(label + ": payload of " + layer.size() + " bytes exceeds " + MAX_PAYLOAD_BYTES);
+            return Optional.empty();
+        }
+        byte[] payload = registry.blob(ref, layer.digest(), MAX_PAYLOAD_BYTES, deadline);
+        return Optional.of(new DiscoveredSignature.Legacy(new LegacySignature(label, payload, layer.annotations())));
+    }
+}
