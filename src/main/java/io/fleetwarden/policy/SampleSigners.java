@@ -1,0 +1,62 @@
+package io.fleetwarden.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Signers a policy must reject, made from what the authority names: the same workflow in another
+ * repository or another owner, another workflow, a pull-request ref, another branch, another tag, another
+ * issuer, and prefix/suffix look-alikes of the exact values. They are the probes used to tell whether a
+ * looser pattern in an {@code OCIRepository} (unanchored, or {@code refs/tags/.*}) would let Flux accept
+ * what the policy would not.
+ */
+final class SampleSigners {
+
+    static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+    private SampleSigners() {
+    }
+
+    static List<SignerIdentity> around(KeylessAuthority a) {
+        String issuer = a.issuer() instanceof StringMatch.Exact e ? e.value() : GITHUB_ISSUER;
+        Set<String> subjects = new LinkedHashSet<>();
+        String repo = a.sourceRepository() != null ? a.sourceRepository() : "https://github.com/acme/app";
+        String workflow = a.workflow() != null ? a.workflow() : ".github/workflows/release.yaml";
+        for (String r : List.of(repo, repo + "-evil", repo.replace("https://github.com/", "https://github.com/evil-"),
+                "https://github.com/evil/" + repo.substring(repo.lastIndexOf('/') + 1))) {
+            for (String w : List.of(workflow, ".github/workflows/evil.yaml")) {
+                for (String ref : List.of("refs/heads/main", "refs/heads/main-evil", "refs/heads/evil", "refs/pull/1/merge",
+                        "refs/tags/v6.6.6", "refs/tags/evil/v6.6.6")) {
+                    subjects.add(r + "/" + w + "@" + ref);
+                }
+            }
+        }
+        if (a.subject() instanceof StringMatch.Exact e) {
+            subjects.add("evil" + e.value());
+            subjects.add(e.value() + "-evil");
+            subjects.add("https://evil.example/" + e.value());
+        }
+        List<SignerIdentity> out = new ArrayList<>();
+        for (String s : subjects) {
+            for (String i : List.of(issuer, "https://evil.example", issuer + ".evil.example")) {
+                out.add(githubSigner(i, s));
+            }
+        }
+        return out;
+    }
+
+    /** The claims GitHub Actions would put in a certificate whose SAN is {@code subject}. */
+    static SignerIdentity githubSigner(String issuer, String subject) {
+        String repo = null;
+        String ref = null;
+        int workflows = subject.indexOf("/.github/workflows/");
+        int at = subject.lastIndexOf('@');
+        if (workflows > 0 && at > workflows) {
+            repo = subject.substring(0, workflows);
+            ref = subject.substring(at + 1);
+        }
+        return new SignerIdentity(issuer, subject, repo, ref, null, subject, subject, "push", "github-hosted", null);
+    }
+}
