@@ -241,6 +241,40 @@ class LegacyVerificationTest {
     }
 
     @Test
+    void signingTimeAfterTheCaWasRetiredIsAuthorityValidity() throws Exception {
+        String root = new String(sigstore.trustedRoot(), StandardCharsets.UTF_8);
+        String caStart = "\"start\":\"" + LegacyTestMaterial.ROOT_START + "\"";
+        int at = root.lastIndexOf(caStart) + caStart.length();
+        String retired = root.substring(0, at) + ",\"end\":\"" + SIGNED.plusSeconds(30) + "\"" + root.substring(at);
+        CosignSignatureVerifier strict = new CosignSignatureVerifier(
+                TrustedRoots.empty().add("test", retired.getBytes(StandardCharsets.UTF_8)),
+                Clock.fixed(SIGNED.plusSeconds(3600), ZoneOffset.UTC));
+        Keyless sig = new Keyless();
+
+        SignatureVerdict verdict = strict.verifyLegacy(new LegacySignature(LABEL, sig.payload, sig.annotations), ARTIFACT,
+                TrustAnchor.keyless("test"));
+
+        assertThat(failures(verdict)).singleElement().satisfies(f -> {
+            assertThat(f.check()).isEqualTo(Check.AUTHORITY_VALIDITY);
+            assertThat(f.message()).isEqualTo("signing time 2025-03-01T10:01:00Z is outside the validity of the "
+                    + "certificate authority https://fulcio.test (valid from 2024-01-01T00:00:00Z to 2025-03-01T10:00:30Z)");
+        });
+    }
+
+    @Test
+    void integratedTimeInTheFutureIsRejected() throws Exception {
+        CosignSignatureVerifier early = new CosignSignatureVerifier(TrustedRoots.empty().add("test", sigstore.trustedRoot()),
+                Clock.fixed(SIGNED.minusSeconds(3600), ZoneOffset.UTC));
+        Keyless sig = new Keyless();
+
+        SignatureVerdict verdict = early.verifyLegacy(new LegacySignature(LABEL, sig.payload, sig.annotations), ARTIFACT,
+                TrustAnchor.keyless("test"));
+
+        assertThat(failures(verdict)).extracting(CheckFailure::check).containsExactly(Check.INTEGRATED_TIME);
+        assertThat(failures(verdict).get(0).message()).startsWith("the signing time 2025-03-01T10:01:00Z is in the future");
+    }
+
+    @Test
     void unknownTrustedRootIsReportedByName() throws Exception {
         Keyless sig = new Keyless();
         SignatureVerdict verdict = verifier.verifyLegacy(new LegacySignature(LABEL, sig.payload, sig.annotations), ARTIFACT,
