@@ -27,6 +27,8 @@ public enum Check {
     TLOG_ENTRY,
     /** The log entry describes this signature: body hash, signature and key equal the signed material. */
     TLOG_BODY,
+    /** An RFC 3161 timestamp from a TSA of the trusted root covers the signature (required for Rekor v2 entries). */
+    RFC3161_TIMESTAMP,
     /** Rekor integrated time (or RFC 3161 time) lies within the certificate's validity. */
     INTEGRATED_TIME,
     /** That time also lies within the validity windows of the trusted root's CA, log and CT authorities. */

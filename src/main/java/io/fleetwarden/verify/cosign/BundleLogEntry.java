@@ -1,0 +1,125 @@
+package io.fleetwarden.verify.cosign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sigstore.rekor.client.ImmutableInclusionProof;
+import dev.sigstore.rekor.client.ImmutableRekorEntry;
+import dev.sigstore.rekor.client.ImmutableVerification;
+import dev.sigstore.rekor.client.RekorVerificationException;
+import io.fleetwarden.verify.Check;
+import io.fleetwarden.verify.Evidence;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One {@code tlogEntries[]} element of a key-based bundle. With an inclusion proof it is handed to
+ * sigstore-java's {@code RekorVerifier} (SET if present, Merkle inclusion proof, checkpoint signed by the log);
+ * with only a SET it is verified offline by {@link SignedEntryTimestamps}. The body must describe this signature:
+ * {@code hashedrekord} 0.0.1 (hash, signature, key) or {@code dsse} 0.0.1 (payload hash, signature).
+ */
+final class BundleLogEntry {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BundleLogEntry() {
+    }
+
+    record Checked(Set<Evidence> evidence, Instant integratedTime, byte[] logId) {
+    }
+
+    static Checked verify(JsonNode entry, LoadedRoot root, boolean dsse, byte[] loggedHash, byte[] signature,
+            PublicKey key, Failures f) {
+        Set<Evidence> evidence = EnumSet.noneOf(Evidence.class);
+        byte[] logId;
+        String body = entry.path("canonicalizedBody").asText(null);
+        try {
+            logId = Encodings.base64("tlogEntries[0].logId.keyId", entry.path("logId").path("keyId").asText(null));
+            Encodings.base64("tlogEntries[0].canonicalizedBody", body);
+        } catch (IllegalArgumentException e) {
+            f.add(Check.SIGNATURE_FORMAT, e.getMessage());
+            return new Checked(evidence, null, null);
+        }
+        String logIdHex = HexFormat.of().formatHex(logId);
+        long integratedTime = entry.path("integratedTime").asLong(0);
+        long logIndex = entry.path("logIndex").asLong(0);
+        String set = entry.path("inclusionPromise").path("signedEntryTimestamp").asText("");
+        JsonNode proof = entry.path("inclusionProof");
+        boolean logOk;
+        if (!proof.isMissingNode()) {
+            try {
+                List<String> hashes = new ArrayList<>();
+                for (JsonNode h : proof.path("hashes")) {
+                    hashes.add(hex(h.asText()));
+                }
+                var inclusion = ImmutableInclusionProof.builder().logIndex(proof.path("logIndex").asLong())
+                        .treeSize(proof.path("treeSize").asLong()).rootHash(hex(proof.path("rootHash").asText()))
+                        .checkpoint(proof.path("checkpoint").path("envelope").asText("")).addAllHashes(hashes).build();
+                var verification = ImmutableVerification.builder().inclusionProof(inclusion);
+                if (!set.isEmpty()) {
+                    verification.signedEntryTimestamp(set);
+                }
+                root.rekor().verifyEntry(ImmutableRekorEntry.builder().body(body).integratedTime(integratedTime)
+                        .logID(logIdHex).logIndex(logIndex).verification(verification.build()).build());
+                evidence.add(Evidence.INCLUSION_PROOF);
+                evidence.add(Evidence.CHECKPOINT);
+                logOk = true;
+            } catch (RekorVerificationException | RuntimeException e) {
+                f.add(Check.TLOG_ENTRY, "the transparency log entry does not verify against a Rekor log of the trusted "
+                        + "root (sigstore-java: " + SigstoreErrors.detail(e) + ")");
+                logOk = false;
+            }
+        } else if (!set.isEmpty()) {
+            SignedEntryTimestamps.Result r = SignedEntryTimestamps.verify(root.root().getTLogs(), body, integratedTime,
+                    logIdHex, logIndex, Encodings.base64("signedEntryTimestamp", set));
+            logOk = r.ok();
+            if (!logOk) {
+                f.add(Check.TLOG_ENTRY, r.failure());
+            }
+        } else {
+            f.add(Check.TLOG_ENTRY, "the log entry has neither an inclusion proof nor a signed entry timestamp");
+            logOk = false;
+        }
+        if (!set.isEmpty() && logOk) {
+            evidence.add(Evidence.SIGNED_ENTRY_TIMESTAMP);
+        }
+        if (dsse) {
+            checkDsseBody(body, loggedHash, signature, f);
+        } else {
+            HashedRekordBody.check(body, loggedHash, signature, null, key, f);
+        }
+        return new Checked(evidence, logOk && integratedTime > 0 ? Instant.ofEpochSecond(integratedTime) : null, logId);
+    }
+
+    private static void checkDsseBody(String bodyBase64, byte[] payloadSha256, byte[] signature, Failures f) {
+        try {
+            JsonNode body = JSON.readTree(Encodings.base64("the log entry body", bodyBase64));
+            String kind = body.path("kind").asText() + " " + body.path("apiVersion").asText();
+            if (!"dsse 0.0.1".equals(kind)) {
+                f.add(Check.TLOG_BODY, "the log entry is a \"" + kind + "\", expected a dsse 0.0.1");
+                return;
+            }
+            JsonNode spec = body.path("spec");
+            if (!HexFormat.of().formatHex(payloadSha256).equalsIgnoreCase(spec.path("payloadHash").path("value").asText())) {
+                f.add(Check.TLOG_BODY, "the log entry records a different DSSE payload hash");
+            }
+            JsonNode sigs = spec.path("signatures");
+            if (sigs.size() != 1 || !MessageDigest.isEqual(signature,
+                    Encodings.base64("the log entry signature", sigs.get(0).path("signature").asText(null)))) {
+                f.add(Check.TLOG_BODY, "the log entry records a different DSSE signature");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            f.add(Check.TLOG_BODY, "the log entry body cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static String hex(String base64) {
+        return HexFormat.of().formatHex(Encodings.base64("inclusion proof hash", base64));
+    }
+}

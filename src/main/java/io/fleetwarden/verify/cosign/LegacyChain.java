@@ -1,0 +1,63 @@
+package io.fleetwarden.verify.cosign;
+
+import dev.sigstore.encryption.certificates.Certificates;
+import dev.sigstore.fulcio.client.FulcioVerificationException;
+import io.fleetwarden.verify.Check;
+import java.io.IOException;
+import java.security.cert.CertPath;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chain and SCT of a legacy signature's certificate, by sigstore-java's {@code FulcioVerifier} (PKIX at the
+ * certificate's notBefore against the trusted root's CAs, then an embedded SCT from a trusted CT log).
+ *
+ * <p>The {@code dev.sigstore.cosign/chain} annotation comes from the same untrusted manifest as the signature,
+ * so it never decides trust: first the leaf alone is validated against the CA paths of the trusted root (which
+ * carry their intermediates); only if that fails are the annotation's certificates used as untrusted
+ * intermediates, cut at the trusted root's CA path ({@code trimTrustedParent}), so that a root CA that lists only
+ * its root certificate still works. Either way PKIX ends at a trust anchor of the trusted root.
+ */
+final class LegacyChain {
+
+    private LegacyChain() {
+    }
+
+    static void verify(LoadedRoot root, X509Certificate leaf, List<X509Certificate> chain, Failures f) {
+        Exception leafOnly;
+        try {
+            root.fulcio().verifySigningCertificate(Certificates.toCertPath(leaf));
+            return;
+        } catch (FulcioVerificationException | IOException | CertificateException | RuntimeException e) {
+            leafOnly = e;
+        }
+        Exception failure = leafOnly;
+        if (!chain.isEmpty() && !isSctFailure(leafOnly)) {
+            try {
+                List<Certificate> full = new ArrayList<>();
+                full.add(leaf);
+                full.addAll(chain);
+                CertPath trimmed = root.fulcio().trimTrustedParent(Certificates.toCertPath(full));
+                root.fulcio().verifySigningCertificate(trimmed);
+                return;
+            } catch (FulcioVerificationException | IOException | CertificateException | RuntimeException e) {
+                failure = isSctFailure(e) ? e : leafOnly;
+            }
+        }
+        String detail = SigstoreErrors.detail(failure);
+        if (isSctFailure(failure)) {
+            f.add(Check.SCT, "the certificate has no valid SCT from a CT log of the trusted root (sigstore-java: "
+                    + detail + ")");
+        } else {
+            f.add(Check.CERTIFICATE_CHAIN, "the certificate does not chain to a Fulcio CA of the trusted root "
+                    + "(sigstore-java: " + detail + ")");
+        }
+    }
+
+    private static boolean isSctFailure(Exception e) {
+        return String.valueOf(e.getMessage()).contains("SCT");
+    }
+}
