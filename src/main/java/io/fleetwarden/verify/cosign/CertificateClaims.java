@@ -1,15 +1,13 @@
 package io.fleetwarden.verify.cosign;
 
+import io.fleetwarden.policy.PublicKeys;
 import io.fleetwarden.policy.SignerIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -51,13 +49,9 @@ public final class CertificateClaims {
                 derString(cert, RUNNER_ENVIRONMENT), null);
     }
 
-    /** Hex sha256 of the key's SubjectPublicKeyInfo, the identity of a key-based signer. */
+    /** The identity of a key-based signer: {@code sha256:<hex>} of its SubjectPublicKeyInfo. */
     public static String keyId(PublicKey key) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PublicKeys.keyId(key);
     }
 
     static String subjectAlternativeName(X509Certificate cert) {
