@@ -74,6 +74,22 @@ class RegistryFailureTest {
     }
 
     @Test
+    void anInterruptedCallerGetsAnErrorAndKeepsItsInterruptFlag() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            OciReference ref = OciReference.parse("127.0.0.1:" + silent.getLocalPort() + "/app:v1");
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> client.resolve(ref, Deadline.after(Duration.ofSeconds(10))))
+                        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+                        .hasMessage("resolve " + ref + ": interrupted");
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
     void onlyLoopbackAndConfiguredHostsGetPlainHttp() {
         assertThat(client.baseUri("ghcr.io")).isEqualTo(URI.create("https://ghcr.io"));
         assertThat(client.baseUri("registry.internal:5000")).isEqualTo(URI.create("https://registry.internal:5000"));

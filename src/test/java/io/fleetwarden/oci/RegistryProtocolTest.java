@@ -134,6 +134,24 @@ class RegistryProtocolTest {
     }
 
     @Test
+    void boundsTheEntriesOfAnIndex() throws Exception {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            entries.append(i == 0 ? "" : ",").append(entry(Digest.sha256Of(b("e" + i)), BUNDLE, "{}"));
+        }
+        server.route("/v2/app/manifests/" + SUBJECT.asTagPrefix(), ex -> respond(ex, 200, Map.of(),
+                b("{\"schemaVersion\":2,\"mediaType\":\"" + ManifestJson.OCI_INDEX + "\",\"manifests\":[" + entries + "]}")));
+
+        try (HttpRegistryClient small = new HttpRegistryClient(RegistryClientConfig.builder()
+                .limits(new RegistryLimits(4096, 2, 100, 10, 4096, 0)).build())) {
+            assertThatThrownBy(() -> small.referrers(ref(), SUBJECT, null, deadline()))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
+                    .hasMessageEndingWith(": index has 3 entries, at most 2 are read");
+            assertThat(client.referrers(ref(), SUBJECT, null, deadline())).hasSize(3);
+        }
+    }
+
+    @Test
     void mapsRegistryErrorsAndJunk() {
         server.route("/v2/app/manifests/busy", ex -> respond(ex, 429, Map.of(), b("")));
         server.route("/v2/app/manifests/broken", ex -> respond(ex, 503, Map.of(), b("")));
