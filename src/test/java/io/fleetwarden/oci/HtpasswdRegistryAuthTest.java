@@ -32,6 +32,7 @@ class HtpasswdRegistryAuthTest {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
         Path htpasswd = Files.createTempFile("fleetwarden-htpasswd", "");
+        htpasswd.toFile().deleteOnExit();
         Files.writeString(htpasswd, USER + ":" + OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt, 5) + "\n");
         registry = TestRegistry.start("auth:\n  htpasswd:\n    realm: fleetwarden\n    path: " + htpasswd + "\n");
         try (OciPublisher publisher = new OciPublisher(registry.host(), USER, PASSWORD)) {
