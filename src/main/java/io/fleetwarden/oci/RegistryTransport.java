@@ -1,0 +1,178 @@
+package io.fleetwarden.oci;
+
+import io.fleetwarden.oci.RegistryException.Kind;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * One HTTP exchange within the caller's deadline: the request timeout and the wait are both what is left of
+ * the {@link Deadline}, so a stalled body is cut off too (the request timeout alone stops at the headers).
+ * Redirects are followed here rather than by {@link HttpClient}, because the client would forward our
+ * {@code Authorization} header to whatever host a registry redirects to (blob storage, a CDN). We send it only
+ * to the registry's own origin, and never follow a redirect to plain HTTP outside {@link TransportSecurity}.
+ */
+final class RegistryTransport {
+
+    private static final int MAX_REDIRECTS = 5;
+
+    private final HttpClient http;
+    private final TransportSecurity security;
+    private final String userAgent;
+
+    RegistryTransport(HttpClient http, TransportSecurity security, String userAgent) {
+        this.http = http;
+        this.security = security;
+        this.userAgent = userAgent;
+    }
+
+    /** A request. {@code authorization} is sent only to {@code origin}; null for none. */
+    record Request(String method, URI uri, String accept, String authorization, long maxBytes, String what) {
+        static Request get(URI uri, String accept, long maxBytes, String what) {
+            return new Request("GET", uri, accept, null, maxBytes, what);
+        }
+
+        static Request head(URI uri, String accept, String what) {
+            return new Request("HEAD", uri, accept, null, 0, what);
+        }
+
+        Request withAuthorization(String value) {
+            return new Request(method, uri, accept, value, maxBytes, what);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + uri + (authorization == null ? "" : " (authorized)");
+        }
+    }
+
+    record Response(int status, HttpHeaders headers, byte[] body, URI uri) {
+        boolean ok() {
+            return status >= 200 && status <= 299;
+        }
+    }
+
+    Response send(Request request, URI origin, Deadline deadline) throws RegistryException {
+        URI uri = request.uri();
+        for (int hop = 0; ; hop++) {
+            if (!security.allows(uri)) {
+                throw new RegistryException(Kind.UNAVAILABLE, request.what() + ": refusing " + uri.getScheme() + "://"
+                        + uri.getRawAuthority() + ", registries other than loopback or configured insecure hosts require https");
+            }
+            String authorization = sameOrigin(uri, origin) ? request.authorization() : null;
+            Response response = sendOnce(request, uri, authorization, deadline);
+            if (response.status() < 300 || response.status() > 399 || response.status() == 304) {
+                return response;
+            }
+            if (hop == MAX_REDIRECTS) {
+                throw new RegistryException(Kind.INVALID_RESPONSE, request.what() + ": more than " + MAX_REDIRECTS + " redirects");
+            }
+            String location = response.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
+                    Kind.INVALID_RESPONSE, request.what() + ": redirect " + response.status() + " without a Location"));
+            try {
+                uri = uri.resolve(location);
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(Kind.INVALID_RESPONSE, request.what() + ": redirect to an invalid URI");
+            }
+        }
+    }
+
+    private Response sendOnce(Request request, URI uri, String authorization, Deadline deadline) throws RegistryException {
+        Duration left = deadline.leftFor(request.what());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(left)
+                .method(request.method(), HttpRequest.BodyPublishers.noBody())
+                .header("User-Agent", userAgent);
+        if (request.accept() != null) {
+            builder.header("Accept", request.accept());
+        }
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpResponse.BodyHandler<byte[]> handler = "HEAD".equals(request.method())
+                ? HttpResponse.BodyHandlers.replacing(new byte[0])
+                : BoundedBody.upTo(request.maxBytes());
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(builder.build(), handler);
+        try {
+            HttpResponse<byte[]> response = future.get(left.toNanos(), TimeUnit.NANOSECONDS);
+            return new Response(response.statusCode(), response.headers(), Objects.requireNonNullElse(response.body(),
+                    new byte[0]), uri);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new RegistryException(Kind.TIMEOUT, request.what() + ": deadline exceeded");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RegistryException(Kind.UNAVAILABLE, request.what() + ": interrupted");
+        } catch (ExecutionException e) {
+            throw failure(request, e.getCause());
+        }
+    }
+
+    private static RegistryException failure(Request request, Throwable cause) {
+        String what = request.what();
+        if (find(cause, BoundedBody.TooLargeException.class) != null) {
+            return new RegistryException(Kind.TOO_LARGE, what + ": " + find(cause, BoundedBody.TooLargeException.class).getMessage());
+        }
+        if (find(cause, HttpTimeoutException.class) != null) {
+            return new RegistryException(Kind.TIMEOUT, what + ": timed out", cause);
+        }
+        if (find(cause, UnknownHostException.class) != null || find(cause, UnresolvedAddressException.class) != null) {
+            return new RegistryException(Kind.UNAVAILABLE, what + ": host not found", cause);
+        }
+        if (find(cause, ConnectException.class) != null) {
+            return new RegistryException(Kind.UNAVAILABLE, what + ": connection refused or failed", cause);
+        }
+        if (find(cause, SSLException.class) != null) {
+            return new RegistryException(Kind.UNAVAILABLE, what + ": TLS failed: " + find(cause, SSLException.class).getMessage(), cause);
+        }
+        String detail = cause instanceof IOException ? "I/O error: " + cause.getMessage() : "failed: " + cause;
+        return new RegistryException(Kind.UNAVAILABLE, what + ": " + detail, cause);
+    }
+
+    private static <T extends Throwable> T find(Throwable chain, Class<T> type) {
+        for (Throwable t = chain; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The error for an answer the caller did not expect; never quotes the body. */
+    static RegistryException unexpected(Response response, String what) {
+        int status = response.status();
+        if (status == 404) {
+            return new RegistryException(Kind.NOT_FOUND, what + ": not found (HTTP 404)");
+        }
+        if (status == 401 || status == 403) {
+            return new RegistryException(Kind.UNAUTHORIZED, what + ": access denied (HTTP " + status + ")");
+        }
+        if (status == 429 || status >= 500) {
+            return new RegistryException(Kind.UNAVAILABLE, what + ": registry unavailable (HTTP " + status + ")");
+        }
+        return new RegistryException(Kind.INVALID_RESPONSE, what + ": unexpected HTTP " + status);
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+}
