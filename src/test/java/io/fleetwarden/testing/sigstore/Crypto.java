@@ -7,6 +7,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -15,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
@@ -24,6 +26,12 @@ import org.erdtman.jcs.JsonCanonicalizer;
 final class Crypto {
 
     static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * BouncyCastle for key generation and signing: about five times faster than SunEC on JDK 17, which is what
+     * makes thousands of signatures per benchmark affordable. Not registered globally, so verifiers under test
+     * keep using the default providers.
+     */
+    static final Provider BC = new BouncyCastleProvider();
     private static final Base64.Encoder PEM_BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
     private Crypto() {
@@ -31,7 +39,7 @@ final class Crypto {
 
     static KeyPair newP256KeyPair() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
             generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -51,7 +59,7 @@ final class Crypto {
 
     private static byte[] signWith(String algorithm, PrivateKey key, byte[] data) {
         try {
-            Signature signature = Signature.getInstance(algorithm);
+            Signature signature = Signature.getInstance(algorithm, BC);
             signature.initSign(key, RANDOM);
             signature.update(data);
             return signature.sign();

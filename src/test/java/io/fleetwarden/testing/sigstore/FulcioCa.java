@@ -1,6 +1,7 @@
 package io.fleetwarden.testing.sigstore;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -16,6 +17,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -115,7 +117,8 @@ final class FulcioCa {
                 b.addExtension(new ASN1ObjectIdentifier(e.getKey()), false, new DERUTF8String(e.getValue()));
             }
             ContentSigner signer = signer(intermediateKey.getPrivate());
-            byte[] precertTbs = b.build(signer).toASN1Structure().getTBSCertificate().getEncoded();
+            byte[] precertTbs = b.build(new TbsOnly(signer.getAlgorithmIdentifier())).toASN1Structure()
+                    .getTBSCertificate().getEncoded();
             byte[] sct = ctLog.precertSct(precertTbs, issuerKeyHash, notBefore.toEpochMilli());
             b.addExtension(new ASN1ObjectIdentifier(CtLog.SCT_LIST_OID), false, CtLog.sctListExtension(sct));
             return convert(b.build(signer));
@@ -125,7 +128,22 @@ final class FulcioCa {
     }
 
     private static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
-        return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+        return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Crypto.BC).setSecureRandom(Crypto.RANDOM)
+                .build(key);
+    }
+
+    /** Builds a certificate only to read its TBS: the precert entry needs no real signature. */
+    private record TbsOnly(AlgorithmIdentifier getAlgorithmIdentifier) implements ContentSigner {
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public byte[] getSignature() {
+            return new byte[0];
+        }
     }
 
     private static X509Certificate convert(X509CertificateHolder holder) throws GeneralSecurityException {

@@ -6,9 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigstore.KeylessVerificationException;
+import dev.sigstore.merkle.InclusionProofVerifier;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Untampered bundles are real: sigstore-java 2.0.0 verifies chain, SCT, SET, inclusion proof, checkpoint, DSSE. */
@@ -115,6 +123,31 @@ class LocalSigstoreBundleTest {
                 StandardCharsets.UTF_8)).startsWith("-----BEGIN PUBLIC KEY-----\n");
         byte[] signature = Base64.getDecoder().decode(bundle.at("/messageSignature/signature").asText());
         assertThat(Crypto.verify(key.getPublic(), artifact, signature)).isTrue();
+    }
+
+    @Test
+    void concurrentSigningGetsDistinctEntriesWithValidProofs() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<byte[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                futures.add(pool.submit(() -> local.signBundleDsse(DIGEST, SigningRequest.github())));
+            }
+            Set<Long> indexes = new HashSet<>();
+            for (Future<byte[]> f : futures) {
+                JsonNode entry = JSON.readTree(f.get()).at("/verificationMaterial/tlogEntries/0");
+                indexes.add(entry.get("logIndex").asLong());
+                List<byte[]> hashes = new ArrayList<>();
+                entry.at("/inclusionProof/hashes").forEach(h -> hashes.add(Base64.getDecoder().decode(h.asText())));
+                InclusionProofVerifier.verify(MerkleTree.leafHash(Base64.getDecoder().decode(
+                        entry.get("canonicalizedBody").asText())), entry.at("/inclusionProof/logIndex").asLong(),
+                        entry.at("/inclusionProof/treeSize").asLong(), hashes,
+                        Base64.getDecoder().decode(entry.at("/inclusionProof/rootHash").asText()));
+            }
+            assertThat(indexes).hasSize(40);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
