@@ -1,5 +1,6 @@
 package io.fleetwarden.testing.sigstore;
 
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -88,6 +89,21 @@ public final class LocalSigstore {
     /** As {@link #signBundleMessage} for an artifact known only by its sha256. */
     public byte[] signBundleMessageDigest(byte[] sha256, SigningRequest request) {
         return new SigningFlow(this, request, Tamper.Format.MESSAGE).message(sha256);
+    }
+
+    /** A fresh P-256 key pair for key-based signing ({@link SigningRequest#withKey}). */
+    public static KeyPair newSigningKey() {
+        return Crypto.newP256KeyPair();
+    }
+
+    /** {@code -----BEGIN PUBLIC KEY-----} PEM, the form of a cosign {@code cosign.pub}. */
+    public static String publicKeyPem(PublicKey key) {
+        return Crypto.pem(key);
+    }
+
+    /** {@code -----BEGIN CERTIFICATE-----} PEM, as in the legacy certificate and chain annotations. */
+    public static String certificatePem(X509Certificate cert) {
+        return Crypto.pem(cert);
     }
 
     public X509Certificate rootCertificate() {

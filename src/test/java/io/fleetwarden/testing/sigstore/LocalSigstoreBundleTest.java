@@ -109,7 +109,7 @@ class LocalSigstoreBundleTest {
 
     @Test
     void keyBundleCarriesAPublicKeyHintAndALoggedHashedrekord() throws Exception {
-        var key = Crypto.newP256KeyPair();
+        var key = LocalSigstore.newSigningKey();
         byte[] artifact = "blob".getBytes(StandardCharsets.UTF_8);
 
         JsonNode bundle = JSON.readTree(local.signBundleMessage(artifact, SigningRequest.withKey(key).build()));

@@ -58,7 +58,7 @@ class LocalSigstoreLegacyTest {
 
     @Test
     void keyLayerHasOnlyTheSignatureAndOptionallyTheRekorBundle() throws Exception {
-        var key = Crypto.newP256KeyPair();
+        var key = LocalSigstore.newSigningKey();
 
         LegacySigned logged = LOCAL.signLegacy(DIGEST, REFERENCE, SigningRequest.withKey(key).build());
         LegacySigned offline = LOCAL.signLegacy(DIGEST, REFERENCE, SigningRequest.withKey(key).withoutTlog().build());
