@@ -1,0 +1,7 @@
+package io.fleetwarden.testing.sigstore;
+
+import java.security.KeyPair;
+
+/** Untrusted twins of the local authorities, used only by {@link Tamper}s. */
+record Rogues(FulcioCa ca, CtLog ctLog, KeyPair logKey) {
+}
