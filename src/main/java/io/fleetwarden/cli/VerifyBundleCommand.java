@@ -1,13 +1,129 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.oci.Digest;
+import io.fleetwarden.policy.PublicKeys;
+import io.fleetwarden.policy.SignerIdentity;
+import io.fleetwarden.verify.CheckFailure;
+import io.fleetwarden.verify.SignatureVerdict;
+import io.fleetwarden.verify.TrustAnchor;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code fleetwarden verify-bundle}: the sigstore-conformance client protocol. */
+/**
+ * {@code fleetwarden verify-bundle}: the sigstore-conformance client protocol. Exit 0 if and only if the
+ * bundle verifies for the artifact and the identity (or key); otherwise one line on stderr and exit 1.
+ * Identities are compared exactly, as the protocol requires.
+ */
 @Command(name = "verify-bundle", description = "Verify a Sigstore bundle for a file or digest (sigstore-conformance protocol).")
 final class VerifyBundleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bundle", required = true, paramLabel = "FILE")
+    Path bundle;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Signer signer;
+
+    static final class Signer {
+        @ArgGroup(exclusive = false)
+        Keyless keyless;
+
+        @Option(names = "--key", paramLabel = "FILE", description = "PEM public key.")
+        Path key;
+    }
+
+    static final class Keyless {
+        @Option(names = "--certificate-identity", required = true)
+        String identity;
+
+        @Option(names = "--certificate-oidc-issuer", required = true)
+        String issuer;
+    }
+
+    @Option(names = "--trusted-root", paramLabel = "FILE", description = "trusted_root.json; default: the embedded public-good root.")
+    Path trustedRoot;
+
+    @Option(names = "--staging", description = "Sigstore staging: needs --trusted-root (no network is used).")
+    boolean staging;
+
+    @Parameters(paramLabel = "FILE_OR_DIGEST", description = "The artifact, or sha256:<hex> of it.")
+    String artifact;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("not yet implemented");
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (staging && trustedRoot == null) {
+                return fail(err, "--staging needs --trusted-root: the staging root is not embedded and no network is used");
+            }
+            Digest digest = digestOf(artifact);
+            RegistryOptions options = new RegistryOptions();
+            if (trustedRoot != null) {
+                options.trustedRoots = java.util.List.of(trustedRoot.toString());
+            }
+            CosignSignatureVerifier verifier = new CosignSignatureVerifier(options.trustedRoots(), Clock.systemUTC());
+            TrustAnchor anchor = signer.key != null
+                    ? TrustAnchor.key(PublicKeys.fromPem(Files.readString(signer.key)), TrustAnchor.PUBLIC_GOOD, true)
+                    : TrustAnchor.keyless(TrustAnchor.PUBLIC_GOOD);
+            byte[] json = RegistryOptions.read("--bundle", bundle);
+            SignatureVerdict verdict = verifier.verifyBundle("bundle " + bundle, json, digest, anchor);
+            if (verdict instanceof SignatureVerdict.Invalid invalid) {
+                CheckFailure first = invalid.failures().get(0);
+                return fail(err, first.check() + ": " + first.message());
+            }
+            SignerIdentity who = ((SignatureVerdict.Valid) verdict).signer();
+            if (signer.keyless != null && !signer.keyless.identity.equals(who.subject())) {
+                return fail(err, "SUBJECT: certificate identity is \"" + who.subject() + "\", expected \""
+                        + signer.keyless.identity + "\"");
+            }
+            if (signer.keyless != null && !signer.keyless.issuer.equals(who.issuer())) {
+                return fail(err, "ISSUER: certificate issuer is \"" + who.issuer() + "\", expected \""
+                        + signer.keyless.issuer + "\"");
+            }
+            return FleetwardenCli.VERIFIED;
+        } catch (IllegalArgumentException | IOException e) {
+            return fail(err, e.getMessage());
+        }
+    }
+
+    private static int fail(PrintWriter err, String reason) {
+        err.println("fleetwarden verify-bundle: " + reason.replace('\n', ' '));
+        return FleetwardenCli.NOT_VERIFIED;
+    }
+
+    static Digest digestOf(String artifact) throws IOException {
+        if (artifact.startsWith("sha256:")) {
+            return Digest.parse(artifact);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(Path.of(artifact)), sha256())) {
+            MessageDigest md = ((DigestInputStream) in).getMessageDigest();
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return new Digest("sha256", HexFormat.of().formatHex(md.digest()));
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

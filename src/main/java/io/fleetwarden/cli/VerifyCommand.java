@@ -1,13 +1,128 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.oci.Deadline;
+import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.policy.CompiledPolicy;
+import io.fleetwarden.policy.PolicyCompiler;
+import io.fleetwarden.verify.ArtifactVerifier;
+import io.fleetwarden.verify.VerificationResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code fleetwarden verify oci://REF}: resolve, discover, verify, print the verdict. */
+/**
+ * {@code fleetwarden verify oci://REF}: resolve the tag, discover the signatures, verify them against
+ * every policy that covers the artifact (or against identity flags) and print the verdict. Exit 0 when
+ * verified under every covering policy, 1 when not, 2 when a registry or the deadline prevented a
+ * decision.
+ */
 @Command(name = "verify", description = "Verify the cosign signatures of an OCI artifact against a policy.")
 final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "oci://REF", description = "Artifact reference: oci://registry/repo:tag or @sha256:...")
+    String reference;
+
+    @Option(names = "--policy", paramLabel = "FILE_OR_DIR", description = "ArtifactPolicy file or directory.")
+    Path policy;
+
+    @ArgGroup(exclusive = false)
+    IdentityOptions identity = new IdentityOptions();
+
+    @Mixin
+    RegistryOptions registryOptions;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
+    String output;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("not yet implemented");
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        OciReference ref;
+        try {
+            ref = OciReference.parse(reference);
+        } catch (IllegalArgumentException e) {
+            err.println("fleetwarden verify: " + e.getMessage());
+            return FleetwardenCli.USAGE;
+        }
+        List<CompiledPolicy> policies = new ArrayList<>();
+        Integer problem = policies(ref, policies, err);
+        if (problem != null) {
+            return problem;
+        }
+        List<CompiledPolicy> covering = policies.stream().filter(p -> p.covers(ref)).toList();
+        if (covering.isEmpty()) {
+            err.println("fleetwarden verify: no policy covers oci://" + ref.repositoryName()
+                    + " (sources of the loaded policies: " + policies.stream().flatMap(p -> p.sources().stream()).toList()
+                    + "); an artifact no policy covers is denied");
+            return FleetwardenCli.NOT_VERIFIED;
+        }
+        RegistryOptions.Services services;
+        try {
+            services = registryOptions.services();
+        } catch (IllegalArgumentException e) {
+            err.println("fleetwarden verify: " + e.getMessage());
+            return FleetwardenCli.USAGE;
+        }
+        ArtifactVerifier verifier = new ArtifactVerifier(services.registry(), services.signatures());
+        Deadline deadline = Deadline.after(registryOptions.timeout());
+        List<VerdictPrinter.Verdict> verdicts = new ArrayList<>();
+        for (CompiledPolicy p : covering) {
+            verdicts.add(new VerdictPrinter.Verdict(p.name(), ref, verifier.verify(ref, p.authorities(), deadline)));
+        }
+        if ("json".equals(output)) {
+            VerdictPrinter.json(out, verdicts);
+        } else {
+            VerdictPrinter.text(out, verdicts);
+        }
+        return exitCode(verdicts);
+    }
+
+    private Integer policies(OciReference ref, List<CompiledPolicy> into, PrintWriter err) throws Exception {
+        if ((policy == null) == !identity.given()) {
+            err.println("fleetwarden verify: give either --policy FILE_OR_DIR or identity flags "
+                    + "(--certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], or --key)");
+            return FleetwardenCli.USAGE;
+        }
+        if (policy != null) {
+            PolicySource.Loaded loaded = PolicySource.load(policy);
+            if (!loaded.errors().isEmpty()) {
+                loaded.errors().forEach(e -> err.println("fleetwarden verify: " + e));
+                return FleetwardenCli.USAGE;
+            }
+            into.addAll(loaded.policies());
+            return null;
+        }
+        var result = PolicyCompiler.compile("command line", identity.toSpec("oci://" + ref.repositoryName()));
+        if (result instanceof PolicyCompiler.Invalid invalid) {
+            invalid.violations().forEach(v -> err.println("fleetwarden verify: " + v.message()));
+            return FleetwardenCli.USAGE;
+        }
+        into.add(((PolicyCompiler.Compiled) result).policy());
+        return null;
+    }
+
+    private static int exitCode(List<VerdictPrinter.Verdict> verdicts) {
+        boolean unavailable = false;
+        for (VerdictPrinter.Verdict v : verdicts) {
+            if (v.result() instanceof VerificationResult.NotVerified) {
+                return FleetwardenCli.NOT_VERIFIED;
+            }
+            unavailable |= v.result() instanceof VerificationResult.Unavailable;
+        }
+        return unavailable ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
     }
 }

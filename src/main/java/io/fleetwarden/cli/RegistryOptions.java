@@ -1,0 +1,96 @@
+package io.fleetwarden.cli;
+
+import io.fleetwarden.oci.HttpRegistryClient;
+import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.oci.RegistryCredentials;
+import io.fleetwarden.verify.TrustAnchor;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Where the artifact lives and what to trust: registry access, credentials, trusted roots, deadline. */
+final class RegistryOptions {
+
+    static final long MAX_DOCKER_CONFIG_BYTES = 1 << 20;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Allow plain HTTP to this registry (repeatable). Loopback registries always may.")
+    List<String> insecure = List.of();
+
+    @Option(names = "--docker-config", paramLabel = "FILE",
+            description = "Registry credentials: a Docker config.json or a Kubernetes .dockerconfigjson.")
+    Path dockerConfig;
+
+    @Option(names = "--trusted-root", paramLabel = "[NAME=]FILE", description = "A trusted_root.json. Without NAME it "
+            + "replaces the embedded public-good root; with NAME it adds a root policies refer to (repeatable).")
+    List<String> trustedRoots = List.of();
+
+    @Option(names = "--timeout", defaultValue = "20s", paramLabel = "DURATION",
+            description = "One deadline for every registry call of this verification, e.g. 10s, 1m. Default ${DEFAULT-VALUE}.")
+    String timeout;
+
+    record Services(HttpRegistryClient registry, CosignSignatureVerifier signatures) {
+    }
+
+    Duration timeout() {
+        String t = timeout.strip().toLowerCase();
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("--timeout: expected a duration such as 500ms, 10s or 1m, got \"" + timeout + "\"");
+    }
+
+    /** @throws IllegalArgumentException for unreadable files, naming the option */
+    Services services() {
+        timeout();
+        RegistryClientConfig.Builder config = RegistryClientConfig.builder();
+        insecure.forEach(config::insecureHost);
+        if (dockerConfig != null) {
+            config.credentials(RegistryCredentials.fromDockerConfigJson(read("--docker-config", dockerConfig)));
+        }
+        return new Services(new HttpRegistryClient(config.build()),
+                new CosignSignatureVerifier(trustedRoots(), Clock.systemUTC()));
+    }
+
+    TrustedRoots trustedRoots() {
+        TrustedRoots roots = TrustedRoots.withPublicGood();
+        for (String spec : trustedRoots) {
+            int eq = spec.indexOf('=');
+            String name = eq < 0 ? TrustAnchor.PUBLIC_GOOD : spec.substring(0, eq);
+            Path file = Path.of(eq < 0 ? spec : spec.substring(eq + 1));
+            try {
+                roots = roots.add(name, read("--trusted-root", file));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--trusted-root " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return roots;
+    }
+
+    static byte[] read(String option, Path file) {
+        try {
+            if (Files.size(file) > MAX_DOCKER_CONFIG_BYTES) {
+                throw new IllegalArgumentException(option + " " + file + ": larger than " + MAX_DOCKER_CONFIG_BYTES + " bytes");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+}
