@@ -25,21 +25,21 @@ final class VerdictPrinter {
 
     static void text(PrintWriter out, List<Verdict> verdicts) {
         for (Verdict v : verdicts) {
-            String subject = v.ref() + (v.result().digest() == null || v.ref().digest() != null ? ""
+            String subject = "oci://" + v.ref() + (v.result().digest() == null || v.ref().digest() != null ? ""
                     : "@" + v.result().digest());
             if (v.result() instanceof VerificationResult.Verified ok) {
-                    out.println("VERIFIED " + subject + " (policy " + v.policy() + ", authority " + ok.authority() + ")");
-                    out.println("  signature: " + ok.signature());
-                    out.println("  evidence:  " + ok.evidence().stream().map(Enum::name).sorted().toList());
-                    ok.signer().claims().forEach((k, val) -> out.println("  " + pad(k) + val));
+                out.println("VERIFIED " + subject + " (policy " + v.policy() + ", authority " + ok.authority() + ")");
+                out.println("  signature: " + ok.signature());
+                out.println("  evidence:  " + ok.evidence().stream().map(Enum::name).sorted().toList());
+                ok.signer().claims().forEach((k, val) -> out.println("  " + pad(k) + val));
             } else if (v.result() instanceof VerificationResult.NotVerified no) {
-                    out.println("NOT VERIFIED " + subject + " (policy " + v.policy() + ")");
-                    for (CheckFailure f : no.failures()) {
-                        out.println("  " + f.check() + " [" + f.signature() + "]: " + f.message());
-                    }
+                out.println("NOT VERIFIED " + subject + " (policy " + v.policy() + ")");
+                for (CheckFailure f : no.failures()) {
+                    out.println("  " + f.check() + " [" + f.signature() + "]: " + f.message());
+                }
             } else {
                 out.println("UNAVAILABLE " + subject + " (policy " + v.policy()
-                        + "): could not decide, nothing was verified: " + ((VerificationResult.Unavailable) v.result()).reason());
+                    + "): could not decide, nothing was verified: " + ((VerificationResult.Unavailable) v.result()).reason());
             }
         }
         out.flush();
@@ -49,19 +49,19 @@ final class VerdictPrinter {
         List<Map<String, Object>> docs = new ArrayList<>();
         for (Verdict v : verdicts) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("reference", v.ref().toString());
+            m.put("reference", "oci://" + v.ref());
             m.put("policy", v.policy());
             m.put("digest", v.result().digest() == null ? null : v.result().digest().toString());
             if (v.result() instanceof VerificationResult.Verified ok) {
-                    m.put("outcome", "Verified");
-                    m.put("authority", ok.authority());
-                    m.put("signature", ok.signature());
-                    m.put("evidence", ok.evidence().stream().map(Enum::name).sorted().toList());
-                    m.put("signer", ok.signer().claims());
+                m.put("outcome", "Verified");
+                m.put("authority", ok.authority());
+                m.put("signature", ok.signature());
+                m.put("evidence", ok.evidence().stream().map(Enum::name).sorted().toList());
+                m.put("signer", ok.signer().claims());
             } else if (v.result() instanceof VerificationResult.NotVerified no) {
-                    m.put("outcome", "NotVerified");
-                    m.put("failures", no.failures().stream().map(f -> Map.of("check", f.check().name(),
-                            "signature", f.signature(), "message", f.message())).toList());
+                m.put("outcome", "NotVerified");
+                m.put("failures", no.failures().stream().map(f -> Map.of("check", f.check().name(),
+                        "signature", f.signature(), "message", f.message())).toList());
             } else {
                 m.put("outcome", "Unavailable");
                 m.put("reason", ((VerificationResult.Unavailable) v.result()).reason());

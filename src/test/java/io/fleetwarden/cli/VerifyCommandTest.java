@@ -1,0 +1,170 @@
+package io.fleetwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetwarden.oci.Digest;
+import io.fleetwarden.testing.SignedArtifacts;
+import io.fleetwarden.testing.sigstore.Identity;
+import io.fleetwarden.testing.sigstore.SigningRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+
+    static SignedArtifacts artifacts;
+    static Path trustedRoot;
+
+    @TempDir
+    static Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        artifacts = SignedArtifacts.onSharedRegistry();
+        trustedRoot = dir.resolve("trusted_root.json");
+        Files.write(trustedRoot, artifacts.sigstore().trustedRootJson());
+    }
+
+    @AfterAll
+    static void stop() {
+        artifacts.close();
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Path policy(String repoPattern) throws IOException {
+        Path p = Files.createTempFile(dir, "policy", ".yaml");
+        Files.writeString(p, """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: fleet-staging}
+                spec:
+                  sources: ["oci://%s/*"]
+                  authorities:
+                    - name: push-artifact
+                      trustedRoot: local
+                      keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github:
+                          repository: acme/fleet
+                          workflow: .github/workflows/push-artifact.yaml
+                          refs: [refs/heads/main]
+                """.formatted(repoPattern));
+        return p;
+    }
+
+    static String signed(String name, SigningRequest request) {
+        String repo = SignedArtifacts.uniqueRepo(name, "frontend");
+        Digest d = artifacts.publish(repo, "latest");
+        if (request != null) {
+            artifacts.signBundle(repo, d, request);
+        }
+        return "oci://" + artifacts.host() + "/" + repo + ":latest";
+    }
+
+    @Test
+    void verifiedUnderAPolicyFileExitsZeroAndSaysWhoSigned() throws IOException {
+        String ref = signed("cli-ok", SigningRequest.github());
+        Run r = cli("verify", ref, "--policy", policy(artifacts.host() + "/cli-ok-*").toString(),
+                "--trusted-root", "local=" + trustedRoot);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("VERIFIED " + ref + "@sha256:")
+                .contains("(policy fleet-staging, authority push-artifact)")
+                .contains("sourceRepository:  https://github.com/acme/fleet");
+    }
+
+    @Test
+    void unsignedAndWronglySignedExitOneWithTheReason() throws IOException {
+        Path policy = policy(artifacts.host() + "/*");
+        Run unsigned = cli("verify", signed("cli-unsigned", null), "--policy", policy.toString(),
+                "--trusted-root", "local=" + trustedRoot);
+        assertThat(unsigned.code()).isEqualTo(1);
+        assertThat(unsigned.out()).startsWith("NOT VERIFIED ").contains("SIGNATURE_PRESENT [artifact]: no cosign signature found");
+
+        Run wrong = cli("verify", signed("cli-wrong", SigningRequest.keyless(Identity.github().workflowFile("evil.yaml")
+                .build()).build()), "--policy", policy.toString(), "--trusted-root", "local=" + trustedRoot);
+        assertThat(wrong.code()).isEqualTo(1);
+        assertThat(wrong.out()).contains("WORKFLOW [referrer sha256:").contains(
+                "workflow is \".github/workflows/evil.yaml\", policy requires \".github/workflows/push-artifact.yaml\"");
+    }
+
+    @Test
+    void identityFlagsAndJsonOutput() throws IOException {
+        String ref = signed("cli-flags", SigningRequest.github());
+        Run r = cli("verify", ref, "--certificate-identity",
+                "https://github.com/acme/fleet/.github/workflows/push-artifact.yaml@refs/heads/main",
+                "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com", "--trusted-root",
+                trustedRoot.toString(), "-o", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode verdict = new ObjectMapper().readTree(r.out()).path("verdicts").path(0);
+        assertThat(verdict.path("outcome").asText()).isEqualTo("Verified");
+        assertThat(verdict.path("signer").path("sourceRef").asText()).isEqualTo("refs/heads/main");
+        assertThat(verdict.path("evidence").toString()).contains("BUNDLE_REFERRER", "INCLUSION_PROOF");
+    }
+
+    @Test
+    void anUnreachableRegistryExitsTwo() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Run r = cli("verify", "oci://127.0.0.1:" + port + "/apps/frontend:latest", "--certificate-identity", "x",
+                "--certificate-oidc-issuer", "y", "--timeout", "2s");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).startsWith("UNAVAILABLE oci://127.0.0.1:" + port).contains("could not decide");
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndAUsageExit() throws IOException {
+        Run badRef = cli("verify", "oci://ghcr.io/Acme/x:latest", "--certificate-identity", "x", "--certificate-oidc-issuer", "y");
+        assertThat(badRef.code()).isEqualTo(64);
+        assertThat(badRef.err()).contains("\"Acme\"").contains("lower case");
+
+        Run noIdentity = cli("verify", "oci://ghcr.io/acme/x:latest");
+        assertThat(noIdentity.code()).isEqualTo(64);
+        assertThat(noIdentity.err()).contains("give either --policy FILE_OR_DIR or identity flags");
+
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: broken}
+                spec:
+                  sources: ["oci://ghcr.io/acme/*"]
+                  authorities: [{keyless: {issuer: x, subjectRegExp: "(unclosed"}}]
+                """);
+        Run badPolicy = cli("verify", "oci://ghcr.io/acme/x:latest", "--policy", broken.toString());
+        assertThat(badPolicy.code()).isEqualTo(64);
+        assertThat(badPolicy.err()).contains("policy broken is invalid: spec.authorities[0].keyless.subjectRegExp: "
+                + "invalid RE2 regular expression: missing closing )");
+
+        Run badTimeout = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-identity", "x",
+                "--certificate-oidc-issuer", "y", "--timeout", "soon");
+        assertThat(badTimeout.code()).isEqualTo(64);
+        assertThat(badTimeout.err()).contains("--timeout: expected a duration such as 500ms, 10s or 1m, got \"soon\"");
+    }
+
+    @Test
+    void anArtifactNoPolicyCoversIsDenied() throws IOException {
+        Run r = cli("verify", "oci://ghcr.io/other/x:latest", "--policy", policy("ghcr.io/acme/*").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no policy covers oci://ghcr.io/other/x").contains("is denied");
+    }
+}
