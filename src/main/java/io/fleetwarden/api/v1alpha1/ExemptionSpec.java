@@ -1,0 +1,18 @@
+package io.fleetwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** All three fields are required: an exemption is one identity doing named things, never a namespace. */
+public class ExemptionSpec {
+
+    @JsonPropertyDescription("Exact username, e.g. system:serviceaccount:flux-system:source-controller.")
+    public String username;
+
+    @JsonPropertyDescription("CREATE, UPDATE and/or DELETE.")
+    public List<String> operations;
+
+    @JsonPropertyDescription("Kinds: OCIRepository, GitRepository, HelmRepository, Kustomization, HelmRelease, "
+            + "ResourceSet, Namespace.")
+    public List<String> kinds;
+}

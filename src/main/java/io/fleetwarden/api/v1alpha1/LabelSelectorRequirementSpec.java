@@ -1,0 +1,15 @@
+package io.fleetwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+public class LabelSelectorRequirementSpec {
+
+    public String key;
+
+    @JsonPropertyDescription("In, NotIn, Exists or DoesNotExist.")
+    public String operator;
+
+    @JsonPropertyDescription("Required (non-empty) for In and NotIn, forbidden for Exists and DoesNotExist.")
+    public List<String> values;
+}

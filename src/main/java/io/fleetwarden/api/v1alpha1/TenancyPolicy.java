@@ -1,0 +1,20 @@
+package io.fleetwarden.api.v1alpha1;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Cluster-scoped: who is a tenant, what a tenant's Flux objects may reference, and who may change that.
+ * Kept next to the {@link ArtifactPolicy} files in the fleet's Git repository. Without one, fleetwarden
+ * applies the D2 conventions ({@code flux-system} is platform, namespaces labelled
+ * {@code toolkit.fluxcd.io/role: tenant} are tenants, default service account {@code flux}).
+ */
+@Group("fleetwarden.io")
+@Version("v1alpha1")
+@Kind("TenancyPolicy")
+@Plural("tenancypolicies")
+public class TenancyPolicy extends CustomResource<TenancyPolicySpec, Void> {
+}

@@ -1,0 +1,50 @@
+package io.fleetwarden.tenancy;
+
+import java.util.regex.Pattern;
+
+/**
+ * Kubernetes name syntax. Names are compared exactly: a case or whitespace variant of a namespace is not
+ * "the same namespace, written differently" but an invalid name, and is denied as such instead of being
+ * normalised into something it might not mean.
+ */
+final class Names {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private static final int MAX_QUOTED = 200;
+
+    private Names() {
+    }
+
+    /** Namespace names: RFC 1123 label, at most 63 characters. */
+    static boolean isDnsLabel(String s) {
+        return s != null && DNS_LABEL.matcher(s).matches();
+    }
+
+    /** Service account (and most object) names: RFC 1123 subdomain, at most 253 characters. */
+    static boolean isDnsSubdomain(String s) {
+        return s != null && s.length() <= 253 && DNS_SUBDOMAIN.matcher(s).matches();
+    }
+
+    /** How a value reads in a message: quoted, with invisible characters made visible. */
+    static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        // Bounded: the value may be hostile and messages end up in events and logs.
+        boolean cut = s.length() > MAX_QUOTED;
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : (cut ? s.substring(0, MAX_QUOTED) : s).toCharArray()) {
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append(cut ? "...\"" : "\"").toString();
+    }
+}
