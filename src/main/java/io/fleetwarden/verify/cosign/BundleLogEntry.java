@@ -1,16 +1,12 @@
 package io.fleetwarden.verify.cosign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigstore.rekor.client.ImmutableInclusionProof;
 import dev.sigstore.rekor.client.ImmutableRekorEntry;
 import dev.sigstore.rekor.client.ImmutableVerification;
 import dev.sigstore.rekor.client.RekorVerificationException;
 import io.fleetwarden.verify.Check;
 import io.fleetwarden.verify.Evidence;
-import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,14 +15,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One {@code tlogEntries[]} element of a key-based bundle. With an inclusion proof it is handed to
- * sigstore-java's {@code RekorVerifier} (SET if present, Merkle inclusion proof, checkpoint signed by the log);
- * with only a SET it is verified offline by {@link SignedEntryTimestamps}. The body must describe this signature:
- * {@code hashedrekord} 0.0.1 (hash, signature, key) or {@code dsse} 0.0.1 (payload hash, signature).
+ * One {@code tlogEntries[]} element of a bundle we verify ourselves (key-based, and keyless DSSE). With an
+ * inclusion proof it is handed to sigstore-java's {@code RekorVerifier} (SET if present, Merkle inclusion proof,
+ * checkpoint signed by the log); with only a SET it is verified offline by {@link SignedEntryTimestamps}, unless
+ * the caller requires the proof (keyless bundles: sigstore-java 2.0.0 requires it there, and the bundle spec
+ * v0.2+ does). The body must describe this signature: {@code hashedrekord} 0.0.1 ({@link HashedRekordBody}) or
+ * {@code dsse} 0.0.1 ({@link DsseLogBody}).
  */
 final class BundleLogEntry {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private BundleLogEntry() {
     }
@@ -34,8 +30,8 @@ final class BundleLogEntry {
     record Checked(Set<Evidence> evidence, Instant integratedTime, byte[] logId) {
     }
 
-    static Checked verify(JsonNode entry, LoadedRoot root, boolean dsse, byte[] loggedHash, byte[] signature,
-            PublicKey key, Failures f) {
+    static Checked verify(JsonNode entry, LoadedRoot root, LoggedSignature expected, boolean requireProof,
+            Failures f) {
         Set<Evidence> evidence = EnumSet.noneOf(Evidence.class);
         byte[] logId;
         String body = entry.path("canonicalizedBody").asText(null);
@@ -75,6 +71,10 @@ final class BundleLogEntry {
                         + "root (sigstore-java: " + SigstoreErrors.detail(e) + ")");
                 logOk = false;
             }
+        } else if (requireProof) {
+            f.add(Check.TLOG_ENTRY, "the log entry has no inclusion proof, which a keyless bundle needs (a SET alone "
+                    + "is only accepted for key-based bundles and legacy signatures)");
+            logOk = false;
         } else if (!set.isEmpty()) {
             SignedEntryTimestamps.Result r = SignedEntryTimestamps.verify(root.root().getTLogs(), body, integratedTime,
                     logIdHex, logIndex, Encodings.base64("signedEntryTimestamp", set));
@@ -89,34 +89,13 @@ final class BundleLogEntry {
         if (!set.isEmpty() && logOk) {
             evidence.add(Evidence.SIGNED_ENTRY_TIMESTAMP);
         }
-        if (dsse) {
-            checkDsseBody(body, loggedHash, signature, f);
+        if (expected.dsse()) {
+            DsseLogBody.check(body, expected, f);
         } else {
-            HashedRekordBody.check(body, loggedHash, signature, null, key, f);
+            HashedRekordBody.check(body, expected.loggedHash(), expected.signature(), expected.certificate(),
+                    expected.key(), f);
         }
         return new Checked(evidence, logOk && integratedTime > 0 ? Instant.ofEpochSecond(integratedTime) : null, logId);
-    }
-
-    private static void checkDsseBody(String bodyBase64, byte[] payloadSha256, byte[] signature, Failures f) {
-        try {
-            JsonNode body = JSON.readTree(Encodings.base64("the log entry body", bodyBase64));
-            String kind = body.path("kind").asText() + " " + body.path("apiVersion").asText();
-            if (!"dsse 0.0.1".equals(kind)) {
-                f.add(Check.TLOG_BODY, "the log entry is a \"" + kind + "\", expected a dsse 0.0.1");
-                return;
-            }
-            JsonNode spec = body.path("spec");
-            if (!HexFormat.of().formatHex(payloadSha256).equalsIgnoreCase(spec.path("payloadHash").path("value").asText())) {
-                f.add(Check.TLOG_BODY, "the log entry records a different DSSE payload hash");
-            }
-            JsonNode sigs = spec.path("signatures");
-            if (sigs.size() != 1 || !MessageDigest.isEqual(signature,
-                    Encodings.base64("the log entry signature", sigs.get(0).path("signature").asText(null)))) {
-                f.add(Check.TLOG_BODY, "the log entry records a different DSSE signature");
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            f.add(Check.TLOG_BODY, "the log entry body cannot be read: " + e.getMessage());
-        }
     }
 
     private static String hex(String base64) {

@@ -15,7 +15,9 @@ import java.util.Optional;
  * problem becomes a {@link SignatureVerdict.Invalid} naming the failed {@link Check}s.
  *
  * <ul>
- * <li>Keyless bundles: sigstore-java 2.0.0 plus the checks it misses ({@link KeylessBundleVerification}).</li>
+ * <li>Keyless bundles: DSSE envelopes verified here with sigstore-java's chain, SCT, log and timestamp
+ * verifiers ({@link KeylessDsseVerification}); message signatures by sigstore-java 2.0.0 plus the checks it
+ * misses ({@link KeylessBundleVerification}).</li>
  * <li>Key-based bundles ({@code verificationMaterial.publicKey}, refused by sigstore-java): verified here with
  * the anchor's key ({@link KeyBundleVerification}).</li>
  * <li>Legacy {@code .sig} layers: simple-signing payload, signature, certificate chain and SCT, and the Rekor
@@ -58,6 +60,11 @@ public final class CosignSignatureVerifier implements SignatureVerifier {
                 doc = BundleDocument.parse(bundleJson);
             } catch (IllegalArgumentException e) {
                 return Failures.single(label, Check.SIGNATURE_FORMAT, e.getMessage());
+            }
+            if (doc.isDsse() && doc.json().has("messageSignature")) {
+                // The bundle content is a oneof; with both, which one was logged and verified would be ambiguous.
+                return Failures.single(label, Check.SIGNATURE_FORMAT, "the bundle has both a messageSignature and "
+                        + "a dsseEnvelope; exactly one is allowed");
             }
             Optional<LoadedRoot> root = roots.find(anchor.trustedRoot());
             if (anchor.isKeyBased()) {

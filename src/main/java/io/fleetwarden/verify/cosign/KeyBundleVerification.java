@@ -18,8 +18,8 @@ import java.util.Set;
  * A bundle verified with the policy's public key ({@code cosign verify --key}). sigstore-java 2.0.0 refuses
  * bundles with {@code verificationMaterial.publicKey}, so this is done here: the key from the trust anchor
  * (never a key or certificate from the bundle, which is only a hint) must verify the message signature over the
- * artifact digest or the DSSE PAE, and the log entry, when present or required, must verify against the
- * trusted root's Rekor logs ({@link BundleLogEntry}).
+ * artifact digest or the DSSE PAE ({@link DsseSignature}, shared with keyless DSSE bundles), and the log
+ * entry, when present or required, must verify against the trusted root's Rekor logs ({@link BundleLogEntry}).
  */
 final class KeyBundleVerification {
 
@@ -37,29 +37,13 @@ final class KeyBundleVerification {
         String predicateType = null;
         try {
             if (doc.isDsse()) {
-                JsonNode dsse = doc.dsse();
-                String payloadType = dsse.path("payloadType").asText("");
-                byte[] payload = doc.dssePayload();
-                if (dsse.path("signatures").size() != 1) {
-                    f.add(Check.SIGNATURE_FORMAT, "the DSSE envelope must carry exactly one signature, found "
-                            + dsse.path("signatures").size());
+                DsseSignature.Checked dsse = DsseSignature.verify(doc, artifact, key, "the given public key", f);
+                if (dsse == null) {
                     return f.verdict();
                 }
-                signature = Encodings.base64("dsseEnvelope.signatures[0].sig", dsse.path("signatures").get(0).path("sig").asText(null));
-                loggedHash = Encodings.sha256(payload);
-                if (!InTotoStatement.PAYLOAD_TYPE.equals(payloadType)) {
-                    f.add(Check.PAYLOAD_TYPE, "the DSSE payload type is \"" + payloadType + "\", expected "
-                            + InTotoStatement.PAYLOAD_TYPE);
-                } else {
-                    InTotoStatement statement = InTotoStatement.parse(payload);
-                    predicateType = statement.predicateType();
-                    if (!statement.hasSubject(artifact)) {
-                        f.add(Check.ARTIFACT_DIGEST, "no subject of the in-toto statement has digest " + artifact);
-                    }
-                }
-                if (!KeySignatures.verifies(key, InTotoStatement.pae(payloadType, payload), signature)) {
-                    f.add(Check.SIGNATURE, "the DSSE signature does not verify with the given public key");
-                }
+                signature = dsse.signature();
+                loggedHash = dsse.payloadSha256();
+                predicateType = dsse.predicateType();
             } else if (doc.json().has("messageSignature")) {
                 JsonNode ms = doc.messageSignature();
                 signature = Encodings.base64("messageSignature.signature", ms.path("signature").asText(null));
@@ -93,8 +77,8 @@ final class KeyBundleVerification {
             f.add(Check.TLOG_ENTRY, "trusted root \"" + anchor.trustedRoot() + "\" is not loaded, so the log entry "
                     + "cannot be checked");
         } else {
-            BundleLogEntry.Checked checked = BundleLogEntry.verify(entries.get(0), root, doc.isDsse(), loggedHash,
-                    signature, key, f);
+            BundleLogEntry.Checked checked = BundleLogEntry.verify(entries.get(0), root,
+                    new LoggedSignature(doc.isDsse(), loggedHash, signature, null, key), false, f);
             evidence.addAll(checked.evidence());
             signedAt = checked.integratedTime();
             if (signedAt != null) {

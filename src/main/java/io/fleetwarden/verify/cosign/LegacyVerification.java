@@ -11,12 +11,9 @@ import io.fleetwarden.verify.SignatureVerdict;
 import io.fleetwarden.verify.TrustAnchor;
 import java.io.IOException;
 import java.security.PublicKey;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +75,7 @@ final class LegacyVerification {
                 }
             }
             if (leaf != null) {
-                LegacyChain.verify(root, leaf, chain, f);
+                FulcioChain.verify(root, leaf, chain, f);
             }
         }
         if (key != null && signature != null && !KeySignatures.verifies(key, payload, signature)) {
@@ -90,13 +87,7 @@ final class LegacyVerification {
         Instant integrated = entry == null ? null : entry.integratedTime();
         if (integrated != null) {
             if (leaf != null) {
-                try {
-                    leaf.checkValidity(Date.from(integrated));
-                } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                    f.add(Check.INTEGRATED_TIME, "the Rekor integrated time " + integrated + " is outside the "
-                            + "certificate's validity (" + leaf.getNotBefore().toInstant() + " to "
-                            + leaf.getNotAfter().toInstant() + ")");
-                }
+                SigningTimes.checkIntegratedTime(leaf, integrated, f);
             }
             times.checkNotInFuture(List.of(integrated), f);
             if (!f.has(Check.CERTIFICATE_CHAIN) && root != null) {

@@ -1,9 +1,13 @@
 package io.fleetwarden.verify.cosign;
 
 import io.fleetwarden.verify.Check;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 
 /**
@@ -28,6 +32,20 @@ final class SigningTimes {
                 failures.add(Check.INTEGRATED_TIME, "the signing time " + t + " is in the future (now "
                         + clock.instant() + ")");
             }
+        }
+    }
+
+    /**
+     * A Fulcio certificate lives ~10 minutes; the log must have seen the signature in that window, or the key may
+     * have been used after the certificate (and its binding to the identity) expired.
+     */
+    static void checkIntegratedTime(X509Certificate leaf, Instant integrated, Failures failures) {
+        try {
+            leaf.checkValidity(Date.from(integrated));
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            failures.add(Check.INTEGRATED_TIME, "the Rekor integrated time " + integrated + " is outside the "
+                    + "certificate's validity (" + leaf.getNotBefore().toInstant() + " to "
+                    + leaf.getNotAfter().toInstant() + ")");
         }
     }
 

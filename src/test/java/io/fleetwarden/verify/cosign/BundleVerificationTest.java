@@ -121,6 +121,22 @@ class BundleVerificationTest {
     }
 
     @Test
+    void keyBasedCosignV3DsseBundleSharesTheDssePathAndChecksTheLoggedKey() {
+        var local = io.fleetwarden.testing.sigstore.LocalSigstore.create();
+        KeyPair key = io.fleetwarden.testing.sigstore.LocalSigstore.newSigningKey();
+        byte[] bundle = local.signBundleDsse(ARTIFACT.toString(),
+                io.fleetwarden.testing.sigstore.SigningRequest.withKey(key).subjectName(null).build());
+        var roots = TrustedRoots.empty().add("local", local.trustedRootJson());
+
+        SignatureVerdict verdict = new CosignSignatureVerifier(roots, Clock.systemUTC()).verifyBundle("b", bundle,
+                ARTIFACT, TrustAnchor.key(key.getPublic(), "local", true));
+
+        assertThat(verdict).isInstanceOfSatisfying(SignatureVerdict.Valid.class, v -> assertThat(v.evidence())
+                .containsExactlyInAnyOrder(Evidence.BUNDLE_FILE, Evidence.PUBLIC_KEY, Evidence.SIGNED_ENTRY_TIMESTAMP,
+                        Evidence.INCLUSION_PROOF, Evidence.CHECKPOINT));
+    }
+
+    @Test
     void keylessAnchorRefusesAKeyBundleAndOversizedInput() {
         byte[] bundle = messageBundle(new byte[8], "");
         assertThat(failures(verifier.verifyBundle("b", bundle, ARTIFACT, TrustAnchor.keyless("test")))).singleElement()

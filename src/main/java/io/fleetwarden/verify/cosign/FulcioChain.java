@@ -12,18 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chain and SCT of a legacy signature's certificate, by sigstore-java's {@code FulcioVerifier} (PKIX at the
- * certificate's notBefore against the trusted root's CAs, then an embedded SCT from a trusted CT log).
+ * Chain and SCT of a Fulcio signing certificate (a legacy signature's, or a keyless DSSE bundle's), by
+ * sigstore-java's {@code FulcioVerifier} (PKIX at the certificate's notBefore against the trusted root's CAs,
+ * then an embedded SCT from a trusted CT log).
  *
- * <p>The {@code dev.sigstore.cosign/chain} annotation comes from the same untrusted manifest as the signature,
- * so it never decides trust: first the leaf alone is validated against the CA paths of the trusted root (which
- * carry their intermediates); only if that fails are the annotation's certificates used as untrusted
- * intermediates, cut at the trusted root's CA path ({@code trimTrustedParent}), so that a root CA that lists only
- * its root certificate still works. Either way PKIX ends at a trust anchor of the trusted root.
+ * <p>The presented intermediates (the {@code dev.sigstore.cosign/chain} annotation, or a bundle's
+ * {@code x509CertificateChain}) come from the same untrusted source as the signature, so they never decide
+ * trust: first the leaf alone is validated against the CA paths of the trusted root (which carry their
+ * intermediates); only if that fails are the presented certificates used as untrusted intermediates, cut at the
+ * trusted root's CA path ({@code trimTrustedParent}), so that a root CA that lists only its root certificate
+ * still works. Either way PKIX ends at a trust anchor of the trusted root.
  */
-final class LegacyChain {
+final class FulcioChain {
 
-    private LegacyChain() {
+    private FulcioChain() {
     }
 
     static void verify(LoadedRoot root, X509Certificate leaf, List<X509Certificate> chain, Failures f) {
