@@ -82,6 +82,11 @@ class TamperMatrixTest {
             boolean bundle = f == Format.BUNDLE_REFERRER;
             UnaryOperator<KeylessAuthority> same = a -> a;
             rows.add(new Row("untampered, only in this format", f, github(b -> b), same, "latest", Set.of()));
+            if (bundle) {
+                // Exactly what cosign v3 `sign` writes: an in-toto subject without a name.
+                rows.add(new Row("untampered, cosign v3 statement", f,
+                        SigningRequest.keyless(Identity.github().build()).subjectName(null).build(), same, "latest", Set.of()));
+            }
             rows.add(new Row("wrong issuer", f, github(b -> b.issuer("https://accounts.example.com")), same, "latest",
                     Set.of(Check.ISSUER)));
             rows.add(new Row("wrong subject", f, github(b -> b), a -> withSubject(a,
