@@ -1,0 +1,38 @@
+package io.fleetwarden.admission;
+
+import java.util.List;
+
+/**
+ * What a handler decided, as a value. The HTTP edge turns it into an AdmissionResponse: {@code allowed},
+ * a status with {@code code} and {@code reason} and the message, warnings, and a JSON patch for mutations.
+ *
+ * @param reason machine-readable reason: {@code Verified}, {@code PolicyDenied}, {@code Unavailable}
+ *               (an infrastructure failure: denied, never allowed), {@code Invalid}, {@code NotCovered},
+ *               {@code Bypassed}, ...
+ * @param patch  a JSON Patch document (RFC 6902) for a mutating webhook; null for none
+ */
+public record AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
+        String patch) {
+
+    public AdmissionDecision {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public static AdmissionDecision allow(String reason, String message, List<String> warnings) {
+        return new AdmissionDecision(true, 200, reason, message, warnings, null);
+    }
+
+    /** A policy said no: 403, the message says what to change. */
+    public static AdmissionDecision deny(String reason, String message) {
+        return new AdmissionDecision(false, 403, reason, message, List.of(), null);
+    }
+
+    /** We could not decide (registry down, deadline): fail closed with 503 and a reason that says so. */
+    public static AdmissionDecision unavailable(String message) {
+        return new AdmissionDecision(false, 503, "Unavailable", message, List.of(), null);
+    }
+
+    public static AdmissionDecision patch(String reason, String message, List<String> warnings, String jsonPatch) {
+        return new AdmissionDecision(true, 200, reason, message, warnings, jsonPatch);
+    }
+}
