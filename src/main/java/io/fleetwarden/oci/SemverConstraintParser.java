@@ -3,7 +3,6 @@ package io.fleetwarden.oci;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import io.fleetwarden.oci.SemverClause.Operator;
-import io.fleetwarden.oci.SemverClause.Wildcard;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,8 +55,11 @@ final class SemverConstraintParser {
         Matcher m = RANGE.matcher(c);
         while (m.find()) {
             String replacement = ">= " + m.group(1) + ", <= " + m.group(11) + " ";
+            // Go's strings.Replace(o, match, t, 1): the first occurrence, and nothing if it is gone.
             int at = out.indexOf(m.group());
-            out = out.substring(0, at) + replacement + out.substring(at + m.group().length());
+            if (at >= 0) {
+                out = out.substring(0, at) + replacement + out.substring(at + m.group().length());
+            }
         }
         return out;
     }
@@ -78,27 +80,25 @@ final class SemverConstraintParser {
 
     private List<SemverClause> group(String alternative) {
         List<SemverClause> group = new ArrayList<>();
-        String saved = alternative;
         pos = 0;
-        skipSpace(saved);
+        skipSpace(alternative);
         while (true) {
             if (++clauses > MAX_CLAUSES) {
                 throw fail("more than " + MAX_CLAUSES + " clauses");
             }
-            group.add(clause(saved));
-            int before = pos;
-            skipSpace(saved);
-            if (pos == saved.length()) {
+            // A clause's version runs up to whitespace, a comma or the end, so what follows it is one of
+            // those: whitespace alone separates clauses (AND), as does a comma with optional whitespace.
+            group.add(clause(alternative));
+            skipSpace(alternative);
+            if (pos == alternative.length()) {
                 return group;
             }
-            if (saved.charAt(pos) == ',') {
+            if (alternative.charAt(pos) == ',') {
                 pos++;
-                skipSpace(saved);
-                if (pos == saved.length()) {
+                skipSpace(alternative);
+                if (pos == alternative.length()) {
                     throw fail("a clause is missing after \",\"");
                 }
-            } else if (pos == before) {
-                throw fail("unexpected \"" + saved.substring(pos) + "\"");
             }
         }
     }
