@@ -42,8 +42,18 @@ class ArchitectureTest {
     @Test
     void pureCoreUsesOnlyApiAndOciValues() {
         check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render"))
-                .should().dependOnClassesThat().resideInAnyPackage(ours("verify", "apply", "kube", "admission",
+                .should().dependOnClassesThat().resideInAnyPackage(ours("verify", "gate", "apply", "kube", "admission",
                         "reconcile", "cli", "config")));
+    }
+
+    /** The gate's decisions are shared by the webhook and the CLI, so it knows neither, nor the cluster. */
+    @Test
+    void gateKnowsNoEdgeAndNoCluster() {
+        check(noClasses().that().resideInAPackage(ROOT + "gate..")
+                .should().dependOnClassesThat().resideInAnyPackage(ours("admission", "cli", "reconcile", "kube", "apply",
+                        "config", "verify.cosign")));
+        check(noClasses().that().resideInAPackage(ROOT + "gate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..", "io.quarkus.."));
     }
 
     @Test

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fleetwarden", mixinStandardHelpOptions = true, versionProvider = FleetwardenCli.Version.class,
         description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
-        subcommands = {VerifyCommand.class, VerifyBundleCommand.class})
+        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class})
 public final class FleetwardenCli {
 
     public static final int VERIFIED = 0;

@@ -1,7 +1,7 @@
 package io.fleetwarden.cli;
 
-import io.fleetwarden.policy.CompiledPolicy;
-import io.fleetwarden.policy.PolicyCompiler;
+import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,48 +20,39 @@ final class PolicySource {
     private PolicySource() {
     }
 
-    record Loaded(List<CompiledPolicy> policies, List<String> errors) {
+    /** The compiled snapshot, and every problem: unreadable files, documents that do not compile. */
+    record Loaded(PolicySnapshot snapshot, List<String> errors) {
     }
 
-    static Loaded load(Path path) {
-        List<CompiledPolicy> policies = new ArrayList<>();
+    static Loaded load(List<Path> paths, Uncovered uncovered) {
         List<String> errors = new ArrayList<>();
-        List<Path> files;
-        try {
-            files = files(path);
-        } catch (IOException e) {
-            return new Loaded(List.of(), List.of("cannot read " + path + ": " + e.getMessage()));
-        }
-        if (files.isEmpty()) {
-            errors.add(path + ": no .yaml or .yml files");
+        List<PolicyDocuments.Parsed> docs = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (Path path : paths) {
+            try {
+                List<Path> found = files(path);
+                if (found.isEmpty()) {
+                    errors.add(path + ": no .yaml or .yml files");
+                }
+                files.addAll(found);
+            } catch (IOException e) {
+                errors.add("cannot read " + path + ": " + e.getMessage());
+            }
         }
         for (Path f : files) {
-            String text;
             try {
                 if (Files.size(f) > PolicyDocuments.MAX_BYTES) {
                     errors.add(f + ": larger than " + PolicyDocuments.MAX_BYTES + " bytes");
                     continue;
                 }
-                text = Files.readString(f);
+                docs.addAll(PolicyDocuments.parse(f.toString(), Files.readString(f)));
             } catch (IOException e) {
                 errors.add(f + ": " + e.getMessage());
-                continue;
-            }
-            for (PolicyDocuments.Parsed p : PolicyDocuments.parse(f.toString(), text)) {
-                if (p instanceof PolicyDocuments.Unreadable u) {
-                    errors.add(u.source() + ": " + u.message());
-                    continue;
-                }
-                var doc = (PolicyDocuments.Document) p;
-                var result = PolicyCompiler.compile(doc.policy().getMetadata().getName(), doc.policy().getSpec());
-                if (result instanceof PolicyCompiler.Compiled c) {
-                    policies.add(c.policy());
-                } else {
-                    errors.add(doc.source() + ": " + ((PolicyCompiler.Invalid) result).summary());
-                }
             }
         }
-        return new Loaded(policies, errors);
+        PolicySnapshot snapshot = PolicySnapshot.compile(1, docs, uncovered);
+        errors.addAll(snapshot.problems());
+        return new Loaded(snapshot, errors);
     }
 
     private static List<Path> files(Path path) throws IOException {

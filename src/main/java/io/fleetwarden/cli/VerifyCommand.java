@@ -1,5 +1,6 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.CompiledPolicy;
@@ -35,8 +36,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "oci://REF", description = "Artifact reference: oci://registry/repo:tag or @sha256:...")
     String reference;
 
-    @Option(names = "--policy", paramLabel = "FILE_OR_DIR", description = "ArtifactPolicy file or directory.")
-    Path policy;
+    @Option(names = "--policy", paramLabel = "FILE_OR_DIR", description = "ArtifactPolicy file or directory (repeatable).")
+    List<Path> policy;
 
     @ArgGroup(exclusive = false)
     IdentityOptions identity = new IdentityOptions();
@@ -98,12 +99,12 @@ final class VerifyCommand implements Callable<Integer> {
             return FleetwardenCli.USAGE;
         }
         if (policy != null) {
-            PolicySource.Loaded loaded = PolicySource.load(policy);
+            PolicySource.Loaded loaded = PolicySource.load(policy, Uncovered.DENY);
             if (!loaded.errors().isEmpty()) {
                 loaded.errors().forEach(e -> err.println("fleetwarden verify: " + e));
                 return FleetwardenCli.USAGE;
             }
-            into.addAll(loaded.policies());
+            into.addAll(loaded.snapshot().policies());
             return null;
         }
         var result = PolicyCompiler.compile("command line", identity.toSpec("oci://" + ref.repositoryName()));

@@ -10,7 +10,11 @@ import java.util.List;
  */
 public record CompiledPolicy(String name, Mode mode, List<String> sources, List<Authority> authorities) {
 
-    public enum Mode { ENFORCE, WARN }
+    /**
+     * ENFORCE denies what does not verify; WARN admits it with a warning; ALLOW covers sources explicitly
+     * without requiring a signature (third-party chart repositories whose publishers do not sign).
+     */
+    public enum Mode { ENFORCE, WARN, ALLOW }
 
     public CompiledPolicy {
         sources = List.copyOf(sources);

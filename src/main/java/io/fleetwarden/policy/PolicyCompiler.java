@@ -40,7 +40,13 @@ public final class PolicyCompiler {
         List<String> sources = compileSources(spec.sources, violations);
         CompiledPolicy.Mode mode = compileMode(spec.mode, violations);
         List<Authority> authorities = new ArrayList<>();
-        if (spec.authorities == null || spec.authorities.isEmpty()) {
+        boolean none = spec.authorities == null || spec.authorities.isEmpty();
+        if (mode == CompiledPolicy.Mode.ALLOW && !none) {
+            violations.add(new FieldViolation("spec.authorities", "must be empty with mode Allow, which admits the "
+                    + "covered sources without a signature; use Enforce or Warn to require one"));
+        } else if (mode == CompiledPolicy.Mode.ALLOW) {
+            // explicitly unsigned: nothing to compile
+        } else if (none) {
             violations.add(new FieldViolation("spec.authorities", "at least one authority is required"));
         } else {
             for (int i = 0; i < spec.authorities.size(); i++) {
@@ -87,7 +93,10 @@ public final class PolicyCompiler {
         if (mode.equals("Warn")) {
             return CompiledPolicy.Mode.WARN;
         }
-        violations.add(new FieldViolation("spec.mode", "must be Enforce or Warn, got \"" + mode + "\""));
+        if (mode.equals("Allow")) {
+            return CompiledPolicy.Mode.ALLOW;
+        }
+        violations.add(new FieldViolation("spec.mode", "must be Enforce, Warn or Allow, got \"" + mode + "\""));
         return CompiledPolicy.Mode.ENFORCE;
     }
 }

@@ -9,13 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
+import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * Reads {@code ArtifactPolicy} documents out of YAML text (one file of a {@code policies/} directory, a
+ * Reads {@code ArtifactPolicy} and {@code TenancyPolicy} documents out of YAML text (one file of a {@code policies/} directory, a
  * multi-document stream). Pure: the caller reads the file. Unknown fields are errors, not ignored: a
  * misspelt {@code subjectRegexp} silently dropped would widen a policy. Documents of other kinds are
  * skipped, so a policy directory may hold a {@code kustomization.yaml}.
@@ -34,6 +35,9 @@ public final class PolicyDocuments {
     }
 
     public record Document(String source, ArtifactPolicy policy) implements Parsed {
+    }
+
+    public record TenancyDocument(String source, TenancyPolicy policy) implements Parsed {
     }
 
     /** A document that could not be read; {@code source} says which file and document. */
@@ -57,8 +61,7 @@ public final class PolicyDocuments {
                     out.add(new Unreadable(where, "expected a Kubernetes object, got " + node.getNodeType()));
                     continue;
                 }
-                if (!"ArtifactPolicy".equals(node.path("kind").asText())
-                        && !node.path("apiVersion").asText().startsWith("fleetwarden.io/")) {
+                if (!node.path("apiVersion").asText().startsWith("fleetwarden.io/")) {
                     continue;
                 }
                 out.add(toPolicy(where, node));
@@ -70,16 +73,18 @@ public final class PolicyDocuments {
     }
 
     private static Parsed toPolicy(String where, JsonNode node) {
+        String kind = node.path("kind").asText();
         if (!"fleetwarden.io/v1alpha1".equals(node.path("apiVersion").asText())
-                || !"ArtifactPolicy".equals(node.path("kind").asText())) {
+                || !("ArtifactPolicy".equals(kind) || "TenancyPolicy".equals(kind))) {
             return new Unreadable(where, "unsupported apiVersion/kind " + node.path("apiVersion").asText() + "/"
-                    + node.path("kind").asText() + ": expected fleetwarden.io/v1alpha1 ArtifactPolicy");
+                    + kind + ": expected fleetwarden.io/v1alpha1 ArtifactPolicy or TenancyPolicy");
         }
         if (node.path("metadata").path("name").asText().isEmpty()) {
             return new Unreadable(where, "metadata.name is required");
         }
         try {
-            return new Document(where, YAML.treeToValue(node, ArtifactPolicy.class));
+            return "TenancyPolicy".equals(kind) ? new TenancyDocument(where, YAML.treeToValue(node, TenancyPolicy.class))
+                    : new Document(where, YAML.treeToValue(node, ArtifactPolicy.class));
         } catch (UnrecognizedPropertyException e) {
             return new Unreadable(where, "unknown field " + fieldPath(e) + " (known: " + e.getKnownPropertyIds() + ")");
         } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -41,7 +41,7 @@ public final class SpecPolicy {
             return out;
         }
         for (KeylessAuthority a : keyless) {
-            for (SignerIdentity sample : SampleSigners.around(a)) {
+            for (SignerIdentity sample : SampleSigners.around(a, spec)) {
                 boolean policyRejects = keyless.stream()
                         .allMatch(k -> !identityMismatches(k, sample).isEmpty());
                 if (policyRejects && spec.accepts(sample.issuer(), sample.subject())) {

@@ -67,7 +67,7 @@ class PolicyCompilerTest {
         assertThat(((PolicyCompiler.Invalid) result).violations()).extracting(FieldViolation::toString).containsExactly(
                 "spec.sources[0]: must be an oci:// URL pattern such as oci://ghcr.io/acme/apps/*, got \"https://ghcr.io/acme/*\"",
                 "spec.sources[1]: must be lower case without surrounding spaces, got \"oci://GHCR.io/Acme/*\"",
-                "spec.mode: must be Enforce or Warn, got \"Audit\"",
+                "spec.mode: must be Enforce, Warn or Allow, got \"Audit\"",
                 "spec.authorities[0].keyless.issuer: issuer or issuerRegExp is required",
                 "spec.authorities[0].keyless.subject: set subject or subjectRegExp, not both",
                 "spec.authorities[1].keyless.subjectRegExp: invalid RE2 regular expression: missing closing )",
@@ -75,6 +75,22 @@ class PolicyCompilerTest {
                 "spec.authorities[1].keyless.github.refs[0]: must be a git ref pattern starting with refs/, got \"main\"",
                 "spec.authorities[2].key.publicKey: not a PEM public key: expected -----BEGIN PUBLIC KEY----- ... -----END PUBLIC KEY-----",
                 "spec.authorities[3]: exactly one of keyless or key is required");
+    }
+
+    @Test
+    void allowCoversThirdPartySourcesWithoutAuthorities() {
+        var allowed = compile(HEADER + """
+                  sources: ["oci://ghcr.io/stefanprodan/charts/*"]
+                  mode: Allow
+                """);
+        assertThat(((PolicyCompiler.Compiled) allowed).policy().mode()).isEqualTo(CompiledPolicy.Mode.ALLOW);
+        var mixed = compile(HEADER + """
+                  sources: ["oci://ghcr.io/stefanprodan/charts/*"]
+                  mode: Allow
+                  authorities: [{key: {publicKey: x}}]
+                """);
+        assertThat(((PolicyCompiler.Invalid) mixed).violations()).extracting(FieldViolation::path)
+                .containsExactly("spec.authorities");
     }
 
     @Test
@@ -106,9 +122,16 @@ class PolicyCompilerTest {
                     assertThat(u.source()).isEqualTo("bad.yaml");
                     assertThat(u.message()).startsWith("not valid YAML: ");
                 });
-        String bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n".repeat(1)
-                + "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n";
-        assertThat(PolicyDocuments.parse("bomb.yaml", "kind: ArtifactPolicy\n" + bomb)).singleElement()
-                .isInstanceOf(PolicyDocuments.Unreadable.class);
+        // Jackson's YAML parser does not expand aliases into copies, so an alias bomb cannot amplify: ten
+        // levels of ten aliases would be 10^10 nodes if it did (this test would run out of memory).
+        StringBuilder bomb = new StringBuilder("apiVersion: fleetwarden.io/v1alpha1\nkind: ArtifactPolicy\n"
+                + "metadata: {name: bomb}\nspec:\n  l0: &l0 [x,x,x,x,x,x,x,x,x,x]\n");
+        for (int i = 1; i <= 10; i++) {
+            bomb.append("  l").append(i).append(": &l").append(i).append(" [")
+                    .append(String.join(",", java.util.Collections.nCopies(10, "*l" + (i - 1)))).append("]\n");
+        }
+        assertThat(PolicyDocuments.parse("bomb.yaml", bomb.toString())).singleElement()
+                .isInstanceOfSatisfying(PolicyDocuments.Unreadable.class,
+                        u -> assertThat(u.message()).startsWith("unknown field spec.l0"));
     }
 }

@@ -9,7 +9,9 @@ public class ArtifactPolicySpec {
             + "e.g. oci://ghcr.io/acme/fleet-apps/*")
     public List<String> sources;
 
-    @JsonPropertyDescription("Enforce (deny what does not verify) or Warn (admit with a warning). Default Enforce.")
+    @JsonPropertyDescription("Enforce (deny what does not verify), Warn (admit with a warning) or Allow (admit the "
+            + "covered sources without a signature, e.g. third-party chart repositories; authorities must be empty). "
+            + "Default Enforce.")
     public String mode;
 
     @JsonPropertyDescription("Ways the artifact may be signed; any one that accepts a signature admits it.")

@@ -1,0 +1,102 @@
+package io.fleetwarden.cli;
+
+import io.fleetwarden.gate.DecisionCache;
+import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.oci.HttpRegistryClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code fleetwarden check}: judges manifests as the webhook would, before they are merged. OCIRepositories
+ * go through the signature gate (or only its offline part), Flux objects and Namespaces through the
+ * tenancy rules, policy documents through the policy compiler. One line per object; exit 1 if any is
+ * denied, 2 if none is denied but some could not be decided, 0 otherwise.
+ */
+@Command(name = "check", description = "Evaluate manifests (OCIRepositories, Flux objects, policies) as the admission "
+        + "webhook would.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE_OR_DIR", description = "ArtifactPolicy and "
+            + "TenancyPolicy files in force (repeatable).")
+    List<Path> policy;
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE_OR_DIR",
+            description = "Manifests to check (repeatable; directories recursively; multi-document YAML).")
+    List<Path> files;
+
+    @Option(names = "--cluster-state", paramLabel = "FILE", description = "Objects the rules may look at "
+            + "(Namespaces and their labels), as a YAML stream.")
+    Path clusterState;
+
+    @Option(names = "--offline", description = "No registry calls: check coverage, the verification spec and tenancy.")
+    boolean offline;
+
+    @Option(names = "--as", paramLabel = "USER", description = "Requesting user; default: the tenant's default "
+            + "service account of each object's namespace (system:serviceaccount:NS:flux).")
+    String as;
+
+    @Option(names = "--namespace", defaultValue = "default", description = "Namespace of objects that name none.")
+    String namespace;
+
+    @Option(names = "--uncovered", defaultValue = "deny", description = "OCI sources no policy covers: deny, warn "
+            + "or allow. Default ${DEFAULT-VALUE}.")
+    String uncovered;
+
+    @Mixin
+    RegistryOptions registryOptions;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PolicySource.Loaded loaded;
+        RegistryOptions.Services services;
+        try {
+            loaded = PolicySource.load(policy, Uncovered.parse(uncovered));
+            services = registryOptions.services();
+        } catch (IllegalArgumentException e) {
+            err.println("fleetwarden check: " + e.getMessage());
+            return FleetwardenCli.USAGE;
+        }
+        if (!loaded.errors().isEmpty()) {
+            loaded.errors().forEach(e -> err.println("fleetwarden check: policy: " + e));
+            return FleetwardenCli.USAGE;
+        }
+        ManifestReader.Read manifests = ManifestReader.read(files);
+        ManifestReader.Read state = clusterState == null ? new ManifestReader.Read(List.of(), List.of())
+                : ManifestReader.read(List.of(clusterState));
+        if (!manifests.errors().isEmpty() || !state.errors().isEmpty()) {
+            manifests.errors().forEach(e -> err.println("fleetwarden check: " + e));
+            state.errors().forEach(e -> err.println("fleetwarden check: cluster state: " + e));
+            return FleetwardenCli.USAGE;
+        }
+        PolicySnapshot snapshot = loaded.snapshot();
+        try (HttpRegistryClient registry = services.registry()) {
+            OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, services.signatures(),
+                    DecisionCache.defaults());
+            ManifestJudge judge = new ManifestJudge(gate, snapshot, ClusterState.of(state.manifests(),
+                    manifests.manifests()), as, namespace, offline, registryOptions.timeout());
+            List<ManifestJudge.Line> lines = manifests.manifests().stream().map(judge::judge)
+                    .filter(java.util.Objects::nonNull).toList();
+            lines.forEach(l -> l.print(out));
+            out.flush();
+            if (lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.DENIED)) {
+                return FleetwardenCli.NOT_VERIFIED;
+            }
+            return lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.UNAVAILABLE)
+                    ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.fleetwarden.gate;
+
+import io.fleetwarden.oci.Digest;
+import java.util.List;
+
+/**
+ * The gate's answer for one OCI source. Three kinds, never conflated: a policy said no ({@link Denied}),
+ * fleetwarden could not find out ({@link Unavailable}: callers fail closed and say so), or yes.
+ */
+public sealed interface GateDecision {
+
+    String reason();
+
+    String message();
+
+    /**
+     * @param digest the artifact that was verified; null when nothing was resolved (offline, not covered)
+     */
+    record Allowed(String reason, String message, List<String> warnings, Digest digest) implements GateDecision {
+        public Allowed {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    record Denied(String reason, String message) implements GateDecision {
+    }
+
+    record Unavailable(String reason, String message) implements GateDecision {
+    }
+
+    /** Reasons, as they appear in admission responses, logs and metrics. */
+    final class Reasons {
+        public static final String VERIFIED = "Verified";
+        public static final String ALLOWED_UNSIGNED = "AllowedUnsigned";
+        public static final String NOT_COVERED = "NotCovered";
+        public static final String SPEC_POLICY = "VerificationSpecRejected";
+        public static final String POLICY_DENIED = "PolicyDenied";
+        public static final String NO_MATCHING_TAG = "NoMatchingTag";
+        public static final String INVALID = "Invalid";
+        public static final String UNAVAILABLE = "Unavailable";
+        public static final String OFFLINE = "CheckedOffline";
+        public static final String WARNED = "AllowedWithWarnings";
+
+        private Reasons() {
+        }
+    }
+}

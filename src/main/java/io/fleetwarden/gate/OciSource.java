@@ -1,0 +1,106 @@
+package io.fleetwarden.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetwarden.oci.Digest;
+import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.policy.FieldViolation;
+import io.fleetwarden.policy.FluxVerifySpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts of a Flux {@code OCIRepository} (v1 or v1beta2: the fields the gate reads are the same) that
+ * decide which artifact source-controller will pull and how it will verify it.
+ *
+ * @param repository {@code spec.url} parsed, without tag or digest
+ * @param tag        {@code spec.ref.tag}; {@code latest} when the ref names nothing, as Flux defaults
+ * @param semver     {@code spec.ref.semver}; null when absent
+ * @param digest     {@code spec.ref.digest}; null when absent. Flux's precedence: digest, then semver, then tag
+ * @param pullSecret {@code spec.secretRef.name}; null when absent
+ */
+public record OciSource(String namespace, String name, OciReference repository, String tag, String semver,
+        String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
+        boolean insecure, String provider) {
+
+    public sealed interface Parsed {
+    }
+
+    public record Valid(OciSource source) implements Parsed {
+    }
+
+    public record Invalid(List<FieldViolation> violations) implements Parsed {
+    }
+
+    public static Parsed from(JsonNode object) {
+        List<FieldViolation> v = new ArrayList<>();
+        JsonNode spec = object == null ? null : object.get("spec");
+        if (spec == null || !spec.isObject()) {
+            return new Invalid(List.of(new FieldViolation("spec", "is required")));
+        }
+        String url = text(spec, "url");
+        OciReference repo = null;
+        if (url == null) {
+            v.add(new FieldViolation("spec.url", "is required"));
+        } else if (!url.startsWith("oci://")) {
+            v.add(new FieldViolation("spec.url", "must start with oci://, got \"" + url + "\""));
+        } else {
+            try {
+                repo = OciReference.parse(url);
+                if (repo.tag() != null || repo.digest() != null) {
+                    v.add(new FieldViolation("spec.url", "must not carry a tag or digest; use spec.ref"));
+                }
+            } catch (IllegalArgumentException e) {
+                v.add(new FieldViolation("spec.url", e.getMessage()));
+            }
+        }
+        JsonNode ref = spec.path("ref");
+        Digest digest = null;
+        if (text(ref, "digest") != null) {
+            try {
+                digest = Digest.parse(text(ref, "digest"));
+            } catch (IllegalArgumentException e) {
+                v.add(new FieldViolation("spec.ref.digest", e.getMessage()));
+            }
+        }
+        String tag = text(ref, "tag");
+        String semver = text(ref, "semver");
+        if (digest == null && semver == null && tag == null) {
+            tag = "latest";
+        }
+        if (!v.isEmpty()) {
+            return new Invalid(v);
+        }
+        JsonNode meta = object.path("metadata");
+        return new Valid(new OciSource(text(meta, "namespace"), text(meta, "name"), repo, tag, semver,
+                text(ref, "semverFilter"), digest, verify(spec.get("verify")), text(spec.path("secretRef"), "name"),
+                text(spec, "serviceAccountName"), spec.path("insecure").asBoolean(false), text(spec, "provider")));
+    }
+
+    private static FluxVerifySpec verify(JsonNode verify) {
+        if (verify == null || verify.isNull() || !verify.isObject()) {
+            return new FluxVerifySpec(null, List.of(), null);
+        }
+        List<FluxVerifySpec.Identity> identities = new ArrayList<>();
+        for (JsonNode i : verify.path("matchOIDCIdentity")) {
+            identities.add(new FluxVerifySpec.Identity(text(i, "issuer"), text(i, "subject")));
+        }
+        // The CRD defaults provider to cosign, and the API server defaults before it calls webhooks; the
+        // CLI reads manifests before defaulting, so apply the same default here.
+        String provider = text(verify, "provider");
+        return new FluxVerifySpec(provider == null ? "cosign" : provider, identities,
+                text(verify.path("secretRef"), "name"));
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode n = node == null ? null : node.get(field);
+        return n == null || n.isNull() || !n.isTextual() || n.asText().isEmpty() ? null : n.asText();
+    }
+
+    /** The reference to verify now, for a fixed tag or digest (semver resolves to a tag first). */
+    public OciReference reference(String resolvedTag) {
+        if (digest != null) {
+            return repository.withDigest(digest);
+        }
+        return repository.withTag(resolvedTag);
+    }
+}

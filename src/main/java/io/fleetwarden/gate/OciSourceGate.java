@@ -1,0 +1,110 @@
+package io.fleetwarden.gate;
+
+import io.fleetwarden.oci.Deadline;
+import io.fleetwarden.oci.Descriptor;
+import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.oci.RegistryClient;
+import io.fleetwarden.oci.RegistryException;
+import io.fleetwarden.policy.CompiledPolicy;
+import io.fleetwarden.policy.FieldViolation;
+import io.fleetwarden.policy.SpecPolicy;
+import io.fleetwarden.verify.ArtifactVerifier;
+import io.fleetwarden.verify.SignatureVerifier;
+import io.fleetwarden.verify.VerificationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Decides whether an {@code OCIRepository} may point where it points, in order: which policies cover its
+ * URL; whether its own {@code spec.verify} is as strict as they are (Flux re-verifies with it at every
+ * pull); which artifact its ref names now (digest, highest semver tag, or tag, resolved on every call so
+ * a moved tag is noticed); and whether that artifact is signed as every covering policy requires. Shared
+ * by the webhook and {@code fleetwarden check}.
+ */
+public final class OciSourceGate {
+
+    private final Supplier<PolicySnapshot> policies;
+    private final RegistryAccess registries;
+    private final SignatureVerifier signatures;
+    private final DecisionCache cache;
+
+    public OciSourceGate(Supplier<PolicySnapshot> policies, RegistryAccess registries, SignatureVerifier signatures,
+            DecisionCache cache) {
+        this.policies = policies;
+        this.registries = registries;
+        this.signatures = signatures;
+        this.cache = cache;
+    }
+
+    /** @param offline check only what needs no registry: coverage and the verification spec */
+    public GateDecision decide(OciSource source, Deadline deadline, boolean offline) {
+        PolicySnapshot snapshot = policies.get();
+        String url = "oci://" + source.repository().repositoryName();
+        List<CompiledPolicy> covering = snapshot.covering(source.repository());
+        if (covering.isEmpty()) {
+            return Uncovering.decide(snapshot, url);
+        }
+        List<CompiledPolicy> required = covering.stream().filter(p -> p.mode() != CompiledPolicy.Mode.ALLOW).toList();
+        if (required.isEmpty()) {
+            return new GateDecision.Allowed(GateDecision.Reasons.ALLOWED_UNSIGNED, url + " is allowed unsigned by policy "
+                    + names(covering), List.of(), null);
+        }
+        List<String> warnings = new ArrayList<>();
+        List<FieldViolation> spec = SpecPolicy.check(source.verify(), required);
+        if (!spec.isEmpty()) {
+            String message = "spec.verify of " + url + " is weaker than policy " + names(required) + ": "
+                    + String.join("; ", spec.stream().map(FieldViolation::toString).toList());
+            if (enforced(required)) {
+                return new GateDecision.Denied(GateDecision.Reasons.SPEC_POLICY, message);
+            }
+            warnings.add(message);
+        }
+        if (offline) {
+            warnings.add("the artifact's signature was not checked (offline)");
+            return new GateDecision.Allowed(GateDecision.Reasons.OFFLINE, url + " passes the offline checks", warnings, null);
+        }
+        try {
+            RegistryClient registry = registries.forSource(source, deadline);
+            String tag = TagSelection.tag(source, registry, deadline);
+            if (tag == null && source.digest() == null) {
+                return new GateDecision.Denied(GateDecision.Reasons.NO_MATCHING_TAG, "no tag of " + url
+                        + " matches semver \"" + source.semver() + "\"" + (source.semverFilter() == null ? ""
+                        : " with filter \"" + source.semverFilter() + "\""));
+            }
+            OciReference ref = source.reference(tag);
+            Descriptor resolved = registry.resolve(ref, deadline);
+            return Verdicts.combine(ref.withDigest(resolved.digest()), required, warnings,
+                    p -> verify(registry, ref.withDigest(resolved.digest()), p, snapshot.generation(), deadline));
+        } catch (RegistryException e) {
+            if (e.isNotFound()) {
+                return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, url + ": " + e.getMessage());
+            }
+            return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, "could not verify " + url + " ("
+                    + e.kind().name().toLowerCase() + "): " + e.getMessage() + "; nothing was admitted, retry when the "
+                    + "registry is reachable");
+        } catch (IllegalArgumentException e) {
+            return new GateDecision.Denied(GateDecision.Reasons.INVALID, e.getMessage());
+        }
+    }
+
+    private VerificationResult verify(RegistryClient registry, OciReference ref, CompiledPolicy policy, long generation,
+            Deadline deadline) {
+        DecisionCache.Key key = new DecisionCache.Key(ref.digest(), ref.tag(), policy.name(), generation);
+        VerificationResult cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        VerificationResult result = new ArtifactVerifier(registry, signatures).verify(ref, policy.authorities(), deadline);
+        cache.put(key, result);
+        return result;
+    }
+
+    static boolean enforced(List<CompiledPolicy> policies) {
+        return policies.stream().anyMatch(p -> p.mode() == CompiledPolicy.Mode.ENFORCE);
+    }
+
+    static String names(List<CompiledPolicy> policies) {
+        return String.join(", ", policies.stream().map(CompiledPolicy::name).toList());
+    }
+}

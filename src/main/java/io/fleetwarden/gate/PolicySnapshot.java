@@ -1,0 +1,78 @@
+package io.fleetwarden.gate;
+
+import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.policy.CompiledPolicy;
+import io.fleetwarden.policy.PolicyCompiler;
+import io.fleetwarden.policy.PolicyDocuments;
+import io.fleetwarden.tenancy.TenancyCompiler;
+import io.fleetwarden.tenancy.TenancyRules;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Every policy in force, compiled once and immutable: the admission path reads a snapshot without locks,
+ * and a reload swaps in a new one. {@code generation} grows with every reload, so cached decisions made
+ * under older policies are never reused.
+ *
+ * <p>A document that does not compile is left out and listed in {@code problems} (admission rejects such
+ * a document before it is stored; one that slipped in, e.g. applied while fleetwarden was down, must not
+ * take the other policies with it).
+ *
+ * @param tenancy the one {@code TenancyPolicy} in force, or D2's defaults when there is none
+ */
+public record PolicySnapshot(long generation, List<CompiledPolicy> policies, TenancyRules tenancy,
+        Uncovered uncovered, List<String> problems) {
+
+    public PolicySnapshot {
+        policies = List.copyOf(policies);
+        problems = List.copyOf(problems);
+    }
+
+    public static PolicySnapshot empty(Uncovered uncovered) {
+        return new PolicySnapshot(0, List.of(), TenancyRules.d2Defaults(), uncovered, List.of());
+    }
+
+    public List<CompiledPolicy> covering(OciReference ref) {
+        return policies.stream().filter(p -> p.covers(ref)).toList();
+    }
+
+    /** Compiles parsed documents; unreadable or invalid ones become {@code problems}. */
+    public static PolicySnapshot compile(long generation, List<PolicyDocuments.Parsed> documents, Uncovered uncovered) {
+        List<CompiledPolicy> policies = new ArrayList<>();
+        List<TenancyRules> tenancy = new ArrayList<>();
+        List<String> tenancySources = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (PolicyDocuments.Parsed p : documents) {
+            if (p instanceof PolicyDocuments.Unreadable u) {
+                problems.add(u.source() + ": " + u.message());
+            } else if (p instanceof PolicyDocuments.Document d) {
+                var result = PolicyCompiler.compile(d.policy().getMetadata().getName(), d.policy().getSpec());
+                if (result instanceof PolicyCompiler.Compiled c) {
+                    policies.add(c.policy());
+                } else {
+                    problems.add(d.source() + ": " + ((PolicyCompiler.Invalid) result).summary());
+                }
+            } else if (p instanceof PolicyDocuments.TenancyDocument t) {
+                var result = TenancyCompiler.compile(t.policy().getMetadata().getName(), t.policy().getSpec());
+                if (result instanceof TenancyCompiler.Compiled c) {
+                    tenancy.add(c.rules());
+                    tenancySources.add(t.source());
+                } else {
+                    problems.add(t.source() + ": " + ((TenancyCompiler.Invalid) result).summary());
+                }
+            }
+        }
+        if (tenancy.size() > 1) {
+            // Two sets of tenancy rules cannot both be in force; rather than guess, keep the defaults' stricter
+            // reading and say so.
+            problems.add("more than one TenancyPolicy (" + String.join(", ", tenancySources)
+                    + "): only one may exist; D2 defaults apply until one is removed");
+            tenancy.clear();
+        }
+        policies.sort(Comparator.comparing(CompiledPolicy::name));
+        return new PolicySnapshot(generation, policies, tenancy.isEmpty() ? TenancyRules.d2Defaults() : tenancy.get(0),
+                uncovered, problems);
+    }
+
+}

@@ -1,0 +1,65 @@
+package io.fleetwarden.gate;
+
+import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.policy.CompiledPolicy;
+import io.fleetwarden.verify.CheckFailure;
+import io.fleetwarden.verify.VerificationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Combines the verdicts of every covering policy (all must pass): an Enforce policy that is not satisfied
+ * denies; a Warn policy adds a warning; an infrastructure failure under an Enforce policy is
+ * {@link GateDecision.Unavailable}, never a denial for policy reasons and never an admission.
+ */
+final class Verdicts {
+
+    static final int MAX_FAILURES_SHOWN = 6;
+
+    private Verdicts() {
+    }
+
+    static GateDecision combine(OciReference ref, List<CompiledPolicy> policies, List<String> warnings,
+            Function<CompiledPolicy, VerificationResult> verify) {
+        String subject = "oci://" + ref;
+        List<String> allowedBy = new ArrayList<>();
+        List<String> out = new ArrayList<>(warnings);
+        for (CompiledPolicy p : policies) {
+            VerificationResult r = verify.apply(p);
+            boolean enforce = p.mode() == CompiledPolicy.Mode.ENFORCE;
+            if (r instanceof VerificationResult.Verified v) {
+                allowedBy.add(p.name() + " (authority " + v.authority() + ", " + v.signature() + ")");
+            } else if (r instanceof VerificationResult.NotVerified n) {
+                String message = subject + " is not signed as policy " + p.name() + " requires: " + failures(n);
+                if (enforce) {
+                    return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, message);
+                }
+                out.add("Warn: " + message);
+            } else {
+                String message = "could not verify " + subject + " for policy " + p.name() + ": "
+                        + ((VerificationResult.Unavailable) r).reason() + "; nothing was admitted, retry when the "
+                        + "registry is reachable";
+                if (enforce) {
+                    return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, message);
+                }
+                out.add("Warn: " + message);
+            }
+        }
+        String reason = out.isEmpty() ? GateDecision.Reasons.VERIFIED : GateDecision.Reasons.WARNED;
+        return new GateDecision.Allowed(reason, subject + " verified by " + String.join(", ", allowedBy), out,
+                ref.digest());
+    }
+
+    static String failures(VerificationResult.NotVerified n) {
+        List<String> shown = new ArrayList<>();
+        for (CheckFailure f : n.failures()) {
+            if (shown.size() == MAX_FAILURES_SHOWN) {
+                shown.add("(" + (n.failures().size() - MAX_FAILURES_SHOWN) + " more)");
+                break;
+            }
+            shown.add(f.check() + " [" + f.signature() + "]: " + f.message());
+        }
+        return String.join("; ", shown);
+    }
+}

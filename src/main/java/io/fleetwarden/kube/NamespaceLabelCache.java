@@ -1,0 +1,59 @@
+package io.fleetwarden.kube;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetwarden.tenancy.NamespaceLabels;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Namespace labels from an informer cache, with a live read on a miss: flux-operator creates a tenant's
+ * Namespace and its objects seconds apart, faster than a watch event may arrive. Unknown stays unknown
+ * (the tenancy rules then deny rather than guess).
+ */
+public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable {
+
+    private final KubernetesClient client;
+    private SharedIndexInformer<Namespace> informer;
+
+    public NamespaceLabelCache(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void start() {
+        informer = client.namespaces().inform();
+    }
+
+    public boolean synced() {
+        return informer != null && informer.hasSynced();
+    }
+
+    @Override
+    public Optional<Map<String, String>> labelsOf(String namespace) {
+        if (namespace == null || namespace.isEmpty()) {
+            return Optional.empty();
+        }
+        Namespace ns = informer == null ? null : informer.getStore().getByKey(namespace);
+        if (ns == null) {
+            try {
+                ns = client.namespaces().withName(namespace).get();
+            } catch (KubernetesClientException e) {
+                return Optional.empty();
+            }
+        }
+        if (ns == null) {
+            return Optional.empty();
+        }
+        Map<String, String> labels = ns.getMetadata().getLabels();
+        return Optional.of(labels == null ? Map.of() : Map.copyOf(labels));
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+}

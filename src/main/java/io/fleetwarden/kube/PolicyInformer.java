@@ -1,0 +1,101 @@
+package io.fleetwarden.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
+import io.fleetwarden.api.v1alpha1.TenancyPolicy;
+import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.policy.PolicyDocuments;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the policy snapshot current from the cluster. It runs in <b>every</b> replica (not only on the
+ * leader): each replica serves admission, and a replica deciding with stale policies would let through what
+ * another denies. On every change of any {@code ArtifactPolicy} or {@code TenancyPolicy} the whole set is
+ * compiled again (policies are few; recompiling all keeps the snapshot consistent) and swapped in atomically.
+ */
+public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PolicyInformer.class);
+
+    private final KubernetesClient client;
+    private final Uncovered uncovered;
+    private final AtomicReference<PolicySnapshot> current;
+    private final AtomicLong generation = new AtomicLong();
+    private SharedIndexInformer<ArtifactPolicy> artifactPolicies;
+    private SharedIndexInformer<TenancyPolicy> tenancyPolicies;
+
+    public PolicyInformer(KubernetesClient client, Uncovered uncovered) {
+        this.client = client;
+        this.uncovered = uncovered;
+        this.current = new AtomicReference<>(PolicySnapshot.empty(uncovered));
+    }
+
+    public void start() {
+        artifactPolicies = client.resources(ArtifactPolicy.class).inform(new Recompile<>());
+        tenancyPolicies = client.resources(TenancyPolicy.class).inform(new Recompile<>());
+        recompile();
+    }
+
+    /** Ready once both informers have listed what exists: before that, decisions would use no policies. */
+    public boolean synced() {
+        return artifactPolicies != null && artifactPolicies.hasSynced() && tenancyPolicies != null
+                && tenancyPolicies.hasSynced();
+    }
+
+    @Override
+    public PolicySnapshot get() {
+        return current.get();
+    }
+
+    synchronized void recompile() {
+        List<PolicyDocuments.Parsed> docs = new ArrayList<>();
+        if (artifactPolicies != null) {
+            artifactPolicies.getStore().list().forEach(p -> docs.add(new PolicyDocuments.Document(
+                    "ArtifactPolicy " + p.getMetadata().getName(), p)));
+        }
+        if (tenancyPolicies != null) {
+            tenancyPolicies.getStore().list().forEach(p -> docs.add(new PolicyDocuments.TenancyDocument(
+                    "TenancyPolicy " + p.getMetadata().getName(), p)));
+        }
+        PolicySnapshot next = PolicySnapshot.compile(generation.incrementAndGet(), docs, uncovered);
+        current.set(next);
+        LOG.infof("policies loaded generation=%d artifactPolicies=%d problems=%d", next.generation(),
+                next.policies().size(), next.problems().size());
+        next.problems().forEach(p -> LOG.warnf("policy skipped: %s", p));
+    }
+
+    @Override
+    public void close() {
+        if (artifactPolicies != null) {
+            artifactPolicies.close();
+        }
+        if (tenancyPolicies != null) {
+            tenancyPolicies.close();
+        }
+    }
+
+    private final class Recompile<T> implements ResourceEventHandler<T> {
+        @Override
+        public void onAdd(T obj) {
+            recompile();
+        }
+
+        @Override
+        public void onUpdate(T oldObj, T newObj) {
+            recompile();
+        }
+
+        @Override
+        public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            recompile();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.fleetwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetwarden.oci.Digest;
+import io.fleetwarden.testing.SignedArtifacts;
+import io.fleetwarden.testing.sigstore.SigningRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+    static final Path D2 = Path.of("..", "shared", "fixtures", "d2");
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static final String TENANT_NS = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: frontend, labels: {toolkit.fluxcd.io/role: tenant}}
+            """;
+
+    static String ociRepository(String name, String url, String subjectRef) {
+        return """
+                apiVersion: source.toolkit.fluxcd.io/v1beta2
+                kind: OCIRepository
+                metadata: {name: %s, namespace: frontend}
+                spec:
+                  interval: 5m
+                  url: %s
+                  ref: {tag: latest}
+                  verify:
+                    provider: cosign
+                    matchOIDCIdentity:
+                      - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                        subject: ^https://github\\.com/controlplaneio-fluxcd/d2-apps/\\.github/workflows/push-artifact\\.yaml@%s$
+                """.formatted(name, url, subjectRef);
+    }
+
+    @Test
+    void aTenantPullRequestIsJudgedOfflineObjectByObject() throws IOException {
+        Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS);
+        Path pr = Files.writeString(dir.resolve("pr.yaml"), String.join("---\n",
+                ociRepository("apps", "oci://ghcr.io/controlplaneio-fluxcd/d2-apps/frontend", "refs/heads/main"),
+                ociRepository("loose", "oci://ghcr.io/controlplaneio-fluxcd/d2-apps/frontend", "refs/tags/.*"),
+                ociRepository("elsewhere", "oci://ghcr.io/evil/apps", "refs/heads/main"),
+                """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: apps, namespace: frontend}
+                spec:
+                  interval: 10m
+                  path: ./staging
+                  prune: true
+                  sourceRef: {kind: OCIRepository, name: apps, namespace: flux-system}
+                """,
+                """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: apps-defaulted, namespace: frontend}
+                spec:
+                  interval: 10m
+                  path: ./staging
+                  prune: true
+                  sourceRef: {kind: OCIRepository, name: apps}
+                """,
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ignored, namespace: frontend}
+                """));
+        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--offline",
+                "--cluster-state", state.toString(), "-f", pr.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
+                l -> assertThat(l).startsWith("WARNED OCIRepository frontend/apps (").contains("CheckedOffline"),
+                l -> assertThat(l).startsWith("DENIED OCIRepository frontend/loose (").contains("VerificationSpecRejected")
+                        .contains("accepts signer"),
+                l -> assertThat(l).startsWith("DENIED OCIRepository frontend/elsewhere (").contains("TenancyViolation"),
+                l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation")
+                        .contains("spec.sourceRef.namespace"),
+                l -> assertThat(l).startsWith("WARNED Kustomization frontend/apps-defaulted ("));
+        assertThat(r.out()).contains("  warning: defaulted by the mutating webhook: [{\"op\":\"add\",\"path\":"
+                + "\"/spec/serviceAccountName\",\"value\":\"flux\"}]").doesNotContain("ConfigMap");
+        assertThat(r.code()).isEqualTo(1);
+    }
+
+    @Test
+    void theRealD2ComponentsPassWithTheExamplePolicies() throws IOException {
+        // D2's app components carry no namespace: the tenant's Kustomization applies them with
+        // targetNamespace set to the tenant, impersonating the tenant's "flux" service account.
+        Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS + "---\n" + TENANT_NS.replace("frontend", "backend"));
+        for (String tenant : new String[] {"frontend", "backend"}) {
+            Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--offline",
+                    "--cluster-state", state.toString(), "--namespace", tenant,
+                    "-f", D2.resolve("d2-apps/components/" + tenant).toString());
+            assertThat(r.err()).isEmpty();
+            assertThat(r.out()).contains("OCIRepository " + tenant + "/").contains("HelmRelease " + tenant + "/")
+                    .doesNotContain("DENIED");
+            assertThat(r.code()).as(r.out()).isZero();
+        }
+    }
+
+    @Test
+    void onlineTheSignatureDecides() throws IOException {
+        try (SignedArtifacts artifacts = SignedArtifacts.onSharedRegistry()) {
+            String repo = SignedArtifacts.uniqueRepo("check", "frontend");
+            Digest d = artifacts.publish(repo, "latest");
+            artifacts.signBundle(repo, d, SigningRequest.github());
+            Path root = Files.write(dir.resolve("root.json"), artifacts.sigstore().trustedRootJson());
+            Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                    apiVersion: fleetwarden.io/v1alpha1
+                    kind: ArtifactPolicy
+                    metadata: {name: local}
+                    spec:
+                      sources: ["oci://%s/*"]
+                      authorities:
+                        - trustedRoot: local
+                          keyless:
+                            issuer: https://token.actions.githubusercontent.com
+                            subjectRegExp: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                    """.formatted(artifacts.host()));
+            Path manifest = Files.writeString(dir.resolve("source.yaml"), """
+                    apiVersion: source.toolkit.fluxcd.io/v1
+                    kind: OCIRepository
+                    metadata: {name: apps, namespace: flux-system}
+                    spec:
+                      url: oci://%s/%s
+                      ref: {tag: latest}
+                      verify:
+                        provider: cosign
+                        matchOIDCIdentity:
+                          - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                            subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                    """.formatted(artifacts.host(), repo));
+            Run ok = cli("check", "--policy", policy.toString(), "--trusted-root", "local=" + root, "-f", manifest.toString(),
+                    "--as", "system:serviceaccount:flux-system:kustomize-controller");
+            assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+            assertThat(ok.out()).startsWith("ALLOWED OCIRepository flux-system/apps (").contains(": Verified: oci://");
+
+            artifacts.publish(repo, "latest");
+            Run moved = cli("check", "--policy", policy.toString(), "--trusted-root", "local=" + root, "-f",
+                    manifest.toString(), "--as", "system:serviceaccount:flux-system:kustomize-controller");
+            assertThat(moved.code()).isEqualTo(1);
+            assertThat(moved.out()).startsWith("DENIED OCIRepository flux-system/apps (").contains("PolicyDenied")
+                    .contains("SIGNATURE_PRESENT");
+        }
+    }
+
+    @Test
+    void badManifestsGetAClearErrorAndAUsageExit() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "kind: [unclosed");
+        Run r = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline");
+        assertThat(r.code()).isEqualTo(64);
+        assertThat(r.err()).startsWith("fleetwarden check: " + bad + ": not valid YAML: ");
+        Run missing = cli("check", "--policy", "policies/staging", "-f", dir.resolve("nope.yaml").toString(), "--offline");
+        assertThat(missing.code()).isEqualTo(64);
+        assertThat(missing.err()).contains("nope.yaml: cannot read: no such file or directory");
+    }
+}

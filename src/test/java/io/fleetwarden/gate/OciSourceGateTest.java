@@ -1,0 +1,212 @@
+package io.fleetwarden.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetwarden.oci.Deadline;
+import io.fleetwarden.oci.Digest;
+import io.fleetwarden.oci.HttpRegistryClient;
+import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.oci.RegistryException;
+import io.fleetwarden.policy.PolicyDocuments;
+import io.fleetwarden.testing.SignedArtifacts;
+import io.fleetwarden.testing.sigstore.Identity;
+import io.fleetwarden.testing.sigstore.SigningRequest;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OciSourceGateTest {
+
+    static SignedArtifacts artifacts;
+    static HttpRegistryClient registry;
+    static CosignSignatureVerifier signatures;
+    static final String ISSUER_RE = "^https://token\\\\.actions\\\\.githubusercontent\\\\.com$";
+
+    @BeforeAll
+    static void start() {
+        artifacts = SignedArtifacts.onSharedRegistry();
+        registry = new HttpRegistryClient(RegistryClientConfig.defaults());
+        signatures = new CosignSignatureVerifier(TrustedRoots.empty().add("local", artifacts.sigstore().trustedRootJson()),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        artifacts.close();
+        registry.close();
+    }
+
+    static PolicySnapshot snapshot(long generation, String mode, String refs, Uncovered uncovered) {
+        String yaml = """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: apps}
+                spec:
+                  sources: ["oci://%s/gate-*"]
+                  mode: %s
+                  authorities:
+                    - trustedRoot: local
+                      keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github: {repository: acme/fleet, refs: %s}
+                ---
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: charts}
+                spec:
+                  sources: ["oci://%s/charts/*"]
+                  mode: Allow
+                """.formatted(artifacts.host(), mode, refs, artifacts.host());
+        return PolicySnapshot.compile(generation, PolicyDocuments.parse("test", yaml), uncovered);
+    }
+
+    static OciSource source(String repo, String ref, String verify) throws Exception {
+        JsonNode o = new ObjectMapper().readTree("""
+                {"apiVersion":"source.toolkit.fluxcd.io/v1","kind":"OCIRepository",
+                 "metadata":{"name":"apps","namespace":"frontend"},
+                 "spec":{"url":"oci://%s/%s","ref":%s %s}}
+                """.formatted(artifacts.host(), repo, ref, verify == null ? "" : ",\"verify\":" + verify));
+        return ((OciSource.Valid) OciSource.from(o)).source();
+    }
+
+    static String verifyFor(String ref) {
+        return "{\"provider\":\"cosign\",\"matchOIDCIdentity\":[{\"issuer\":\"" + ISSUER_RE
+                + "\",\"subject\":\"^https://github\\\\.com/acme/fleet/\\\\.github/workflows/push-artifact\\\\.yaml@"
+                + ref + "$\"}]}";
+    }
+
+    static final String MAIN = verifyFor("refs/heads/main");
+
+    static OciSourceGate gate(AtomicReference<PolicySnapshot> policies, AtomicInteger registryCalls) {
+        return new OciSourceGate(policies::get, (s, d) -> {
+            registryCalls.incrementAndGet();
+            return registry;
+        }, signatures, DecisionCache.defaults());
+    }
+
+    static Deadline deadline() {
+        return Deadline.after(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void signedVerifiedThenAMovedTagIsDeniedAndCachedVerdictsFollowPolicyGenerations() throws Exception {
+        String repo = SignedArtifacts.uniqueRepo("gate", "frontend");
+        Digest d = artifacts.publish(repo, "latest");
+        artifacts.signBundle(repo, d, SigningRequest.github());
+        AtomicReference<PolicySnapshot> policies = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        OciSourceGate gate = gate(policies, new AtomicInteger());
+        OciSource src = source(repo, "{\"tag\":\"latest\"}", MAIN);
+
+        assertThat(gate.decide(src, deadline(), false)).isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
+            assertThat(a.reason()).isEqualTo("Verified");
+            assertThat(a.digest()).isEqualTo(d);
+        });
+        // A policy edit that narrows what the spec cannot express (the trigger) takes effect with the next
+        // generation, although the verdict for this digest is cached.
+        policies.set(snapshot(2, "Enforce", "[refs/heads/main], buildTriggers: [workflow_dispatch]", Uncovered.DENY));
+        assertThat(gate.decide(src, deadline(), false)).isInstanceOfSatisfying(GateDecision.Denied.class, n -> {
+            assertThat(n.reason()).isEqualTo("PolicyDenied");
+            assertThat(n.message()).contains("is not signed as policy apps requires: BUILD_TRIGGER");
+        });
+        // Narrowing the ref makes the object's own spec.verify looser than the policy: denied before any pull.
+        policies.set(snapshot(3, "Enforce", "[refs/heads/release]", Uncovered.DENY));
+        assertThat(gate.decide(src, deadline(), false)).isInstanceOfSatisfying(GateDecision.Denied.class,
+                n -> assertThat(n.reason()).isEqualTo("VerificationSpecRejected"));
+        policies.set(snapshot(4, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        assertThat(gate.decide(src, deadline(), false)).isInstanceOf(GateDecision.Allowed.class);
+        Digest unsigned = artifacts.publish(repo, "latest");
+        assertThat(gate.decide(src, deadline(), false)).isInstanceOfSatisfying(GateDecision.Denied.class,
+                n -> assertThat(n.message()).contains(unsigned.toString()).contains("SIGNATURE_PRESENT"));
+    }
+
+    @Test
+    void coverageAllowAndUncoveredSources() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<PolicySnapshot> deny = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        assertThat(gate(deny, calls).decide(source("elsewhere/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Denied.class, n -> {
+                    assertThat(n.reason()).isEqualTo("NotCovered");
+                    assertThat(n.message()).startsWith("no ArtifactPolicy covers oci://" + artifacts.host() + "/elsewhere/app");
+                });
+        assertThat(gate(deny, calls).decide(source("charts/podinfo", "{\"tag\":\"6.0.0\"}", null), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> assertThat(a.reason()).isEqualTo("AllowedUnsigned"));
+        AtomicReference<PolicySnapshot> warn = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.WARN));
+        assertThat(gate(warn, calls).decide(source("elsewhere/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> assertThat(a.warnings()).hasSize(1));
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void aMissingOrLooserSpecVerifyIsDeniedWithoutRegistryCalls() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        String repo = SignedArtifacts.uniqueRepo("gate", "x");
+        assertThat(gate(p, calls).decide(source(repo, "{\"tag\":\"latest\"}", null), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Denied.class, n -> {
+                    assertThat(n.reason()).isEqualTo("VerificationSpecRejected");
+                    assertThat(n.message()).contains("spec.verify: is required");
+                });
+        assertThat(gate(p, calls).decide(source(repo, "{\"tag\":\"latest\"}", verifyFor("refs/.*")), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Denied.class,
+                        n -> assertThat(n.message()).contains("spec.verify.matchOIDCIdentity: accepts signer"));
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void offlineChecksEverythingButTheSignature() throws Exception {
+        AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        OciSourceGate offline = new OciSourceGate(p::get, (s, d) -> {
+            throw new AssertionError("offline must not reach a registry");
+        }, signatures, DecisionCache.defaults());
+        assertThat(offline.decide(source("gate-x/app", "{\"tag\":\"latest\"}", MAIN), deadline(), true))
+                .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
+                    assertThat(a.reason()).isEqualTo("CheckedOffline");
+                    assertThat(a.warnings()).containsExactly("the artifact's signature was not checked (offline)");
+                });
+    }
+
+    @Test
+    void semverPicksTheHighestMatchingTagAsFluxWould() throws Exception {
+        String repo = SignedArtifacts.uniqueRepo("gate", "frontend");
+        Digest v1 = artifacts.publish(repo, "v1.0.0");
+        artifacts.signBundle(repo, v1, SigningRequest.keyless(Identity.github().ref("refs/tags/frontend/v1.0.0").build()).build());
+        artifacts.publish(repo, "v1.1.0");
+        artifacts.publish(repo, "v2.0.0-rc.1");
+        AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[\"refs/tags/*\"]", Uncovered.DENY));
+        OciSourceGate gate = gate(p, new AtomicInteger());
+        String tags = verifyFor("refs/tags/.+");
+        assertThat(gate.decide(source(repo, "{\"semver\":\">=1.0.0\"}", tags), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Denied.class, n -> assertThat(n.message()).contains(":v1.1.0@"));
+        assertThat(gate.decide(source(repo, "{\"semver\":\"<1.1.0\"}", tags), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> assertThat(a.digest()).isEqualTo(v1));
+        assertThat(gate.decide(source(repo, "{\"semver\":\">=3.0.0\"}", tags), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Denied.class, n -> assertThat(n.reason()).isEqualTo("NoMatchingTag"));
+    }
+
+    @Test
+    void warnModeAdmitsWithAWarningAndOutagesAreUnavailable() throws Exception {
+        String repo = SignedArtifacts.uniqueRepo("gate", "frontend");
+        artifacts.publish(repo, "latest");
+        AtomicReference<PolicySnapshot> warn = new AtomicReference<>(snapshot(1, "Warn", "[refs/heads/main]", Uncovered.DENY));
+        assertThat(gate(warn, new AtomicInteger()).decide(source(repo, "{\"tag\":\"latest\"}", MAIN), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
+                    assertThat(a.reason()).isEqualTo("AllowedWithWarnings");
+                    assertThat(a.warnings()).singleElement().asString().startsWith("Warn: oci://").contains("SIGNATURE_PRESENT");
+                });
+        AtomicReference<PolicySnapshot> enforce = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        OciSourceGate down = new OciSourceGate(enforce::get, (s, d) -> {
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "connection refused");
+        }, signatures, DecisionCache.defaults());
+        assertThat(down.decide(source(repo, "{\"tag\":\"latest\"}", MAIN), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Unavailable.class, u -> assertThat(u.message())
+                        .contains("(unavailable): connection refused; nothing was admitted"));
+    }
+}
