@@ -1,0 +1,108 @@
+package io.fleetwarden.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Calls the Quarkus under test over HTTPS, trusting only the given CAs and checking the host name, as the
+ * API server does with the webhook's {@code caBundle}. One instance keeps its connections open across
+ * calls (a pooled {@link HttpClient}); {@link #presentedCertificate()} always opens a fresh connection.
+ */
+public final class WebhookClient {
+
+    private final SSLContext ssl;
+    private final HttpClient http;
+
+    private WebhookClient(SSLContext ssl) {
+        this.ssl = ssl;
+        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Trusts every CA the shared fixture has used so far (survives rotations of those CAs). */
+    public static WebhookClient trustingFixture() {
+        return trusting(WebhookTlsResource.fixture().allCas());
+    }
+
+    public static WebhookClient trusting(List<X509Certificate> cas) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                trust.setCertificateEntry("ca-" + i, cas.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return new WebhookClient(context);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a client trust store", e);
+        }
+    }
+
+    /** The HTTPS port of the running Quarkus (Quarkus publishes the port it bound for port 0). */
+    public static int httpsPort() {
+        return ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
+    }
+
+    public static URI uri(String path) {
+        return URI.create("https://localhost:" + httpsPort() + path);
+    }
+
+    public HttpResponse<String> post(String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> postJson(String path, String json) {
+        return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    /** The certificate the server presents to a new TLS connection (a fresh socket, never a pooled one). */
+    public X509Certificate presentedCertificate() {
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("localhost", httpsPort())) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
