@@ -49,6 +49,7 @@ public final class TlsFixture implements AutoCloseable {
 
     private final Path dir;
     private final List<Generation> generations = new ArrayList<>();
+    private int written;
 
     /** One CA and the serving certificate it issued. */
     public record Generation(X509Certificate ca, X509Certificate serving) {
@@ -76,6 +77,14 @@ public final class TlsFixture implements AutoCloseable {
         return dir;
     }
 
+    public Path certFile() {
+        return dir.resolve("tls.crt");
+    }
+
+    public Path keyFile() {
+        return dir.resolve("tls.key");
+    }
+
     public synchronized Generation current() {
         return generations.get(generations.size() - 1);
     }
@@ -87,21 +96,37 @@ public final class TlsFixture implements AutoCloseable {
 
     /** Writes a new CA, key and serving certificate and switches to them atomically. */
     public synchronized Generation rotate() {
+        return issue(false);
+    }
+
+    /**
+     * Switches to a new certificate whose key file holds some other key, as a reload would see if it read
+     * the certificate and the key across two different Secret versions. Not added to {@link #allCas()}'s
+     * usable generations: {@link #current()} stays the last good one.
+     */
+    public synchronized Generation rotateToMismatchedKey() {
+        return issue(true);
+    }
+
+    private Generation issue(boolean mismatchedKey) {
         try {
             KeyPair caKeys = ecKeys();
             X509Certificate ca = caCertificate(caKeys, generations.size());
             KeyPair servingKeys = ecKeys();
             X509Certificate serving = servingCertificate(servingKeys, ca, caKeys);
-            String name = "..gen-" + generations.size();
+            byte[] key = (mismatchedKey ? ecKeys() : servingKeys).getPrivate().getEncoded();
+            String name = "..gen-" + (++written);
             Path generation = Files.createDirectory(dir.resolve(name));
             Files.writeString(generation.resolve("tls.crt"), pem("CERTIFICATE", serving.getEncoded()), StandardCharsets.US_ASCII);
-            Files.writeString(generation.resolve("tls.key"), pem("PRIVATE KEY", servingKeys.getPrivate().getEncoded()),
-                    StandardCharsets.US_ASCII);
+            Files.writeString(generation.resolve("tls.key"), pem("PRIVATE KEY", key), StandardCharsets.US_ASCII);
             Files.writeString(generation.resolve("ca.crt"), pem("CERTIFICATE", ca.getEncoded()), StandardCharsets.US_ASCII);
+            // The kubelet's AtomicWriter move: one rename(2) of the ..data symlink switches all three files.
             Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(name));
             Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
             Generation created = new Generation(ca, serving);
-            generations.add(created);
+            if (!mismatchedKey) {
+                generations.add(created);
+            }
             return created;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -9,13 +9,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -33,12 +36,33 @@ public final class WebhookClient {
         this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Trusts every CA the shared fixture has used so far (survives rotations of those CAs). */
+    /**
+     * Trusts every CA the shared fixture has issued from, including ones it issues later: the trust is
+     * looked up at each handshake, so a client made before a rotation also accepts the new certificate.
+     */
     public static WebhookClient trustingFixture() {
-        return trusting(WebhookTlsResource.fixture().allCas());
+        TlsFixture fixture = WebhookTlsResource.fixture();
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] { new FixtureTrust(fixture) }, null);
+            return new WebhookClient(context);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a client SSL context", e);
+        }
     }
 
+    /** Trusts exactly these CAs, as an API server with this {@code caBundle} would. */
     public static WebhookClient trusting(List<X509Certificate> cas) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] { trustManager(cas) }, null);
+            return new WebhookClient(context);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a client SSL context", e);
+        }
+    }
+
+    static X509TrustManager trustManager(List<X509Certificate> cas) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -47,11 +71,28 @@ public final class WebhookClient {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return new WebhookClient(context);
+            return (X509TrustManager) factory.getTrustManagers()[0];
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a client trust store", e);
+        }
+    }
+
+    /** Server certificates only; the host name is checked by JSSE (endpoint identification HTTPS). */
+    private record FixtureTrust(TlsFixture fixture) implements X509TrustManager {
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            trustManager(fixture.allCas()).checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("this client does not accept client certificates");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return fixture.allCas().toArray(X509Certificate[]::new);
         }
     }
 

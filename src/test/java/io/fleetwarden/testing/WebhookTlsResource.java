@@ -25,9 +25,10 @@ public class WebhookTlsResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         fixture = TlsFixture.create();
-        return Map.of("fleetwarden.tls.dir", fixture.dir().toString(),
-                // Short so the rotation test sees the new certificate within about a second.
-                "quarkus.tls.webhook.reload-period", "1s",
+        return Map.of("fleetwarden.tls.cert-file", fixture.certFile().toString(),
+                "fleetwarden.tls.key-file", fixture.keyFile().toString(),
+                // Short so the rotation tests see a new certificate quickly; a reload is two small file reads.
+                "fleetwarden.tls.reload-period", "100ms",
                 "quarkus.http.test-ssl-port", "0");
     }
 
