@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
@@ -45,7 +46,7 @@ public class AdmissionHandlers {
         return Optional.ofNullable(byPath.get(path));
     }
 
-    public java.util.Set<String> paths() {
+    public Set<String> paths() {
         return byPath.keySet();
     }
 

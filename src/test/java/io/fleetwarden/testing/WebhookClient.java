@@ -28,12 +28,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class WebhookClient {
 
-    private final SSLContext ssl;
+    private final TrustManager trust;
     private final HttpClient http;
 
-    private WebhookClient(SSLContext ssl) {
-        this.ssl = ssl;
-        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    private WebhookClient(TrustManager trust) {
+        this.trust = trust;
+        this.http = HttpClient.newBuilder().sslContext(context(trust)).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /**
@@ -41,22 +41,19 @@ public final class WebhookClient {
      * looked up at each handshake, so a client made before a rotation also accepts the new certificate.
      */
     public static WebhookClient trustingFixture() {
-        TlsFixture fixture = WebhookTlsResource.fixture();
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] { new FixtureTrust(fixture) }, null);
-            return new WebhookClient(context);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build a client SSL context", e);
-        }
+        return new WebhookClient(new FixtureTrust(WebhookTlsResource.fixture()));
     }
 
     /** Trusts exactly these CAs, as an API server with this {@code caBundle} would. */
     public static WebhookClient trusting(List<X509Certificate> cas) {
+        return new WebhookClient(trustManager(cas));
+    }
+
+    private static SSLContext context(TrustManager trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] { trustManager(cas) }, null);
-            return new WebhookClient(context);
+            context.init(null, new TrustManager[] { trust }, null);
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a client SSL context", e);
         }
@@ -122,9 +119,12 @@ public final class WebhookClient {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
-    /** The certificate the server presents to a new TLS connection (a fresh socket, never a pooled one). */
+    /**
+     * The certificate the server presents to a new TLS connection: a fresh socket from a fresh SSL context,
+     * so neither a pooled connection nor a resumed session can show an older certificate.
+     */
     public X509Certificate presentedCertificate() {
-        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("localhost", httpsPort())) {
+        try (SSLSocket socket = (SSLSocket) context(trust).getSocketFactory().createSocket("localhost", httpsPort())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
