@@ -23,7 +23,8 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
     }
 
     public void start() {
-        informer = client.namespaces().inform();
+        informer = client.namespaces().runnableInformer(0);
+        informer.start();
     }
 
     public boolean synced() {

@@ -38,10 +38,17 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
         this.current = new AtomicReference<>(PolicySnapshot.empty(uncovered));
     }
 
+    /**
+     * Starts both informers without waiting: an API server that is slow or down at start must not crash the
+     * pod; readiness stays false (no admission traffic) until both have synced, and they keep retrying.
+     */
     public void start() {
-        artifactPolicies = client.resources(ArtifactPolicy.class).inform(new Recompile<>());
-        tenancyPolicies = client.resources(TenancyPolicy.class).inform(new Recompile<>());
-        recompile();
+        artifactPolicies = client.resources(ArtifactPolicy.class).runnableInformer(0);
+        artifactPolicies.addEventHandler(new Recompile<>());
+        tenancyPolicies = client.resources(TenancyPolicy.class).runnableInformer(0);
+        tenancyPolicies.addEventHandler(new Recompile<>());
+        artifactPolicies.start();
+        tenancyPolicies.start();
     }
 
     /** Ready once both informers have listed what exists: before that, decisions would use no policies. */

@@ -1,0 +1,40 @@
+package io.fleetwarden.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** How the service verifies OCI sources: deadline, trust, registries, caching. */
+@ConfigMapping(prefix = "fleetwarden.gate")
+public interface GateConfig {
+
+    /**
+     * One deadline for everything a review does (registry calls, Kubernetes reads). It must stay below the
+     * webhook's {@code timeoutSeconds} (10 s in deploy/): a review that runs out answers "unavailable"
+     * itself, rather than being cut off by the API server.
+     */
+    @WithDefault("8s")
+    Duration reviewBudget();
+
+    /** OCI sources no ArtifactPolicy covers: deny, warn or allow. */
+    @WithDefault("deny")
+    String uncovered();
+
+    /** Trusted roots besides the embedded public-good one: name → path of a trusted_root.json. */
+    Map<String, String> trustedRoots();
+
+    /** Registries reached over plain HTTP (loopback always may). */
+    Optional<List<String>> insecureRegistries();
+
+    @WithDefault("10000")
+    long cacheEntries();
+
+    @WithDefault("10m")
+    Duration cacheVerifiedFor();
+
+    @WithDefault("30s")
+    Duration cacheDeniedFor();
+}

@@ -1,0 +1,124 @@
+package io.fleetwarden.config;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetwarden.admission.AdmissionHandler;
+import io.fleetwarden.admission.OciRepositoryAdmission;
+import io.fleetwarden.admission.PolicyAdmission;
+import io.fleetwarden.admission.TenancyAdmissionHandler;
+import io.fleetwarden.admission.WebhookPath;
+import io.fleetwarden.admission.WebhookPaths;
+import io.fleetwarden.gate.DecisionCache;
+import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.kube.NamespaceLabelCache;
+import io.fleetwarden.kube.PolicyInformer;
+import io.fleetwarden.kube.PullSecretAccess;
+import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Wires the gate for the service: the one place that knows every package. Trusted roots are loaded at
+ * start (a bad root fails the start, not the first review); policy and namespace informers start in every
+ * replica.
+ */
+@ApplicationScoped
+public class GateProducers {
+
+    @Produces
+    @Singleton
+    TrustedRoots trustedRoots(GateConfig config) {
+        TrustedRoots roots = TrustedRoots.withPublicGood();
+        for (var e : config.trustedRoots().entrySet()) {
+            roots = roots.add(e.getKey(), Path.of(e.getValue()));
+        }
+        return roots;
+    }
+
+    @Produces
+    @Singleton
+    CosignSignatureVerifier signatures(TrustedRoots roots) {
+        return new CosignSignatureVerifier(roots, Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    PolicyInformer policies(KubernetesClient client, GateConfig config) {
+        PolicyInformer informer = new PolicyInformer(client, Uncovered.parse(config.uncovered()));
+        informer.start();
+        return informer;
+    }
+
+    void closePolicies(@Disposes PolicyInformer informer) {
+        informer.close();
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    NamespaceLabelCache namespaces(KubernetesClient client) {
+        NamespaceLabelCache cache = new NamespaceLabelCache(client);
+        cache.start();
+        return cache;
+    }
+
+    void closeNamespaces(@Disposes NamespaceLabelCache cache) {
+        cache.close();
+    }
+
+    @Produces
+    @Singleton
+    PullSecretAccess registries(KubernetesClient client, GateConfig config) {
+        RegistryClientConfig.Builder b = RegistryClientConfig.builder();
+        config.insecureRegistries().ifPresent(hosts -> hosts.forEach(b::insecureHost));
+        return new PullSecretAccess(client, b.build());
+    }
+
+    void closeRegistries(@Disposes PullSecretAccess access) {
+        access.close();
+    }
+
+    @Produces
+    @Singleton
+    OciSourceGate gate(PolicyInformer policies, PullSecretAccess registries, CosignSignatureVerifier signatures,
+            GateConfig config) {
+        return new OciSourceGate(policies, registries, signatures, new DecisionCache(config.cacheEntries(),
+                config.cacheVerifiedFor(), config.cacheDeniedFor()));
+    }
+
+    @Produces
+    @Singleton
+    @WebhookPath(WebhookPaths.VALIDATE_OCIREPOSITORY)
+    AdmissionHandler ociRepositories(OciSourceGate gate, GateConfig config) {
+        return new OciRepositoryAdmission(gate, config.reviewBudget());
+    }
+
+    @Produces
+    @Singleton
+    @WebhookPath(WebhookPaths.VALIDATE_POLICY)
+    AdmissionHandler policyDocuments() {
+        return new PolicyAdmission();
+    }
+
+    @Produces
+    @Singleton
+    @WebhookPath(WebhookPaths.VALIDATE_TENANCY)
+    AdmissionHandler tenancyValidation(PolicyInformer policies, NamespaceLabelCache namespaces) {
+        return new TenancyAdmissionHandler(policies, namespaces, false);
+    }
+
+    @Produces
+    @Singleton
+    @WebhookPath(WebhookPaths.MUTATE_TENANCY)
+    AdmissionHandler tenancyDefaults(PolicyInformer policies, NamespaceLabelCache namespaces) {
+        return new TenancyAdmissionHandler(policies, namespaces, true);
+    }
+}
