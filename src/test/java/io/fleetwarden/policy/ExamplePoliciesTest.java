@@ -44,6 +44,27 @@ class ExamplePoliciesTest {
     }
 
     @Test
+    void everyExampleDocumentCompilesIncludingTenancyAndThirdParty() throws IOException {
+        List<PolicyDocuments.Parsed> docs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("policies"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                docs.addAll(PolicyDocuments.parse(f.toString(), Files.readString(f)));
+            }
+        }
+        assertThat(docs).hasSize(8).allSatisfy(d -> assertThat(d).isNotInstanceOf(PolicyDocuments.Unreadable.class));
+        var tenancy = docs.stream().filter(PolicyDocuments.TenancyDocument.class::isInstance)
+                .map(PolicyDocuments.TenancyDocument.class::cast).findFirst().orElseThrow();
+        assertThat(io.fleetwarden.tenancy.TenancyCompiler.compile("d2-tenancy", tenancy.policy().getSpec()))
+                .isInstanceOf(io.fleetwarden.tenancy.TenancyCompiler.Compiled.class);
+        List<CompiledPolicy> thirdParty = load("third-party");
+        assertThat(thirdParty).singleElement().satisfies(p -> {
+            assertThat(p.mode()).isEqualTo(CompiledPolicy.Mode.ALLOW);
+            assertThat(p.covers(OciReference.parse("oci://ghcr.io/stefanprodan/charts/podinfo"))).isTrue();
+            assertThat(p.covers(OciReference.parse("oci://ghcr.io/stefanprodan/charts/other"))).isFalse();
+        });
+    }
+
+    @Test
     void stagingAcceptsMainBranchPushesForLatestOnly() throws IOException {
         List<CompiledPolicy> staging = load("staging");
         assertThat(staging).hasSize(3);
