@@ -5,7 +5,13 @@ import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.testing.sigstore.LegacySigned;
 import io.fleetwarden.testing.sigstore.LocalSigstore;
 import io.fleetwarden.testing.sigstore.SigningRequest;
+import io.fleetwarden.oci.HttpRegistryClient;
+import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.verify.ArtifactVerifier;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +39,16 @@ public final class SignedArtifacts implements AutoCloseable {
 
     public LocalSigstore sigstore() {
         return sigstore;
+    }
+
+    /** Signatures verified against this local Sigstore, registered as the trusted root {@code local}. */
+    public CosignSignatureVerifier signatures() {
+        return new CosignSignatureVerifier(TrustedRoots.empty().add("local", sigstore.trustedRootJson()), Clock.systemUTC());
+    }
+
+    /** The production verifier, reading this registry over loopback and trusting the local Sigstore. */
+    public ArtifactVerifier verifier() {
+        return new ArtifactVerifier(new HttpRegistryClient(RegistryClientConfig.defaults()), signatures());
     }
 
     public OciPublisher publisher() {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.Digest;
-import io.fleetwarden.oci.HttpRegistryClient;
 import io.fleetwarden.oci.OciReference;
-import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.policy.Authority;
 import io.fleetwarden.policy.KeyAuthority;
 import io.fleetwarden.policy.PublicKeys;
@@ -15,13 +13,10 @@ import io.fleetwarden.testing.sigstore.Identity;
 import io.fleetwarden.testing.sigstore.LocalSigstore;
 import io.fleetwarden.testing.sigstore.SigningRequest;
 import io.fleetwarden.testing.sigstore.Tamper;
-import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
-import io.fleetwarden.verify.cosign.TrustedRoots;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +32,7 @@ class ArtifactVerifierTest {
     @BeforeAll
     static void start() {
         artifacts = SignedArtifacts.onSharedRegistry();
-        TrustedRoots roots = TrustedRoots.empty().add("local", artifacts.sigstore().trustedRootJson());
-        verifier = new ArtifactVerifier(new HttpRegistryClient(RegistryClientConfig.defaults()),
-                new CosignSignatureVerifier(roots, Clock.systemUTC()));
+        verifier = artifacts.verifier();
     }
 
     @AfterAll

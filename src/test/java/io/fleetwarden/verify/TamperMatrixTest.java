@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.Digest;
-import io.fleetwarden.oci.HttpRegistryClient;
 import io.fleetwarden.oci.OciReference;
-import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.policy.Authority;
 import io.fleetwarden.policy.KeylessAuthority;
 import io.fleetwarden.policy.StringMatch;
@@ -16,9 +14,6 @@ import io.fleetwarden.testing.sigstore.GithubIdentity;
 import io.fleetwarden.testing.sigstore.Identity;
 import io.fleetwarden.testing.sigstore.SigningRequest;
 import io.fleetwarden.testing.sigstore.Tamper;
-import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
-import io.fleetwarden.verify.cosign.TrustedRoots;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +41,7 @@ class TamperMatrixTest {
     @BeforeAll
     static void start() {
         artifacts = SignedArtifacts.onSharedRegistry();
-        TrustedRoots roots = TrustedRoots.empty().add("local", artifacts.sigstore().trustedRootJson());
-        verifier = new ArtifactVerifier(new HttpRegistryClient(RegistryClientConfig.defaults()),
-                new CosignSignatureVerifier(roots, Clock.systemUTC()));
+        verifier = artifacts.verifier();
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.fleetwarden.verify.cosign;
 
 import io.fleetwarden.policy.PublicKeys;
+import io.fleetwarden.verify.Check;
 import io.fleetwarden.policy.SignerIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,16 @@ public final class CertificateClaims {
                 derString(cert, SOURCE_REPOSITORY_REF), derString(cert, SOURCE_REPOSITORY_DIGEST),
                 derString(cert, BUILD_SIGNER_URI), derString(cert, BUILD_CONFIG_URI), derString(cert, BUILD_TRIGGER),
                 derString(cert, RUNNER_ENVIRONMENT), null);
+    }
+
+    /** The signer identity, or null after recording a SUBJECT failure when the certificate carries none usable. */
+    static SignerIdentity identityOf(X509Certificate cert, Failures failures) {
+        try {
+            return identityOf(cert);
+        } catch (IllegalArgumentException e) {
+            failures.add(Check.SUBJECT, "the certificate carries no usable signer identity: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The identity of a key-based signer: {@code sha256:<hex>} of its SubjectPublicKeyInfo. */

@@ -118,12 +118,7 @@ final class KeylessBundleVerification {
         List<X509Certificate> chain = new ArrayList<>();
         bundle.getCertPath().getCertificates().forEach(c -> chain.add((X509Certificate) c));
         AuthorityValidity.check(root.root(), chain, HexFormat.of().parseHex(entry.getLogID()), signingTimes, failures);
-        SignerIdentity signer = null;
-        try {
-            signer = CertificateClaims.identityOf(leaf);
-        } catch (IllegalArgumentException e) {
-            failures.add(Check.SUBJECT, "the certificate carries no usable signer identity: " + e.getMessage());
-        }
+        SignerIdentity signer = CertificateClaims.identityOf(leaf, failures);
         if (!failures.isEmpty()) {
             return failures.verdict();
         }

@@ -78,12 +78,7 @@ final class KeylessDsseVerification {
         if (!f.has(Check.CERTIFICATE_CHAIN)) {
             AuthorityValidity.check(root.root(), presented, logged.logId(), signingTimes, f);
         }
-        SignerIdentity signer = null;
-        try {
-            signer = CertificateClaims.identityOf(leaf);
-        } catch (IllegalArgumentException e) {
-            f.add(Check.SUBJECT, "the certificate carries no usable signer identity: " + e.getMessage());
-        }
+        SignerIdentity signer = CertificateClaims.identityOf(leaf, f);
         if (!f.isEmpty()) {
             return f.verdict();
         }

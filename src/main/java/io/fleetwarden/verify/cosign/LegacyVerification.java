@@ -104,11 +104,7 @@ final class LegacyVerification {
         if (anchor.isKeyBased()) {
             signer = SignerIdentity.ofKey(CertificateClaims.keyId(anchor.publicKey()));
         } else if (leaf != null) {
-            try {
-                signer = CertificateClaims.identityOf(leaf);
-            } catch (IllegalArgumentException e) {
-                f.add(Check.SUBJECT, "the certificate carries no usable signer identity: " + e.getMessage());
-            }
+            signer = CertificateClaims.identityOf(leaf, f);
         }
         if (!f.isEmpty()) {
             return f.verdict();
