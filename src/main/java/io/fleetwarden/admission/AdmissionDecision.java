@@ -10,12 +10,23 @@ import java.util.List;
  *               (an infrastructure failure: denied, never allowed), {@code Invalid}, {@code NotCovered},
  *               {@code Bypassed}, ...
  * @param patch  a JSON Patch document (RFC 6902) for a mutating webhook; null for none
+ * @param cache  whether signature verdicts came from the decision cache: {@code hit}, {@code miss}, {@code none}
  */
 public record AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
-        String patch) {
+        String patch, String cache) {
 
     public AdmissionDecision {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        cache = cache == null ? "none" : cache;
+    }
+
+    public AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
+            String patch) {
+        this(allowed, code, reason, message, warnings, patch, "none");
+    }
+
+    public AdmissionDecision withCache(String c) {
+        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, c);
     }
 
     public static AdmissionDecision allow(String reason, String message, List<String> warnings) {

@@ -31,7 +31,12 @@ public class AdmissionMetrics {
     }
 
     public void record(String path, String outcome, String reason, long elapsedNanos) {
-        Tags tags = Tags.of("path", path, "outcome", outcome, "reason", boundedReason(reason));
+        record(path, outcome, reason, "none", elapsedNanos);
+    }
+
+    /** @param cache {@code hit}, {@code miss} or {@code none}: whether signature verdicts came from the cache */
+    public void record(String path, String outcome, String reason, String cache, long elapsedNanos) {
+        Tags tags = Tags.of("path", path, "outcome", outcome, "reason", boundedReason(reason), "cache", cache);
         Timer.builder("fleetwarden.admission.duration").description("Time to answer an AdmissionReview")
                 .serviceLevelObjectives(BUCKETS).tags(tags).register(registry).record(Duration.ofNanos(elapsedNanos));
         Counter.builder("fleetwarden.admission.requests").description("AdmissionReviews answered").tags(tags)

@@ -55,7 +55,7 @@ public class AdmissionService {
         Decided decided = handler == null ? noHandler(path) : decide(path, handler, input);
         byte[] json = responses.review(input.uid(), decided.decision());
         long elapsed = System.nanoTime() - start;
-        metrics.record(path, decided.outcome(), decided.decision().reason(), elapsed);
+        metrics.record(path, decided.outcome(), decided.decision().reason(), decided.decision().cache(), elapsed);
         LOG.info(DecisionLog.line(path, input, decided.decision(), decided.outcome(), elapsed));
         return WebhookReply.review(json);
     }

@@ -30,6 +30,7 @@ final class DecisionLog {
         append(line, "outcome", outcome);
         append(line, "code", String.valueOf(decision.code()));
         append(line, "reason", decision.reason() == null ? "" : decision.reason());
+        append(line, "cache", decision.cache());
         append(line, "latencyMs", String.valueOf(elapsedNanos / 1_000_000));
         return line.toString();
     }

@@ -55,12 +55,14 @@ public final class OciRepositoryAdmission implements AdmissionHandler {
     }
 
     static AdmissionDecision toAdmission(GateDecision d) {
+        AdmissionDecision out;
         if (d instanceof GateDecision.Allowed a) {
-            return AdmissionDecision.allow(a.reason(), a.message(), a.warnings());
+            out = AdmissionDecision.allow(a.reason(), a.message(), a.warnings());
+        } else if (d instanceof GateDecision.Denied denied) {
+            out = AdmissionDecision.deny(denied.reason(), "fleetwarden: " + denied.message());
+        } else {
+            out = AdmissionDecision.unavailable("fleetwarden: " + d.message());
         }
-        if (d instanceof GateDecision.Denied denied) {
-            return AdmissionDecision.deny(denied.reason(), "fleetwarden: " + denied.message());
-        }
-        return AdmissionDecision.unavailable("fleetwarden: " + d.message());
+        return out.withCache(d.cache());
     }
 }

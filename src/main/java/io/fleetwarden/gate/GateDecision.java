@@ -13,19 +13,27 @@ public sealed interface GateDecision {
 
     String message();
 
+    /** {@code hit} when every verdict came from the decision cache, {@code miss} when any was computed, {@code none}. */
+    String cache();
+
+    String CACHE_NONE = "none";
+    String CACHE_HIT = "hit";
+    String CACHE_MISS = "miss";
+
     /**
      * @param digest the artifact that was verified; null when nothing was resolved (offline, not covered)
      */
-    record Allowed(String reason, String message, List<String> warnings, Digest digest) implements GateDecision {
+    record Allowed(String reason, String message, List<String> warnings, Digest digest, String cache)
+            implements GateDecision {
         public Allowed {
             warnings = List.copyOf(warnings);
         }
     }
 
-    record Denied(String reason, String message) implements GateDecision {
+    record Denied(String reason, String message, String cache) implements GateDecision {
     }
 
-    record Unavailable(String reason, String message) implements GateDecision {
+    record Unavailable(String reason, String message, String cache) implements GateDecision {
     }
 
     /** Reasons, as they appear in admission responses, logs and metrics. */

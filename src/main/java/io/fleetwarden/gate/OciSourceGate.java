@@ -48,7 +48,7 @@ public final class OciSourceGate {
         List<CompiledPolicy> required = covering.stream().filter(p -> p.mode() != CompiledPolicy.Mode.ALLOW).toList();
         if (required.isEmpty()) {
             return new GateDecision.Allowed(GateDecision.Reasons.ALLOWED_UNSIGNED, url + " is allowed unsigned by policy "
-                    + names(covering), List.of(), null);
+                    + names(covering), List.of(), null, GateDecision.CACHE_NONE);
         }
         List<String> warnings = new ArrayList<>();
         List<FieldViolation> spec = SpecPolicy.check(source.verify(), required);
@@ -56,13 +56,13 @@ public final class OciSourceGate {
             String message = "spec.verify of " + url + " is weaker than policy " + names(required) + ": "
                     + String.join("; ", spec.stream().map(FieldViolation::toString).toList());
             if (enforced(required)) {
-                return new GateDecision.Denied(GateDecision.Reasons.SPEC_POLICY, message);
+                return new GateDecision.Denied(GateDecision.Reasons.SPEC_POLICY, message, GateDecision.CACHE_NONE);
             }
             warnings.add(message);
         }
         if (offline) {
             warnings.add("the artifact's signature was not checked (offline)");
-            return new GateDecision.Allowed(GateDecision.Reasons.OFFLINE, url + " passes the offline checks", warnings, null);
+            return new GateDecision.Allowed(GateDecision.Reasons.OFFLINE, url + " passes the offline checks", warnings, null, GateDecision.CACHE_NONE);
         }
         try {
             RegistryClient registry = registries.forSource(source, deadline);
@@ -70,31 +70,34 @@ public final class OciSourceGate {
             if (tag == null && source.digest() == null) {
                 return new GateDecision.Denied(GateDecision.Reasons.NO_MATCHING_TAG, "no tag of " + url
                         + " matches semver \"" + source.semver() + "\"" + (source.semverFilter() == null ? ""
-                        : " with filter \"" + source.semverFilter() + "\""));
+                        : " with filter \"" + source.semverFilter() + "\""), GateDecision.CACHE_NONE);
             }
             OciReference ref = source.reference(tag);
             Descriptor resolved = registry.resolve(ref, deadline);
+            boolean[] missed = {false};
             return Verdicts.combine(ref.withDigest(resolved.digest()), required, warnings,
-                    p -> verify(registry, ref.withDigest(resolved.digest()), p, snapshot.generation(), deadline));
+                    p -> verify(registry, ref.withDigest(resolved.digest()), p, snapshot.generation(), deadline, missed),
+                    () -> missed[0] ? GateDecision.CACHE_MISS : GateDecision.CACHE_HIT);
         } catch (RegistryException e) {
             if (e.isNotFound()) {
-                return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, url + ": " + e.getMessage());
+                return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, url + ": " + e.getMessage(), GateDecision.CACHE_NONE);
             }
             return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, "could not verify " + url + " ("
                     + e.kind().name().toLowerCase() + "): " + e.getMessage() + "; nothing was admitted, retry when the "
-                    + "registry is reachable");
+                    + "registry is reachable", GateDecision.CACHE_NONE);
         } catch (IllegalArgumentException e) {
-            return new GateDecision.Denied(GateDecision.Reasons.INVALID, e.getMessage());
+            return new GateDecision.Denied(GateDecision.Reasons.INVALID, e.getMessage(), GateDecision.CACHE_NONE);
         }
     }
 
     private VerificationResult verify(RegistryClient registry, OciReference ref, CompiledPolicy policy, long generation,
-            Deadline deadline) {
+            Deadline deadline, boolean[] missed) {
         DecisionCache.Key key = new DecisionCache.Key(ref.digest(), ref.tag(), policy.name(), generation);
         VerificationResult cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
+        missed[0] = true;
         VerificationResult result = new ArtifactVerifier(registry, signatures).verify(ref, policy.authorities(), deadline);
         cache.put(key, result);
         return result;

@@ -13,11 +13,11 @@ final class Uncovering {
                 + " policies loaded); ask the platform team for a policy naming who must sign it, or an Allow policy "
                 + "for a third-party source";
         return switch (snapshot.uncovered()) {
-            case DENY -> new GateDecision.Denied(GateDecision.Reasons.NOT_COVERED, message);
+            case DENY -> new GateDecision.Denied(GateDecision.Reasons.NOT_COVERED, message, GateDecision.CACHE_NONE);
             case WARN -> new GateDecision.Allowed(GateDecision.Reasons.NOT_COVERED, url + " admitted unverified",
-                    List.of(message), null);
+                    List.of(message), null, GateDecision.CACHE_NONE);
             case ALLOW -> new GateDecision.Allowed(GateDecision.Reasons.NOT_COVERED, url + " admitted: not covered",
-                    List.of(), null);
+                    List.of(), null, GateDecision.CACHE_NONE);
         };
     }
 }

@@ -7,6 +7,7 @@ import io.fleetwarden.verify.VerificationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Combines the verdicts of every covering policy (all must pass): an Enforce policy that is not satisfied
@@ -20,8 +21,9 @@ final class Verdicts {
     private Verdicts() {
     }
 
+    /** @param cache read after every policy was verified: whether the verdicts came from the cache */
     static GateDecision combine(OciReference ref, List<CompiledPolicy> policies, List<String> warnings,
-            Function<CompiledPolicy, VerificationResult> verify) {
+            Function<CompiledPolicy, VerificationResult> verify, Supplier<String> cache) {
         String subject = "oci://" + ref;
         List<String> allowedBy = new ArrayList<>();
         List<String> out = new ArrayList<>(warnings);
@@ -33,7 +35,7 @@ final class Verdicts {
             } else if (r instanceof VerificationResult.NotVerified n) {
                 String message = subject + " is not signed as policy " + p.name() + " requires: " + failures(n);
                 if (enforce) {
-                    return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, message);
+                    return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, message, cache.get());
                 }
                 out.add("Warn: " + message);
             } else {
@@ -41,14 +43,14 @@ final class Verdicts {
                         + ((VerificationResult.Unavailable) r).reason() + "; nothing was admitted, retry when the "
                         + "registry is reachable";
                 if (enforce) {
-                    return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, message);
+                    return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, message, cache.get());
                 }
                 out.add("Warn: " + message);
             }
         }
         String reason = out.isEmpty() ? GateDecision.Reasons.VERIFIED : GateDecision.Reasons.WARNED;
         return new GateDecision.Allowed(reason, subject + " verified by " + String.join(", ", allowedBy), out,
-                ref.digest());
+                ref.digest(), cache.get());
     }
 
     static String failures(VerificationResult.NotVerified n) {

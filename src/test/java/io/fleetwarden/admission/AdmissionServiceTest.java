@@ -46,7 +46,7 @@ class AdmissionServiceTest {
         assertThat(response.at("/status/message").asText())
                 .isEqualTo("fleetwarden has no handler for /validate/ocirepository in this build, so the request is denied");
         assertThat(registry.counter("fleetwarden.admission.requests", "path", WebhookPaths.VALIDATE_OCIREPOSITORY,
-                "outcome", "error", "reason", "NoHandler").count()).isEqualTo(1);
+                "outcome", "error", "reason", "NoHandler", "cache", "none").count()).isEqualTo(1);
     }
 
     @Test

@@ -22,7 +22,7 @@ class DecisionLogTest {
         assertThat(line).isEqualTo("admission path=/validate/ocirepository uid=uid-1"
                 + " kind=source.toolkit.fluxcd.io/v1/OCIRepository namespace=team-a"
                 + " name=\"evil\\u000aadmission allowed=true \\\"x\\\"\" operation=CREATE subResource=\"\" dryRun=false"
-                + " allowed=false outcome=denied code=403 reason=PolicyDenied latencyMs=12");
+                + " allowed=false outcome=denied code=403 reason=PolicyDenied cache=none latencyMs=12");
     }
 
     @Test

@@ -109,6 +109,9 @@ class OciRepositoryWebhookTest {
         JsonNode ok = review(create(ociRepository(signed, "latest", "refs/heads/main")));
         assertThat(ok.path("allowed").asBoolean()).as(ok.toString()).isTrue();
         assertThat(ok.path("status").path("reason").asText()).isEqualTo("Verified");
+        assertThat(review(create(ociRepository(signed, "latest", "refs/heads/main"))).path("allowed").asBoolean()).isTrue();
+        assertThat(webhook.get("/q/metrics").body()).containsPattern(
+                "fleetwarden_admission_requests_total\\{[^}]*cache=\"hit\"[^}]*path=\"/validate/ocirepository\"[^}]*reason=\"Verified\"");
 
         String unsigned = SignedArtifacts.uniqueRepo("wh-a", "payments");
         artifacts.publish(unsigned, "latest");

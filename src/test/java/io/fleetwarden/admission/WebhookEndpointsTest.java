@@ -55,9 +55,9 @@ class WebhookEndpointsTest {
 
     @Test
     void reviewsAreCountedAndTimed() {
-        String counter = "fleetwarden_admission_requests_total{outcome=\"allowed\",path=\"" + ValidateTestHandler.PATH
+        String counter = "fleetwarden_admission_requests_total{cache=\"none\",outcome=\"allowed\",path=\"" + ValidateTestHandler.PATH
                 + "\",reason=\"Verified\"}";
-        String malformed = "fleetwarden_admission_requests_total{outcome=\"error\",path=\"" + ValidateTestHandler.PATH
+        String malformed = "fleetwarden_admission_requests_total{cache=\"none\",outcome=\"error\",path=\"" + ValidateTestHandler.PATH
                 + "\",reason=\"MalformedJson\"}";
         double before = value(metrics(), counter);
         double malformedBefore = value(metrics(), malformed);
@@ -69,9 +69,9 @@ class WebhookEndpointsTest {
         assertThat(value(after, counter)).isEqualTo(before + 1);
         assertThat(value(after, malformed)).isEqualTo(malformedBefore + 1);
         assertThat(after).contains("# TYPE fleetwarden_admission_duration_seconds histogram")
-                .contains("fleetwarden_admission_duration_seconds_bucket{outcome=\"allowed\",path=\""
+                .contains("fleetwarden_admission_duration_seconds_bucket{cache=\"none\",outcome=\"allowed\",path=\""
                         + ValidateTestHandler.PATH + "\",reason=\"Verified\",le=\"0.005\"}")
-                .contains("fleetwarden_admission_duration_seconds_count{outcome=\"allowed\",path=\""
+                .contains("fleetwarden_admission_duration_seconds_count{cache=\"none\",outcome=\"allowed\",path=\""
                         + ValidateTestHandler.PATH + "\",reason=\"Verified\"}");
     }
 

@@ -108,7 +108,9 @@ class OciSourceGateTest {
         assertThat(gate.decide(src, deadline(), false)).isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
             assertThat(a.reason()).isEqualTo("Verified");
             assertThat(a.digest()).isEqualTo(d);
+            assertThat(a.cache()).isEqualTo("miss");
         });
+        assertThat(gate.decide(src, deadline(), false).cache()).isEqualTo("hit");
         // A policy edit that narrows what the spec cannot express (the trigger) takes effect with the next
         // generation, although the verdict for this digest is cached.
         policies.set(snapshot(2, "Enforce", "[refs/heads/main], buildTriggers: [workflow_dispatch]", Uncovered.DENY));
