@@ -31,7 +31,11 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Path launcher = Path.of(args.length > 0 ? args[0] : "bin/fleetwarden");
+        Path app = Path.of(args.length > 1 ? args[1] : "target/quarkus-app");
         int failed = run(new LauncherCli(launcher), System.out::println);
+        failed += ServiceDemo.run(app, System.out::println);
+        System.out.println(failed == 0 ? "== every step ended as expected; the service, the API server and the registry are "
+                + "stopped and nothing is left running" : "== " + failed + " step(s) did not end as expected");
         System.exit(failed == 0 ? 0 : 1);
     }
 
@@ -54,8 +58,6 @@ public final class Demo {
                 }
                 failed += play(cli, say, step, common);
             }
-            say.accept(failed == 0 ? "== every step ended as expected; the registry is stopped and nothing is left running"
-                    : "== " + failed + " step(s) did not end as expected");
             return failed;
         } finally {
             delete(dir);

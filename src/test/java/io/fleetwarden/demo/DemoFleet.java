@@ -67,6 +67,11 @@ final class DemoFleet {
         return "oci://" + artifacts.host() + "/acme/fleet-apps/" + component + ":" + tag;
     }
 
+    /** frontend's reference with its tag as published (latest). */
+    String frontendLatest() {
+        return frontend;
+    }
+
     Digest digest(String component) {
         return digests.get(component);
     }

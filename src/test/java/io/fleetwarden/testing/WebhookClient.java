@@ -30,10 +30,21 @@ public final class WebhookClient {
 
     private final TrustManager trust;
     private final HttpClient http;
+    private final Integer port;
 
     private WebhookClient(TrustManager trust) {
+        this(trust, null);
+    }
+
+    private WebhookClient(TrustManager trust, Integer port) {
         this.trust = trust;
+        this.port = port;
         this.http = HttpClient.newBuilder().sslContext(context(trust)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The same trust, for a service on {@code port} (a packaged service started outside the test's Quarkus). */
+    public WebhookClient at(int servicePort) {
+        return new WebhookClient(trust, servicePort);
     }
 
     /**
@@ -102,8 +113,12 @@ public final class WebhookClient {
         return URI.create("https://localhost:" + httpsPort() + path);
     }
 
+    private URI target(String path) {
+        return port == null ? uri(path) : URI.create("https://localhost:" + port + path);
+    }
+
     public HttpResponse<String> post(String path, String contentType, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(target(path)).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -116,7 +131,7 @@ public final class WebhookClient {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return send(HttpRequest.newBuilder(target(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     /**

@@ -1,0 +1,114 @@
+package io.fleetwarden.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code target/quarkus-app}, built by {@code mvn package}) in its own JVM, configured
+ * with system properties, as the demo and the load benchmark run it. Its output goes to a log file; it is
+ * stopped on close (and by a shutdown hook, so nothing is left running).
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * @param properties system properties (API server URL, TLS files, trusted roots, ...); the HTTPS port is
+     *                   chosen here
+     * @param jvmOptions e.g. {@code -Xmx256m}
+     */
+    public static ServiceProcess start(Path app, Map<String, String> properties, List<String> jvmOptions) throws IOException {
+        Path jar = app.resolve("quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " not found: build it first with mvn -B package -DskipTests");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.ssl-port=" + port);
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar.toString()));
+        Path log = Files.createTempFile("fleetwarden-service", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServiceProcess service = new ServiceProcess(p, port, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+        return service;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200 over HTTPS, or the process dies, or {@code timeout} passes. */
+    public void awaitReady(WebhookClient client, Duration timeout) throws IOException {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            if (!process.isAlive()) {
+                throw new IOException("the service exited with " + process.exitValue() + "; log: " + log + "\n" + tail());
+            }
+            try {
+                if (client.at(port).get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            try {
+                process.waitFor(100, TimeUnit.MILLISECONDS); // returns early if the process dies
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the service", e);
+            }
+        }
+        throw new IOException("the service was not ready after " + timeout + "; log: " + log + "\n" + tail());
+    }
+
+    public String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
