@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,13 +76,8 @@ final class CaBundles {
         return patched;
     }
 
-    /** A configuration, as something that can be JSON-patched, with its webhooks in order. */
-    private interface Target {
-        void patch(String jsonPatch);
-    }
-
-    private java.util.Map<Target, List<Webhook>> allWebhooks() {
-        java.util.Map<Target, List<Webhook>> out = new java.util.LinkedHashMap<>();
+    private Map<Named, List<Webhook>> allWebhooks() {
+        Map<Named, List<Webhook>> out = new LinkedHashMap<>();
         var validating = client.admissionRegistration().v1().validatingWebhookConfigurations();
         for (String name : settings.validatingConfigurations()) {
             var configuration = validating.withName(name).get();
@@ -103,9 +101,10 @@ final class CaBundles {
         return out;
     }
 
-    private record Named(String description, java.util.function.Consumer<String> patcher) implements Target {
-        @Override
-        public void patch(String jsonPatch) {
+    /** A configuration that can be JSON-patched; its webhooks are the map's value, in order. */
+    private record Named(String description, Consumer<String> patcher) {
+
+        void patch(String jsonPatch) {
             patcher.accept(jsonPatch);
         }
 

@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The pure decision of one certificate pass: from what is stored, what must be stored. Nothing is rewritten
@@ -74,7 +75,7 @@ public record RotationPlan(CaState ca, boolean caChanged, CertificateAuthority.I
         if (!CertificateChecks.issuedBy(serving.certificate(), ca.certificate())) {
             return "the serving certificate is not issued by the signing CA";
         }
-        if (!CertificateChecks.dnsNames(serving.certificate()).equals(new java.util.TreeSet<>(settings.dnsNames()))) {
+        if (!CertificateChecks.dnsNames(serving.certificate()).equals(new TreeSet<>(settings.dnsNames()))) {
             return "the serving certificate is for other names than " + settings.dnsNames();
         }
         if (CertificateChecks.renewalDue(serving.certificate(), now)) {

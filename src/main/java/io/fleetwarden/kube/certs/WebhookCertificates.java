@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -108,8 +110,8 @@ public final class WebhookCertificates {
         secrets.resource(desired).update();
     }
 
-    private static java.util.Map<String, String> merged(java.util.Map<String, String> existing, java.util.Map<String, String> ours) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>(existing == null ? java.util.Map.of() : existing);
+    private static Map<String, String> merged(Map<String, String> existing, Map<String, String> ours) {
+        Map<String, String> out = new LinkedHashMap<>(existing == null ? Map.of() : existing);
         out.putAll(ours);
         return out;
     }
