@@ -1,6 +1,7 @@
 package io.fleetwarden;
 
 import io.fleetwarden.cli.FleetwardenCli;
+import io.fleetwarden.config.ServiceBootstrap;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.PrintWriter;
@@ -16,6 +17,8 @@ public class FleetwardenMain {
 
     public static void main(String... args) {
         if (args.length == 0) {
+            // The HTTPS server needs the mounted certificate files; at a fresh install they must be made first.
+            ServiceBootstrap.beforeQuarkus();
             Quarkus.run(args);
             return;
         }

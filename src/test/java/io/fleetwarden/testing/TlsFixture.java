@@ -115,14 +115,9 @@ public final class TlsFixture implements AutoCloseable {
             KeyPair servingKeys = ecKeys();
             X509Certificate serving = servingCertificate(servingKeys, ca, caKeys);
             byte[] key = (mismatchedKey ? ecKeys() : servingKeys).getPrivate().getEncoded();
-            String name = "..gen-" + (++written);
-            Path generation = Files.createDirectory(dir.resolve(name));
-            Files.writeString(generation.resolve("tls.crt"), pem("CERTIFICATE", serving.getEncoded()), StandardCharsets.US_ASCII);
-            Files.writeString(generation.resolve("tls.key"), pem("PRIVATE KEY", key), StandardCharsets.US_ASCII);
-            Files.writeString(generation.resolve("ca.crt"), pem("CERTIFICATE", ca.getEncoded()), StandardCharsets.US_ASCII);
-            // The kubelet's AtomicWriter move: one rename(2) of the ..data symlink switches all three files.
-            Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(name));
-            Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+            writeGeneration(pem("CERTIFICATE", serving.getEncoded()).getBytes(StandardCharsets.US_ASCII),
+                    pem("PRIVATE KEY", key).getBytes(StandardCharsets.US_ASCII),
+                    pem("CERTIFICATE", ca.getEncoded()).getBytes(StandardCharsets.US_ASCII));
             Generation created = new Generation(ca, serving);
             if (!mismatchedKey) {
                 generations.add(created);
@@ -133,6 +128,34 @@ public final class TlsFixture implements AutoCloseable {
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot issue a test certificate", e);
         }
+    }
+
+    /**
+     * Switches to the files of a Secret somebody else issued (its {@code tls.crt}, {@code tls.key},
+     * {@code ca.crt} values), as the kubelet does when the mounted Secret changes; {@code ca} joins
+     * {@link #allCas()} so clients trusting the fixture keep working.
+     */
+    public synchronized Generation install(byte[] tlsCrt, byte[] tlsKey, byte[] caCrt, X509Certificate ca,
+            X509Certificate serving) {
+        try {
+            writeGeneration(tlsCrt, tlsKey, caCrt);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Generation installed = new Generation(ca, serving);
+        generations.add(installed);
+        return installed;
+    }
+
+    private void writeGeneration(byte[] tlsCrt, byte[] tlsKey, byte[] caCrt) throws IOException {
+        String name = "..gen-" + (++written);
+        Path generation = Files.createDirectory(dir.resolve(name));
+        Files.write(generation.resolve("tls.crt"), tlsCrt);
+        Files.write(generation.resolve("tls.key"), tlsKey);
+        Files.write(generation.resolve("ca.crt"), caCrt);
+        // The kubelet's AtomicWriter move: one rename(2) of the ..data symlink switches all three files.
+        Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(name));
+        Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override
