@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fleetwarden.testing.StandaloneKubernetesMock;
+import io.fleetwarden.testing.MockApiServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,13 +23,13 @@ class LeaderElectionTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final Duration POLL = Duration.ofMillis(20);
 
-    private StandaloneKubernetesMock mock;
+    private MockApiServer mock;
     private KubernetesClient clientA;
     private KubernetesClient clientB;
 
     @BeforeEach
     void cluster() {
-        mock = new StandaloneKubernetesMock();
+        mock = MockApiServer.start();
         clientA = mock.client();
         clientB = mock.client();
     }

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * An embedded Kubernetes API: the fabric8 mock server in CRUD mode over HTTPS on loopback. It stores and
+ * An embedded Kubernetes API: the fabric8 mock server in CRUD mode over HTTPS on loopback, for the demo, the
+ * benchmarks and plain JUnit tests (each gets its own empty cluster; {@link #client()} returns a new client the
+ * caller closes). It stores and
  * watches any object, custom resources included; it lacks server-side apply and strategic merge patch,
  * which nothing it serves here needs (the service only lists, watches and reads).
  */

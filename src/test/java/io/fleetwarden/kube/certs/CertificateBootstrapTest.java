@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fleetwarden.testing.StandaloneKubernetesMock;
+import io.fleetwarden.testing.MockApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,14 +27,14 @@ class CertificateBootstrapTest {
 
     @TempDir
     Path mount;
-    private StandaloneKubernetesMock mock;
+    private MockApiServer mock;
     private KubernetesClient client;
     private CertificateWorld world;
     private CertificateBootstrap bootstrap;
 
     @BeforeEach
     void cluster() {
-        mock = new StandaloneKubernetesMock();
+        mock = MockApiServer.start();
         client = mock.client();
         world = new CertificateWorld(client, CertificateWorld.settings("flux-system", DNS, "")).applyWebhookConfigurations();
         bootstrap = new CertificateBootstrap(client, world.settings(), Clock.systemUTC());

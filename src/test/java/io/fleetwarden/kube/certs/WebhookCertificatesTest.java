@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetwarden.testing.MutableClock;
-import io.fleetwarden.testing.StandaloneKubernetesMock;
+import io.fleetwarden.testing.MockApiServer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ class WebhookCertificatesTest {
     private static final List<String> DNS = CertificateSettings.serviceDnsNames("fleetwarden", "flux-system", "cluster.local");
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-    private StandaloneKubernetesMock mock;
+    private MockApiServer mock;
     private KubernetesClient client;
     private CertificateWorld world;
     private MutableClock clock;
@@ -30,7 +30,7 @@ class WebhookCertificatesTest {
 
     @BeforeEach
     void cluster() {
-        mock = new StandaloneKubernetesMock();
+        mock = MockApiServer.start();
         client = mock.client();
         world = new CertificateWorld(client, CertificateWorld.settings("flux-system", DNS, "")).applyWebhookConfigurations();
         clock = new MutableClock(START);
