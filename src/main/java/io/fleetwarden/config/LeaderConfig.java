@@ -27,4 +27,8 @@ public interface LeaderConfig {
 
     @WithDefault("2s")
     Duration retryPeriod();
+
+    /** How often the leader brings policy statuses up to date (a policy edit shows within this period). */
+    @WithDefault("15s")
+    Duration policyStatusPeriod();
 }

@@ -3,6 +3,8 @@ package io.fleetwarden.config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetwarden.kube.LeaderDuties;
 import io.fleetwarden.kube.LeaderElection;
+import io.fleetwarden.kube.PolicyInformer;
+import io.fleetwarden.kube.PolicyStatusWriter;
 import io.fleetwarden.kube.certs.WebhookCertificates;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,11 +25,15 @@ import java.util.List;
 public class LeaderProducers {
 
     public static final String WEBHOOK_CERTIFICATES = "webhook-certificates";
+    public static final String POLICY_STATUS = "policy-status";
 
     @Produces
     @Singleton
-    LeaderDuties duties(KubernetesClient client, CertificatesConfig certificates) {
+    LeaderDuties duties(KubernetesClient client, CertificatesConfig certificates, PolicyInformer policies,
+            LeaderConfig leader) {
         List<LeaderDuties.Duty> duties = new ArrayList<>();
+        duties.add(new LeaderDuties.Duty(POLICY_STATUS, leader.policyStatusPeriod(),
+                new PolicyStatusWriter(client, policies, Clock.systemUTC())));
         if (certificates.selfManaged()) {
             WebhookCertificates webhookCertificates = new WebhookCertificates(client, certificates.settings(), Clock.systemUTC());
             duties.add(new LeaderDuties.Duty(WEBHOOK_CERTIFICATES, certificates.checkPeriod(), webhookCertificates::reconcile));

@@ -57,6 +57,15 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
                 && tenancyPolicies.hasSynced();
     }
 
+    /** The ArtifactPolicy objects as the informer has them now. */
+    public List<ArtifactPolicy> artifactPolicies() {
+        return artifactPolicies == null ? List.of() : artifactPolicies.getStore().list();
+    }
+
+    public List<TenancyPolicy> tenancyPolicies() {
+        return tenancyPolicies == null ? List.of() : tenancyPolicies.getStore().list();
+    }
+
     @Override
     public PolicySnapshot get() {
         return current.get();

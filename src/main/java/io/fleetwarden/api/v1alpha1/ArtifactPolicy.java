@@ -14,5 +14,5 @@ import io.fabric8.kubernetes.client.CustomResource;
 @Version("v1alpha1")
 @Kind("ArtifactPolicy")
 @Plural("artifactpolicies")
-public class ArtifactPolicy extends CustomResource<ArtifactPolicySpec, Void> {
+public class ArtifactPolicy extends CustomResource<ArtifactPolicySpec, PolicyStatus> {
 }

@@ -16,5 +16,5 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1alpha1")
 @Kind("TenancyPolicy")
 @Plural("tenancypolicies")
-public class TenancyPolicy extends CustomResource<TenancyPolicySpec, Void> {
+public class TenancyPolicy extends CustomResource<TenancyPolicySpec, PolicyStatus> {
 }

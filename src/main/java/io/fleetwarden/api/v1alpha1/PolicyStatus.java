@@ -1,0 +1,20 @@
+package io.fleetwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * Whether a policy compiled and when fleetwarden loaded it, Flux-style: one {@code Ready} condition
+ * (reason {@code Compiled} or {@code Invalid}, the violations in its message) for the observed generation.
+ */
+public class PolicyStatus {
+
+    public List<Condition> conditions;
+
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("When fleetwarden compiled this generation into the policies it serves (RFC 3339).")
+    public String loadedAt;
+}
