@@ -106,7 +106,13 @@ public final class WebhookClient {
 
     /** The HTTPS port of the running Quarkus (Quarkus publishes the port it bound for port 0). */
     public static int httpsPort() {
-        return ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
+        if (port == 0 && System.getProperty("test.url") != null) {
+            // @QuarkusIntegrationTest: the packaged application picked a free port itself; the launcher read it
+            // from the "Listening on" log line and published it as test.url.
+            port = URI.create(System.getProperty("test.url")).getPort();
+        }
+        return port;
     }
 
     public static URI uri(String path) {

@@ -1,0 +1,64 @@
+package io.fleetwarden.deploy;
+
+import static io.fleetwarden.deploy.DeployManifestsTest.overlay;
+import static io.fleetwarden.deploy.DeployManifestsTest.stream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetwarden.testing.deploy.Kustomization;
+import io.fleetwarden.testing.deploy.Manifests;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The guard overlay is the base; the cert-manager overlay hands the certificate to cert-manager. */
+class CertManagerOverlayTest {
+
+    private final List<ObjectNode> base = Kustomization.render(Manifests.DEPLOY.resolve("base"));
+    private final List<ObjectNode> certManager = Kustomization.render(overlay("cert-manager"));
+
+    @Test
+    void guardOverlayIsTheBaseWithSelfManagedCertificates() {
+        assertThat(Kustomization.render(overlay("guard"))).isEqualTo(base);
+        assertThat(base).anyMatch(o -> Manifests.kind(o).equals("Role") && Manifests.name(o).equals("fleetwarden-certificates"));
+    }
+
+    @Test
+    void certManagerIssuesTheSecretTheDeploymentMounts() {
+        ObjectNode certificate = Kustomization.one(certManager, "Certificate", "fleetwarden-webhook");
+        assertThat(certificate.at("/spec/secretName").asText()).isEqualTo("fleetwarden-webhook-tls");
+        assertThat(stream(certificate.at("/spec/dnsNames")).map(JsonNode::asText))
+                .contains("fleetwarden.flux-system.svc");
+        assertThat(certificate.at("/spec/issuerRef/name").asText()).isEqualTo("fleetwarden-ca");
+        ObjectNode ca = Kustomization.one(certManager, "Certificate", "fleetwarden-ca");
+        assertThat(ca.at("/spec/isCA").asBoolean()).isTrue();
+        assertThat(Kustomization.one(certManager, "Issuer", "fleetwarden-ca").at("/spec/ca/secretName").asText())
+                .isEqualTo(ca.at("/spec/secretName").asText());
+        JsonNode volumes = Kustomization.one(certManager, "Deployment", "fleetwarden").at("/spec/template/spec/volumes");
+        assertThat(stream(volumes).map(v -> v.at("/secret/secretName").asText())).contains("fleetwarden-webhook-tls");
+    }
+
+    @Test
+    void cainjectorFillsBothWebhookConfigurations() {
+        for (String[] config : new String[][] { { "ValidatingWebhookConfiguration", "fleetwarden" },
+                { "MutatingWebhookConfiguration", "fleetwarden-defaults" } }) {
+            assertThat(Kustomization.one(certManager, config[0], config[1]).at("/metadata/annotations")
+                    .path("cert-manager.io/inject-ca-from").asText()).as(config[1])
+                    .isEqualTo("flux-system/fleetwarden-webhook");
+            assertThat(Kustomization.one(base, config[0], config[1]).path("metadata").has("annotations")).isFalse();
+        }
+    }
+
+    @Test
+    void selfManagementIsOffAndItsRbacIsGone() {
+        JsonNode env = Kustomization.one(certManager, "Deployment", "fleetwarden").at("/spec/template/spec/containers/0/env");
+        assertThat(stream(env).filter(e -> e.path("name").asText().equals("FLEETWARDEN_CERTS_SELF_MANAGED")))
+                .singleElement().satisfies(e -> assertThat(e.path("value").asText()).isEqualTo("false"));
+        for (String kind : List.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")) {
+            assertThat(certManager).noneMatch(o -> Manifests.kind(o).equals(kind) && Manifests.name(o).startsWith("fleetwarden-"));
+        }
+        assertThat(Kustomization.one(certManager, "ClusterRole", "fleetwarden").path("rules"))
+                .isEqualTo(Kustomization.one(base, "ClusterRole", "fleetwarden").path("rules"));
+        assertThat(certManager.size()).isEqualTo(base.size() - 4 + 4);
+    }
+}
