@@ -84,10 +84,11 @@ final class CheckCommand implements Callable<Integer> {
         }
         PolicySnapshot snapshot = loaded.snapshot();
         try (HttpRegistryClient registry = services.registry()) {
+            ClusterState cluster = ClusterState.of(state.manifests(), manifests.manifests());
             OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, services.signatures(),
-                    DecisionCache.defaults());
-            ManifestJudge judge = new ManifestJudge(gate, snapshot, ClusterState.of(state.manifests(),
-                    manifests.manifests()), as, namespace, offline, registryOptions.timeout());
+                    DecisionCache.defaults(), cluster);
+            ManifestJudge judge = new ManifestJudge(gate, snapshot, cluster, as, namespace, offline,
+                    registryOptions.timeout());
             List<ManifestJudge.Line> lines = manifests.manifests().stream().map(judge::judge)
                     .filter(java.util.Objects::nonNull).toList();
             lines.forEach(l -> l.print(out));

@@ -89,9 +89,9 @@ public class GateProducers {
     @Produces
     @Singleton
     OciSourceGate gate(PolicyInformer policies, PullSecretAccess registries, CosignSignatureVerifier signatures,
-            GateConfig config) {
+            GateConfig config, NamespaceLabelCache namespaces) {
         return new OciSourceGate(policies, registries, signatures, new DecisionCache(config.cacheEntries(),
-                config.cacheVerifiedFor(), config.cacheDeniedFor()));
+                config.cacheVerifiedFor(), config.cacheDeniedFor()), namespaces);
     }
 
     @Produces

@@ -8,11 +8,14 @@ import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.policy.CompiledPolicy;
 import io.fleetwarden.policy.FieldViolation;
 import io.fleetwarden.policy.SpecPolicy;
+import io.fleetwarden.tenancy.NamespaceLabels;
 import io.fleetwarden.verify.ArtifactVerifier;
 import io.fleetwarden.verify.SignatureVerifier;
 import io.fleetwarden.verify.VerificationResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -28,20 +31,31 @@ public final class OciSourceGate {
     private final RegistryAccess registries;
     private final SignatureVerifier signatures;
     private final DecisionCache cache;
+    private final NamespaceLabels namespaces;
 
+    /** @param namespaces the labels of a source's namespace, for policies with a namespace selector */
     public OciSourceGate(Supplier<PolicySnapshot> policies, RegistryAccess registries, SignatureVerifier signatures,
-            DecisionCache cache) {
+            DecisionCache cache, NamespaceLabels namespaces) {
         this.policies = policies;
         this.registries = registries;
         this.signatures = signatures;
         this.cache = cache;
+        this.namespaces = namespaces;
+    }
+
+    /** For callers without namespaces (a source's namespace is then unknown: selectors do not narrow). */
+    public OciSourceGate(Supplier<PolicySnapshot> policies, RegistryAccess registries, SignatureVerifier signatures,
+            DecisionCache cache) {
+        this(policies, registries, signatures, cache, ns -> Optional.empty());
     }
 
     /** @param offline check only what needs no registry: coverage and the verification spec */
     public GateDecision decide(OciSource source, Deadline deadline, boolean offline) {
         PolicySnapshot snapshot = policies.get();
         String url = "oci://" + source.repository().repositoryName();
-        List<CompiledPolicy> covering = snapshot.covering(source.repository());
+        Map<String, String> labels = source.namespace() == null ? null
+                : namespaces.labelsOf(source.namespace()).orElse(null);
+        List<CompiledPolicy> covering = snapshot.covering(source.repository(), labels);
         if (covering.isEmpty()) {
             return Uncovering.decide(snapshot, url);
         }

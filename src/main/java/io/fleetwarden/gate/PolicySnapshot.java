@@ -9,6 +9,7 @@ import io.fleetwarden.tenancy.TenancyRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every policy in force, compiled once and immutable: the admission path reads a snapshot without locks,
@@ -35,6 +36,11 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
 
     public List<CompiledPolicy> covering(OciReference ref) {
         return policies.stream().filter(p -> p.covers(ref)).toList();
+    }
+
+    /** @param namespaceLabels the labels of the source's namespace; null when unknown */
+    public List<CompiledPolicy> covering(OciReference ref, Map<String, String> namespaceLabels) {
+        return policies.stream().filter(p -> p.covers(ref, namespaceLabels)).toList();
     }
 
     /** Compiles parsed documents; unreadable or invalid ones become {@code problems}. */

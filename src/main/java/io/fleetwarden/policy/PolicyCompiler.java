@@ -39,6 +39,8 @@ public final class PolicyCompiler {
         }
         List<String> sources = compileSources(spec.sources, violations);
         CompiledPolicy.Mode mode = compileMode(spec.mode, violations);
+        LabelSelector namespaces = spec.namespaceSelector == null ? null
+                : SelectorCompiler.compile("spec.namespaceSelector", spec.namespaceSelector, violations);
         List<Authority> authorities = new ArrayList<>();
         boolean none = spec.authorities == null || spec.authorities.isEmpty();
         if (mode == CompiledPolicy.Mode.ALLOW && !none) {
@@ -60,7 +62,7 @@ public final class PolicyCompiler {
         if (!violations.isEmpty()) {
             return new Invalid(name, violations);
         }
-        return new Compiled(new CompiledPolicy(name, mode, sources, authorities));
+        return new Compiled(new CompiledPolicy(name, mode, sources, namespaces, authorities));
     }
 
     private static List<String> compileSources(List<String> sources, List<FieldViolation> violations) {

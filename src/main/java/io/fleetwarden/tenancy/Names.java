@@ -13,7 +13,6 @@ final class Names {
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-    private static final int MAX_QUOTED = 200;
 
     private Names() {
     }
@@ -28,23 +27,8 @@ final class Names {
         return s != null && s.length() <= 253 && DNS_SUBDOMAIN.matcher(s).matches();
     }
 
-    /** How a value reads in a message: quoted, with invisible characters made visible. */
+    /** How a value reads in a message: quoted, bounded, invisible characters made visible. */
     static String quote(String s) {
-        if (s == null) {
-            return "null";
-        }
-        // Bounded: the value may be hostile and messages end up in events and logs.
-        boolean cut = s.length() > MAX_QUOTED;
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : (cut ? s.substring(0, MAX_QUOTED) : s).toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append(cut ? "...\"" : "\"").toString();
+        return io.fleetwarden.policy.Quoted.of(s);
     }
 }

@@ -1,5 +1,7 @@
 package io.fleetwarden.tenancy;
 
+import io.fleetwarden.policy.LabelSelector;
+import io.fleetwarden.policy.SelectorCompiler;
 import io.fleetwarden.api.v1alpha1.ExemptionSpec;
 import io.fleetwarden.api.v1alpha1.PlatformIdentitiesSpec;
 import io.fleetwarden.api.v1alpha1.TenancyPolicySpec;

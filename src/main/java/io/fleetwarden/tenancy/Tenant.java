@@ -1,5 +1,7 @@
 package io.fleetwarden.tenancy;
 
+import io.fleetwarden.policy.LabelSelector;
+import io.fleetwarden.policy.SelectorCompiler;
 import io.fleetwarden.policy.Glob;
 import java.util.List;
 import java.util.Set;

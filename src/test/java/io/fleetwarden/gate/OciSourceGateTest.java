@@ -147,6 +147,29 @@ class OciSourceGateTest {
     }
 
     @Test
+    void aPolicyWithANamespaceSelectorCoversOnlyMatchingNamespaces() throws Exception {
+        PolicySnapshot scoped = PolicySnapshot.compile(1, PolicyDocuments.parse("test", """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: tenant-charts}
+                spec:
+                  sources: ["oci://%s/scoped/*"]
+                  namespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
+                  mode: Allow
+                """.formatted(artifacts.host())), Uncovered.DENY);
+        java.util.Map<String, java.util.Map<String, String>> labels = java.util.Map.of(
+                "frontend", java.util.Map.of("toolkit.fluxcd.io/role", "tenant"), "platform", java.util.Map.of());
+        OciSourceGate gate = new OciSourceGate(() -> scoped, (s, d) -> registry, signatures, DecisionCache.defaults(),
+                ns -> java.util.Optional.ofNullable(labels.get(ns)));
+        assertThat(gate.decide(source("scoped/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false).reason())
+                .isEqualTo("AllowedUnsigned");
+        OciSource inPlatform = source("scoped/app", "{\"tag\":\"v1\"}", MAIN);
+        inPlatform = new OciSource("platform", inPlatform.name(), inPlatform.repository(), inPlatform.tag(), null, null,
+                null, inPlatform.verify(), null, null, false, null);
+        assertThat(gate.decide(inPlatform, deadline(), false).reason()).isEqualTo("NotCovered");
+    }
+
+    @Test
     void aMissingOrLooserSpecVerifyIsDeniedWithoutRegistryCalls() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));

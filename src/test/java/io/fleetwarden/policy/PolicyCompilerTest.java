@@ -94,6 +94,27 @@ class PolicyCompilerTest {
     }
 
     @Test
+    void aNamespaceSelectorNarrowsCoverageAndIsValidatedWithItsPath() {
+        var result = compile(HEADER + """
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  namespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
+                  mode: Allow
+                """);
+        CompiledPolicy p = ((PolicyCompiler.Compiled) result).policy();
+        var ref = io.fleetwarden.oci.OciReference.parse("oci://ghcr.io/acme/apps/x");
+        assertThat(p.covers(ref, java.util.Map.of("toolkit.fluxcd.io/role", "tenant"))).isTrue();
+        assertThat(p.covers(ref, java.util.Map.of())).isFalse();
+        assertThat(p.covers(ref, null)).as("unknown labels: covered, so more checks apply").isTrue();
+        var bad = compile(HEADER + """
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  namespaceSelector: {matchLabels: {"bad key!": x}}
+                  mode: Allow
+                """);
+        assertThat(((PolicyCompiler.Invalid) bad).violations()).extracting(FieldViolation::path).singleElement()
+                .asString().startsWith("spec.namespaceSelector");
+    }
+
+    @Test
     void anIssuerAloneIsNotAnIdentity() {
         var result = compile(HEADER + """
                   sources: ["oci://ghcr.io/acme/apps/*"]

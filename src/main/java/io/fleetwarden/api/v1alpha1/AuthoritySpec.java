@@ -1,8 +1,10 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Exactly one of {@code keyless} or {@code key}. */
+@ValidationRule(value = "has(self.keyless) != has(self.key)", message = "exactly one of keyless or key")
 public class AuthoritySpec {
 
     @JsonPropertyDescription("Name used in messages; defaults to authorities[<index>].")

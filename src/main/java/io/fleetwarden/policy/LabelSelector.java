@@ -1,4 +1,4 @@
-package io.fleetwarden.tenancy;
+package io.fleetwarden.policy;
 
 import java.util.List;
 import java.util.Map;

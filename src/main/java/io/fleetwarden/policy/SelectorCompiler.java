@@ -1,4 +1,4 @@
-package io.fleetwarden.tenancy;
+package io.fleetwarden.policy;
 
 import io.fleetwarden.api.v1alpha1.LabelSelectorRequirementSpec;
 import io.fleetwarden.api.v1alpha1.LabelSelectorSpec;
@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Compiles a {@link LabelSelectorSpec}, checking label syntax the way the API server would. */
-final class SelectorCompiler {
+public final class SelectorCompiler {
 
     // Optional DNS-subdomain prefix and a name of up to 63 characters, as Kubernetes label keys.
     private static final Pattern KEY = Pattern.compile(
@@ -22,7 +22,7 @@ final class SelectorCompiler {
     private SelectorCompiler() {
     }
 
-    static LabelSelector compile(String path, LabelSelectorSpec spec, List<FieldViolation> violations) {
+    public static LabelSelector compile(String path, LabelSelectorSpec spec, List<FieldViolation> violations) {
         Map<String, String> labels = new TreeMap<>();
         if (spec.matchLabels != null) {
             spec.matchLabels.forEach((k, v) -> {
@@ -30,7 +30,7 @@ final class SelectorCompiler {
                 if (k == null || !KEY.matcher(k).matches()) {
                     violations.add(new FieldViolation(at, "is not a valid label key"));
                 } else if (v == null || !VALUE.matcher(v).matches()) {
-                    violations.add(new FieldViolation(at, "is not a valid label value: " + Names.quote(v)));
+                    violations.add(new FieldViolation(at, "is not a valid label value: " + quote(v)));
                 } else {
                     labels.put(k, v);
                 }
@@ -55,7 +55,7 @@ final class SelectorCompiler {
         }
         int before = violations.size();
         if (e.key == null || !KEY.matcher(e.key).matches()) {
-            violations.add(new FieldViolation(at + ".key", "is not a valid label key: " + Names.quote(e.key)));
+            violations.add(new FieldViolation(at + ".key", "is not a valid label key: " + quote(e.key)));
         }
         LabelSelector.Operator op = null;
         for (LabelSelector.Operator o : LabelSelector.Operator.values()) {
@@ -65,7 +65,7 @@ final class SelectorCompiler {
         }
         if (op == null) {
             violations.add(new FieldViolation(at + ".operator",
-                    "must be In, NotIn, Exists or DoesNotExist, got " + Names.quote(e.operator)));
+                    "must be In, NotIn, Exists or DoesNotExist, got " + quote(e.operator)));
         }
         Set<String> values = new LinkedHashSet<>(e.values == null ? List.of() : e.values);
         boolean needsValues = op == LabelSelector.Operator.In || op == LabelSelector.Operator.NotIn;
@@ -75,9 +75,13 @@ final class SelectorCompiler {
         }
         for (String v : values) {
             if (v == null || !VALUE.matcher(v).matches()) {
-                violations.add(new FieldViolation(at + ".values", "is not a valid label value: " + Names.quote(v)));
+                violations.add(new FieldViolation(at + ".values", "is not a valid label value: " + quote(v)));
             }
         }
         return violations.size() == before ? new LabelSelector.Requirement(e.key, op, values) : null;
+    }
+
+    private static String quote(String v) {
+        return Quoted.of(v);
     }
 }
