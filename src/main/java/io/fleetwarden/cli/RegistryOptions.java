@@ -31,6 +31,11 @@ final class RegistryOptions {
             + "replaces the embedded public-good root; with NAME it adds a root policies refer to (repeatable).")
     List<String> trustedRoots = List.of();
 
+    @Option(names = "--refresh-public-good", paramLabel = "CACHE_DIR", description = "Fetch the current public-good "
+            + "trusted root over TUF (network: tuf-repo-cdn.sigstore.dev) into CACHE_DIR before verifying. Without it, "
+            + "the embedded root is used and nothing is fetched.")
+    Path refreshPublicGood;
+
     @Option(names = "--timeout", defaultValue = "20s", paramLabel = "DURATION",
             description = "One deadline for every registry call of this verification, e.g. 10s, 1m. Default ${DEFAULT-VALUE}.")
     String timeout;
@@ -70,6 +75,10 @@ final class RegistryOptions {
 
     TrustedRoots trustedRoots() {
         TrustedRoots roots = TrustedRoots.withPublicGood();
+        if (refreshPublicGood != null) {
+            // The only network call fleetwarden makes outside registries, and only when asked for.
+            roots.refreshPublicGood(refreshPublicGood);
+        }
         for (String spec : trustedRoots) {
             int eq = spec.indexOf('=');
             String name = eq < 0 ? TrustAnchor.PUBLIC_GOOD : spec.substring(0, eq);
