@@ -23,8 +23,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * <ul>
  * <li>the policy types, which Jackson databind reads by reflection (public fields, no-argument constructors):
  * from the informers (fabric8) and from {@code PolicyDocuments} (files, the policy webhook), and written by
- * {@code PolicyStatusWriter} ({@code PolicyStatus}). Registered here in one place so that {@code api} stays free of Quarkus. No other class is bound by Jackson: everything else
- * reads trees ({@code readTree}) or writes maps.</li>
+ * {@code PolicyStatusWriter} ({@code PolicyStatus}). Registered here in one place so that {@code api} stays
+ * free of Quarkus. No other class is bound by Jackson: everything else reads trees ({@code readTree}) or writes maps.</li>
  * <li>the picocli commands, options and argument groups of the CLI, whose annotations picocli reads at run
  * time (the CLI is plain picocli, not the Quarkus extension that would register them). By name: they are
  * package-private.</li>
