@@ -10,6 +10,7 @@ import io.fleetwarden.api.v1alpha1.KeylessSpec;
 import io.fleetwarden.api.v1alpha1.LabelSelectorRequirementSpec;
 import io.fleetwarden.api.v1alpha1.LabelSelectorSpec;
 import io.fleetwarden.api.v1alpha1.PlatformIdentitiesSpec;
+import io.fleetwarden.api.v1alpha1.PolicyStatus;
 import io.fleetwarden.api.v1alpha1.TagRefBindingSpec;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.api.v1alpha1.TenancyPolicySpec;
@@ -21,9 +22,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * keeps the lists complete):
  * <ul>
  * <li>the policy types, which Jackson databind reads by reflection (public fields, no-argument constructors):
- * from the informers (fabric8) and from {@code PolicyDocuments} (files, the policy webhook). Registered here in
- * one place so that {@code api} stays free of Quarkus. No other class is bound by Jackson: everything else
- * reads trees ({@code readTree}) or writes maps.</li>
+ * from the informers (fabric8) and from {@code PolicyDocuments} (files, the policy webhook), and written by
+ * {@code PolicyStatusWriter} ({@code PolicyStatus}). Registered here in one place so that {@code api} stays
+ * free of Quarkus. No other class is bound by Jackson: everything else reads trees ({@code readTree}) or writes maps.</li>
  * <li>the picocli commands, options and argument groups of the CLI, whose annotations picocli reads at run
  * time (the CLI is plain picocli, not the Quarkus extension that would register them). By name: they are
  * package-private.</li>
@@ -32,8 +33,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = { ArtifactPolicy.class, ArtifactPolicySpec.class, AuthoritySpec.class,
         ExemptionSpec.class, GithubSpec.class, KeySpec.class, KeylessSpec.class, LabelSelectorRequirementSpec.class,
-        LabelSelectorSpec.class, PlatformIdentitiesSpec.class, TagRefBindingSpec.class, TenancyPolicy.class,
-        TenancyPolicySpec.class, TenantSpec.class }, classNames = { "io.fleetwarden.cli.FleetwardenCli",
+        LabelSelectorSpec.class, PlatformIdentitiesSpec.class, PolicyStatus.class, TagRefBindingSpec.class,
+        TenancyPolicy.class, TenancyPolicySpec.class, TenantSpec.class }, classNames = { "io.fleetwarden.cli.FleetwardenCli",
                 "io.fleetwarden.cli.FleetwardenCli$Version", "io.fleetwarden.cli.CheckCommand",
                 "io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.VerifyBundleCommand",
                 "io.fleetwarden.cli.VerifyBundleCommand$Signer", "io.fleetwarden.cli.VerifyBundleCommand$Keyless",

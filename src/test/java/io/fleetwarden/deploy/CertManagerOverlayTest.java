@@ -50,15 +50,29 @@ class CertManagerOverlayTest {
     }
 
     @Test
-    void selfManagementIsOffAndItsRbacIsGone() {
+    void selfManagementIsOffAndItsRbacIsGoneButLeaderElectionStays() {
         JsonNode env = Kustomization.one(certManager, "Deployment", "fleetwarden").at("/spec/template/spec/containers/0/env");
         assertThat(stream(env).filter(e -> e.path("name").asText().equals("FLEETWARDEN_CERTS_SELF_MANAGED")))
                 .singleElement().satisfies(e -> assertThat(e.path("value").asText()).isEqualTo("false"));
-        for (String kind : List.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")) {
-            assertThat(certManager).noneMatch(o -> Manifests.kind(o).equals(kind) && Manifests.name(o).startsWith("fleetwarden-"));
+        assertThat(stream(env).map(e -> e.path("name").asText())).contains("POD_NAMESPACE", "POD_NAME");
+        // No grant for a certificate call remains: Secret writes and webhook configuration patches are
+        // cert-manager's there.
+        List<String> certificateRoles = DeployRbacTest.CALLS.stream().map(DeployRbacTest.Expected::role)
+                .filter(r -> r.equals(DeployRbacTest.CERTIFICATES) || r.equals(DeployRbacTest.WEBHOOK_CONFIGURATIONS))
+                .distinct().toList();
+        assertThat(certificateRoles).hasSize(2);
+        for (String role : certificateRoles) {
+            String name = role.split(" ")[1];
+            assertThat(certManager).as(role).noneMatch(o -> Manifests.kind(o).contains("Role") && Manifests.name(o).equals(name));
         }
-        assertThat(Kustomization.one(certManager, "ClusterRole", "fleetwarden").path("rules"))
-                .isEqualTo(Kustomization.one(base, "ClusterRole", "fleetwarden").path("rules"));
+        assertThat(certManager).noneMatch(o -> Manifests.kind(o).contains("Role")
+                && stream(o.path("rules")).anyMatch(r -> stream(r.path("resources")).anyMatch(x -> x.asText().equals("secrets"))
+                        && stream(r.path("verbs")).anyMatch(v -> !v.asText().equals("get"))));
+        // The leader also writes policy status, so its Lease grant and the main ClusterRole are the base's.
+        for (String[] kept : new String[][] { { "Role", "fleetwarden-leader" }, { "RoleBinding", "fleetwarden-leader" },
+                { "ClusterRole", "fleetwarden" }, { "ClusterRoleBinding", "fleetwarden" } }) {
+            assertThat(Kustomization.one(certManager, kept[0], kept[1])).isEqualTo(Kustomization.one(base, kept[0], kept[1]));
+        }
         assertThat(certManager.size()).isEqualTo(base.size() - 4 + 4);
     }
 }

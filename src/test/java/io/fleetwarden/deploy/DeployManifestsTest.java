@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetwarden.config.CertificatesConfig;
+import io.fleetwarden.config.LeaderConfig;
 import io.fleetwarden.testing.deploy.Kustomization;
 import io.fleetwarden.testing.deploy.Manifests;
+import io.smallrye.config.WithDefault;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,6 +124,21 @@ class DeployManifestsTest {
         assertThat(resources.at("/limits/memory").asText()).isNotEmpty();
         assertThat(env("JAVA_TOOL_OPTIONS")).containsPattern("-XX:MaxRAMPercentage=\\d+");
         assertThat(env("FLEETWARDEN_CERTS_SELF_MANAGED")).isEqualTo("true");
+    }
+
+    @Test
+    void thePodTellsTheCodeItsNamespaceAndName() throws Exception {
+        // Certificates and leader election read ${POD_NAMESPACE} (else they would use flux-system whatever the
+        // install namespace) and the leader identity POD_NAME.
+        for (Class<?> mapping : List.of(CertificatesConfig.class, LeaderConfig.class)) {
+            assertThat(mapping.getMethod("namespace").getAnnotation(WithDefault.class).value())
+                    .startsWith("${POD_NAMESPACE:");
+        }
+        for (String[] field : new String[][] { { "POD_NAMESPACE", "metadata.namespace" }, { "POD_NAME", "metadata.name" } }) {
+            assertThat(stream(container.path("env")).filter(e -> e.path("name").asText().equals(field[0])))
+                    .as(field[0]).singleElement()
+                    .satisfies(e -> assertThat(e.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo(field[1]));
+        }
     }
 
     @Test

@@ -5,52 +5,86 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetwarden.config.CertificatesConfig;
+import io.fleetwarden.config.LeaderConfig;
 import io.fleetwarden.deploy.KubernetesApiCalls.Call;
 import io.fleetwarden.testing.deploy.Kustomization;
 import io.fleetwarden.testing.deploy.Manifests;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * The service account may do exactly what the code does. {@link #CALLS} names every Kubernetes API call in
- * src/main/java and the resource it reaches; the scan must find exactly these (a new call fails here until it
- * is added, with its RBAC), and the ClusterRole must grant exactly their union.
+ * src/main/java, the resource it reaches and the role that grants it; the scan must find exactly these (a new
+ * call fails here until it is added, with its RBAC), and every shipped role must grant exactly the union of
+ * its rows: name-pinned where a row names objects, for every verb but create (the API server authorizes a
+ * create before the object and its name exist, so a resourceNames rule never matches one).
  */
 class DeployRbacTest {
 
-    /** A call in the code and the resource it reaches. */
-    record Expected(String file, String entry, String group, String resource, Set<String> verbs) {
+    static final String CLUSTER = "ClusterRole fleetwarden";
+    static final String CERTIFICATES = "Role fleetwarden-certificates";
+    static final String LEADER = "Role fleetwarden-leader";
+    static final String WEBHOOK_CONFIGURATIONS = "ClusterRole fleetwarden-webhook-configurations";
+
+    static final String SERVING_SECRET = "fleetwarden-webhook-tls";
+    static final String CA_SECRET = "fleetwarden-webhook-ca";
+    static final String LEASE = "fleetwarden-leader";
+
+    /** A call in the code, the resource it reaches (with the objects it is limited to) and the role granting it. */
+    record Expected(String file, String entry, Set<String> verbs, String role, String group, String resource,
+            List<String> names) {
+
+        Expected(String file, String entry, Set<String> verbs, String role, String group, String resource) {
+            this(file, entry, verbs, role, group, resource, List.of());
+        }
+
+        String call() {
+            return file + " " + entry + " " + new TreeSet<>(verbs);
+        }
     }
 
-    static final List<Expected> CALLS = List.of(
-            new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(ArtifactPolicy.class)", "fleetwarden.io",
-                    "artifactpolicies", Set.of("list", "watch")),
-            new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(TenancyPolicy.class)", "fleetwarden.io",
-                    "tenancypolicies", Set.of("list", "watch")),
-            new Expected("io/fleetwarden/kube/NamespaceLabelCache.java", "namespaces()", "", "namespaces",
-                    Set.of("list", "watch")),
-            new Expected("io/fleetwarden/kube/NamespaceLabelCache.java", "namespaces()", "", "namespaces", Set.of("get")),
-            new Expected("io/fleetwarden/kube/PullSecretAccess.java", "serviceAccounts()", "", "serviceaccounts",
-                    Set.of("get")),
-            new Expected("io/fleetwarden/kube/PullSecretAccess.java", "secrets()", "", "secrets", Set.of("get")));
+    private static final String ADMISSION = "admissionRegistration().v1().";
 
-    /**
-     * Granted for the certificate self-management (Secret fleetwarden-webhook-tls, webhook configurations
-     * fleetwarden and fleetwarden-defaults, Lease fleetwarden-leader), whose code lands separately. Once it is
-     * merged, the scan finds its calls: they must then be listed in {@link #CALLS}-like rows checked against
-     * these grants (namespaced and name-pinned), and this reservation goes.
-     */
-    static final List<String> RESERVED_FOR_CERTIFICATES = List.of(
-            "Role fleetwarden-certificates: secrets [fleetwarden-webhook-tls] get,update",
-            "Role fleetwarden-certificates: coordination.k8s.io/leases [fleetwarden-leader] get,update",
-            "Role fleetwarden-certificates: secrets [] create",
-            "Role fleetwarden-certificates: coordination.k8s.io/leases [] create",
-            "ClusterRole fleetwarden-webhook-configurations: admissionregistration.k8s.io/validatingwebhookconfigurations [fleetwarden] get,patch",
-            "ClusterRole fleetwarden-webhook-configurations: admissionregistration.k8s.io/mutatingwebhookconfigurations [fleetwarden-defaults] get,patch");
+    static final List<Expected> CALLS = List.of(
+            new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(ArtifactPolicy.class)",
+                    Set.of("list", "watch"), CLUSTER, "fleetwarden.io", "artifactpolicies"),
+            new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(TenancyPolicy.class)",
+                    Set.of("list", "watch"), CLUSTER, "fleetwarden.io", "tenancypolicies"),
+            // The leader's status writes: policy is the informer's object of either kind, which always carries
+            // its resourceVersion, so fabric8 sends the PUT to /status without a GET first.
+            new Expected("io/fleetwarden/kube/PolicyStatusWriter.java", "resource(policy)", Set.of("update"), CLUSTER,
+                    "fleetwarden.io", "artifactpolicies/status"),
+            new Expected("io/fleetwarden/kube/PolicyStatusWriter.java", "resource(policy)", Set.of("update"), CLUSTER,
+                    "fleetwarden.io", "tenancypolicies/status"),
+            new Expected("io/fleetwarden/kube/NamespaceLabelCache.java", "namespaces()", Set.of("list", "watch"), CLUSTER,
+                    "", "namespaces"),
+            new Expected("io/fleetwarden/kube/NamespaceLabelCache.java", "namespaces()", Set.of("get"), CLUSTER, "",
+                    "namespaces"),
+            new Expected("io/fleetwarden/kube/PullSecretAccess.java", "serviceAccounts()", Set.of("get"), CLUSTER, "",
+                    "serviceaccounts"),
+            new Expected("io/fleetwarden/kube/PullSecretAccess.java", "secrets()", Set.of("get"), CLUSTER, "", "secrets"),
+            // Certificate self-management: both Secrets read, created when absent, updated at the version read.
+            new Expected("io/fleetwarden/kube/certs/WebhookCertificates.java", "secrets()", Set.of("get"), CERTIFICATES,
+                    "", "secrets", List.of(SERVING_SECRET, CA_SECRET)),
+            new Expected("io/fleetwarden/kube/certs/WebhookCertificates.java", "secrets()", Set.of("create", "update"),
+                    CERTIFICATES, "", "secrets", List.of(SERVING_SECRET, CA_SECRET)),
+            // caBundle: read every webhook, JSON-patch the ones that differ.
+            new Expected("io/fleetwarden/kube/certs/CaBundles.java", ADMISSION + "validatingWebhookConfigurations()",
+                    Set.of("get", "patch"), WEBHOOK_CONFIGURATIONS, "admissionregistration.k8s.io",
+                    "validatingwebhookconfigurations", List.of("fleetwarden")),
+            new Expected("io/fleetwarden/kube/certs/CaBundles.java", ADMISSION + "mutatingWebhookConfigurations()",
+                    Set.of("get", "patch"), WEBHOOK_CONFIGURATIONS, "admissionregistration.k8s.io",
+                    "mutatingwebhookconfigurations", List.of("fleetwarden-defaults")),
+            // fabric8's LeaseLock: get, create when absent, renew and release as a merge patch.
+            new Expected("io/fleetwarden/kube/LeaderElection.java", "leaderElector()", Set.of("get", "create", "patch"),
+                    LEADER, "coordination.k8s.io", "leases", List.of(LEASE)));
 
     private final List<ObjectNode> base = Kustomization.render(Manifests.DEPLOY.resolve("base"));
 
@@ -58,82 +92,99 @@ class DeployRbacTest {
     void theTableListsEveryKubernetesApiCallInTheCode() {
         List<Call> found = KubernetesApiCalls.scan(Path.of("src/main/java"));
         assertThat(found).as("every call site has verbs the scan understands").allMatch(c -> !c.verbs().isEmpty());
-        List<String> expected = CALLS.stream().map(e -> e.file() + " " + e.entry() + " " + new TreeSet<>(e.verbs())).toList();
-        List<String> actual = found.stream().map(c -> c.file() + " " + c.entry() + " " + c.verbs()).toList();
+        Set<String> expected = CALLS.stream().map(Expected::call).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> actual = found.stream().map(c -> c.file() + " " + c.entry() + " " + c.verbs())
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(actual).as("Kubernetes API calls in src/main/java (add a new one to CALLS and to deploy/base RBAC)")
-                .containsExactlyInAnyOrderElementsOf(expected);
+                .isEqualTo(expected);
     }
 
     @Test
     void theScanSeesANewCallAndItsVerbs() throws Exception {
-        Path dir = java.nio.file.Files.createTempDirectory("calls");
-        java.nio.file.Files.writeString(dir.resolve("Rotator.java"), """
+        Path dir = Files.createTempDirectory("calls");
+        Files.writeString(dir.resolve("Rotator.java"), """
                 import io.fabric8.kubernetes.client.KubernetesClient;
                 class Rotator {
-                    void run(KubernetesClient client, Object secret) {
+                    void run(KubernetesClient client, Object secret, Object policy) {
                         client.secrets().inNamespace("flux-system").resource(secret).update();
                         client.configMaps().inNamespace("x").list();
                         client.pods().inNamespace("x").withName("y").isReady();
+                        client.resource(policy).updateStatus();
+                        var hooks = client.admissionRegistration().v1().validatingWebhookConfigurations();
+                        hooks.withName("a").get();
+                        hooks.withName("a").patch("[]");
+                        client.leaderElector().withConfig(null).build().start();
+                        Pem.certificates(secret);
                     }
                 }
                 """);
         assertThat(KubernetesApiCalls.scan(dir)).containsExactly(
                 new Call("Rotator.java", "secrets()", Set.of("update")),
                 new Call("Rotator.java", "configMaps()", Set.of("list")),
-                new Call("Rotator.java", "pods()", Set.of()));
+                new Call("Rotator.java", "pods()", Set.of()),
+                new Call("Rotator.java", "resource(policy)", Set.of("update")),
+                new Call("Rotator.java", "admissionRegistration().v1().validatingWebhookConfigurations()",
+                        Set.of("get", "patch")),
+                new Call("Rotator.java", "leaderElector()", Set.of("get", "create", "patch")));
     }
 
     @Test
-    void theClusterRoleGrantsExactlyWhatTheCodeCalls() {
-        Set<String> needed = new TreeSet<>();
-        CALLS.forEach(c -> c.verbs().forEach(v -> needed.add(c.group() + "/" + c.resource() + " " + v)));
-        ObjectNode role = Kustomization.one(base, "ClusterRole", "fleetwarden");
-        Set<String> granted = new TreeSet<>();
-        for (JsonNode rule : role.path("rules")) {
-            assertThat(rule.has("resourceNames") || rule.has("nonResourceURLs")).isFalse();
-            for (JsonNode g : rule.path("apiGroups")) {
-                for (JsonNode r : rule.path("resources")) {
-                    rule.path("verbs").forEach(v -> granted.add(g.asText() + "/" + r.asText() + " " + v.asText()));
+    void everyRoleGrantsExactlyWhatTheCodeCalls() {
+        Set<String> roles = CALLS.stream().map(Expected::role).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(roles).containsExactlyInAnyOrder(CLUSTER, CERTIFICATES, LEADER, WEBHOOK_CONFIGURATIONS);
+        for (String role : roles) {
+            Set<String> needed = new TreeSet<>();
+            CALLS.stream().filter(c -> c.role().equals(role)).forEach(c -> c.verbs().forEach(v -> needed.add(
+                    grant(c.group(), c.resource(), v.equals("create") ? List.of() : c.names(), v))));
+            String[] kindAndName = role.split(" ");
+            ObjectNode shipped = Kustomization.one(base, kindAndName[0], kindAndName[1]);
+            Set<String> granted = new TreeSet<>();
+            for (JsonNode rule : shipped.path("rules")) {
+                assertThat(rule.has("nonResourceURLs")).isFalse();
+                List<String> names = stream(rule.path("resourceNames")).map(JsonNode::asText).sorted().toList();
+                for (JsonNode g : rule.path("apiGroups")) {
+                    for (JsonNode r : rule.path("resources")) {
+                        rule.path("verbs").forEach(v -> granted.add(grant(g.asText(), r.asText(), names, v.asText())));
+                    }
                 }
             }
+            assertThat(granted).as(role).noneMatch(g -> g.contains("*")).isEqualTo(needed);
+            assertBoundTo(Kustomization.one(base, kindAndName[0] + "Binding", kindAndName[1]), kindAndName[0], kindAndName[1]);
+            if (kindAndName[0].equals("Role")) {
+                assertThat(Manifests.namespace(shipped)).isEqualTo("flux-system");
+            }
         }
-        assertThat(granted).doesNotContain("*").isEqualTo(needed);
-        assertBoundTo(Kustomization.one(base, "ClusterRoleBinding", "fleetwarden"), "ClusterRole", "fleetwarden");
     }
 
     @Test
-    void certificateGrantsAreNamespacedAndPinnedByName() {
-        List<String> granted = new ArrayList<>();
-        ObjectNode role = Kustomization.one(base, "Role", "fleetwarden-certificates");
-        assertThat(Manifests.namespace(role)).isEqualTo("flux-system");
-        ObjectNode webhookRole = Kustomization.one(base, "ClusterRole", "fleetwarden-webhook-configurations");
-        for (ObjectNode r : List.of(role, webhookRole)) {
-            for (JsonNode rule : r.path("rules")) {
-                String group = rule.at("/apiGroups/0").asText();
-                granted.add(Manifests.kind(r) + " " + Manifests.name(r) + ": " + (group.isEmpty() ? "" : group + "/")
-                        + rule.at("/resources/0").asText() + " " + stream(rule.path("resourceNames")).map(JsonNode::asText).toList()
-                        + " " + String.join(",", stream(rule.path("verbs")).map(JsonNode::asText).toList()));
-                assertThat(rule.path("apiGroups").size() * rule.path("resources").size()).isEqualTo(1);
-                boolean onlyCreate = stream(rule.path("verbs")).allMatch(v -> v.asText().equals("create"));
-                assertThat(onlyCreate || rule.path("resourceNames").size() > 0)
-                        .as("everything but create is pinned to a name: " + rule).isTrue();
-            }
-        }
-        assertThat(granted).containsExactlyInAnyOrderElementsOf(RESERVED_FOR_CERTIFICATES);
-        assertBoundTo(Kustomization.one(base, "RoleBinding", "fleetwarden-certificates"), "Role", "fleetwarden-certificates");
-        assertBoundTo(Kustomization.one(base, "ClusterRoleBinding", "fleetwarden-webhook-configurations"), "ClusterRole",
-                "fleetwarden-webhook-configurations");
+    void theCertificateAndLeaderGrantsArePinnedToTheCodesNames() throws Exception {
+        assertThat(List.of(SERVING_SECRET, CA_SECRET, LEASE)).containsExactly(
+                defaultOf(CertificatesConfig.class, "secretName"), defaultOf(CertificatesConfig.class, "caSecretName"),
+                defaultOf(LeaderConfig.class, "leaseName"));
+        assertThat(CALLS).filteredOn(c -> !c.role().equals(CLUSTER)).allSatisfy(c -> assertThat(c.names()).isNotEmpty());
+        assertThat(CALLS).filteredOn(c -> c.role().equals(CLUSTER)).allSatisfy(c -> assertThat(c.names()).isEmpty());
+        assertThat(defaultOf(CertificatesConfig.class, "validatingWebhookConfigurations")).isEqualTo("fleetwarden");
+        assertThat(defaultOf(CertificatesConfig.class, "mutatingWebhookConfigurations")).isEqualTo("fleetwarden-defaults");
     }
 
     @Test
     void noOtherRbacIsShipped() {
         assertThat(base.stream().filter(o -> Manifests.kind(o).endsWith("Role") || Manifests.kind(o).endsWith("RoleBinding"))
-                .map(o -> Manifests.kind(o) + " " + Manifests.name(o))).containsExactlyInAnyOrder("ClusterRole fleetwarden",
-                "ClusterRoleBinding fleetwarden", "Role fleetwarden-certificates", "RoleBinding fleetwarden-certificates",
-                "ClusterRole fleetwarden-webhook-configurations", "ClusterRoleBinding fleetwarden-webhook-configurations");
+                .map(o -> Manifests.kind(o) + " " + Manifests.name(o))).containsExactlyInAnyOrder(CLUSTER,
+                "ClusterRoleBinding fleetwarden", CERTIFICATES, "RoleBinding fleetwarden-certificates", LEADER,
+                "RoleBinding fleetwarden-leader", WEBHOOK_CONFIGURATIONS,
+                "ClusterRoleBinding fleetwarden-webhook-configurations");
     }
 
-    private static void assertBoundTo(ObjectNode binding, String kind, String name) {
+    private static String grant(String group, String resource, List<String> names, String verb) {
+        return (group.isEmpty() ? "" : group + "/") + resource + " " + names.stream().sorted().toList() + " " + verb;
+    }
+
+    private static String defaultOf(Class<?> mapping, String method) throws NoSuchMethodException {
+        return mapping.getMethod(method).getAnnotation(WithDefault.class).value();
+    }
+
+    static void assertBoundTo(ObjectNode binding, String kind, String name) {
         assertThat(binding.at("/roleRef/kind").asText()).isEqualTo(kind);
         assertThat(binding.at("/roleRef/name").asText()).isEqualTo(name);
         assertThat(stream(binding.path("subjects"))).singleElement().satisfies(s -> {

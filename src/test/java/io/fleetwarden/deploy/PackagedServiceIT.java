@@ -66,7 +66,9 @@ class PackagedServiceIT {
 
         String metrics = client.get("/q/metrics").body();
 
-        assertThat(metrics).contains("fleetwarden_admission_requests_total{outcome=\"denied\",path=\"/validate/policy\"")
+        // Prometheus orders the labels by name: cache (hit/miss/none) comes before outcome.
+        assertThat(metrics).containsPattern("fleetwarden_admission_requests_total\\{cache=\"none\",outcome=\"denied\","
+                        + "path=\"/validate/policy\",reason=\"Invalid\"} [1-9]")
                 .contains("# TYPE fleetwarden_admission_duration_seconds histogram")
                 .contains("jvm_memory_used_bytes");
     }
