@@ -72,7 +72,8 @@ class CertificateRotationTest {
         awaitPresented(repaired.serving(), () -> assertAnswered(fresh), fresh);
     }
 
-    private static void awaitPresented(X509Certificate expected, ThrowingRunnable eachRound, WebhookClient fresh)
+    /** Runs {@code eachRound} until a fresh handshake presents {@code expected}, within a bounded deadline. */
+    static void awaitPresented(X509Certificate expected, ThrowingRunnable eachRound, WebhookClient fresh)
             throws Exception {
         Instant deadline = Instant.now().plus(SWITCH_DEADLINE);
         int rounds = 0;
@@ -86,7 +87,8 @@ class CertificateRotationTest {
                 .isEqualTo(expected);
     }
 
-    private static void assertAnswered(WebhookClient client) throws Exception {
+    /** One review over {@code client} is answered and allowed. */
+    static void assertAnswered(WebhookClient client) throws Exception {
         AdmissionReviews review = AdmissionReviews.create("v1", "ConfigMap").namespace("team-a").name("cm")
                 .object("{\"spec\":{}}");
         var response = WebhookHttpsTest.reviewResponse(client.postJson(ValidateTestHandler.PATH, review.json()));
@@ -95,7 +97,7 @@ class CertificateRotationTest {
     }
 
     @FunctionalInterface
-    private interface ThrowingRunnable {
+    interface ThrowingRunnable {
         void run() throws Exception;
     }
 }

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SelfManagedRotationTest {
 
-    private static final Duration SWITCH_DEADLINE = Duration.ofSeconds(30);
 
     @Inject
     KubernetesClient client;
@@ -61,9 +60,9 @@ class SelfManagedRotationTest {
         assertThat(bundleDuringRotation).containsExactly(ca1, ca2);
         X509Certificate servedByCa1 = kubeletDelivers(world, ca1);
         // (Until this first switch the server presents the fixture's own certificate, which no caBundle here trusts.)
-        awaitPresented(servedByCa1, () -> { }, WebhookClient.trustingFixture());
+        CertificateRotationTest.awaitPresented(servedByCa1, () -> { }, WebhookClient.trustingFixture());
         WebhookClient apiServer = WebhookClient.trusting(bundleDuringRotation);
-        assertAnswered(apiServer);
+        CertificateRotationTest.assertAnswered(apiServer);
 
         // The overlap is over: CA2 signs. Requests on the open connection and new handshakes with the
         // caBundle given out before the switch succeed before, during and after the replica's switch.
@@ -72,14 +71,14 @@ class SelfManagedRotationTest {
         assertThat(promoted.servingWritten()).isTrue();
         assertThat(world.caBundles()).allSatisfy(bundle -> assertThat(bundle).containsExactly(ca2, ca1));
         X509Certificate servedByCa2 = kubeletDelivers(world, ca2);
-        awaitPresented(servedByCa2, () -> assertAnswered(apiServer), WebhookClient.trusting(bundleDuringRotation));
-        assertAnswered(apiServer);
+        CertificateRotationTest.awaitPresented(servedByCa2, () -> CertificateRotationTest.assertAnswered(apiServer), WebhookClient.trusting(bundleDuringRotation));
+        CertificateRotationTest.assertAnswered(apiServer);
 
         // One overlap later CA1 leaves caBundle; what is served needs CA2 only.
         clock.set(now);
         certificates.reconcile();
         assertThat(world.caBundles()).allSatisfy(bundle -> assertThat(bundle).containsExactly(ca2));
-        assertAnswered(WebhookClient.trusting(List.of(ca2)));
+        CertificateRotationTest.assertAnswered(WebhookClient.trusting(List.of(ca2)));
         assertThatThrownBy(() -> WebhookClient.trusting(List.of(ca1)).presentedCertificate())
                 .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(SSLHandshakeException.class);
     }
@@ -95,29 +94,5 @@ class SelfManagedRotationTest {
 
     private static byte[] decode(Map<String, String> data, String key) {
         return Base64.getDecoder().decode(data.get(key));
-    }
-
-    private static void awaitPresented(X509Certificate expected, ThrowingRunnable eachRound, WebhookClient fresh)
-            throws Exception {
-        Instant deadline = Instant.now().plus(SWITCH_DEADLINE);
-        X509Certificate presented;
-        do {
-            eachRound.run();
-            presented = fresh.presentedCertificate();
-        } while (!presented.equals(expected) && Instant.now().isBefore(deadline));
-        assertThat(presented).as("certificate presented within %s", SWITCH_DEADLINE).isEqualTo(expected);
-    }
-
-    private static void assertAnswered(WebhookClient client) throws Exception {
-        AdmissionReviews review = AdmissionReviews.create("v1", "ConfigMap").namespace("team-a").name("cm")
-                .object("{\"spec\":{}}");
-        var response = WebhookHttpsTest.reviewResponse(client.postJson(ValidateTestHandler.PATH, review.json()));
-        assertThat(response.get("uid").asText()).isEqualTo(review.uid());
-        assertThat(response.get("allowed").asBoolean()).isTrue();
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 }
