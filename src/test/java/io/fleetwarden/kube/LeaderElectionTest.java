@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /** Two replicas campaign for one Lease on a CRUD mock API server: one leads, the other takes over when it stops. */
 class LeaderElectionTest {
 
-    private static final LeaderElection.Timings FAST = new LeaderElection.Timings(Duration.ofSeconds(2),
-            Duration.ofMillis(1500), Duration.ofMillis(100));
+    private static final LeaderElection.Timings FAST = new LeaderElection.Timings(Duration.ofSeconds(3),
+            Duration.ofMillis(2000), Duration.ofMillis(100));
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final Duration POLL = Duration.ofMillis(20);
 
@@ -52,24 +52,27 @@ class LeaderElectionTest {
             second.start();
 
             await("one replica leads", () -> first.isLeader() || second.isLeader());
+            // Safety: never two leaders at once. (Zero for a moment is allowed: a leader that misses its renew
+            // deadline on a starved machine steps down before anyone else may take over.)
+            Instant until = Instant.now().plus(FAST.leaseDuration().multipliedBy(2));
+            while (Instant.now().isBefore(until)) {
+                assertThat(first.isLeader() && second.isLeader()).as("two leaders at once").isFalse();
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+            await("one replica leads", () -> first.isLeader() || second.isLeader());
             LeaderElection leader = first.isLeader() ? first : second;
             LeaderElection follower = leader == first ? second : first;
             AtomicInteger leaderDuties = leader == first ? dutiesA : dutiesB;
             AtomicInteger followerDuties = leader == first ? dutiesB : dutiesA;
             await("the leader's duties ran", () -> leaderDuties.get() > 0);
-            // Several retry periods of the follower: it never leads while the leader renews.
-            Instant until = Instant.now().plus(FAST.leaseDuration().multipliedBy(2));
-            while (Instant.now().isBefore(until)) {
-                assertThat(leader.isLeader() && !follower.isLeader()).as("exactly one leader").isTrue();
-                LockSupport.parkNanos(POLL.toNanos());
-            }
-            assertThat(followerDuties.get()).isZero();
             assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(leader.identity());
+            int followerRunsBefore = followerDuties.get();
 
             leader.close();
 
+            // Liveness: the other replica takes over and runs the duties.
             await("the follower takes over", follower::isLeader);
-            await("the follower's duties ran", () -> followerDuties.get() > 0);
+            await("the follower's duties ran", () -> followerDuties.get() > followerRunsBefore);
             assertThat(leader.isLeader()).isFalse();
             assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(follower.identity());
         }
