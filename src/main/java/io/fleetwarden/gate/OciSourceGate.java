@@ -6,13 +6,17 @@ import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.policy.CompiledPolicy;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fleetwarden.policy.FieldViolation;
+import io.fleetwarden.policy.FluxVerifySpec;
 import io.fleetwarden.policy.SpecPolicy;
 import io.fleetwarden.tenancy.NamespaceLabels;
 import io.fleetwarden.verify.ArtifactVerifier;
 import io.fleetwarden.verify.SignatureVerifier;
 import io.fleetwarden.verify.VerificationResult;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +36,17 @@ public final class OciSourceGate {
     private final SignatureVerifier signatures;
     private final DecisionCache cache;
     private final NamespaceLabels namespaces;
+
+    /**
+     * The spec check probes the object's patterns with hundreds of sample signers; its answer depends only on
+     * the spec and the policies, and a fleet has few distinct specs, so it is computed once per (spec, policy
+     * generation, covering policies).
+     */
+    private final Cache<SpecKey, List<FieldViolation>> specChecks = Caffeine.newBuilder().maximumSize(1_000)
+            .expireAfterAccess(Duration.ofMinutes(30)).build();
+
+    private record SpecKey(FluxVerifySpec spec, long generation, List<String> policies) {
+    }
 
     /** @param namespaces the labels of a source's namespace, for policies with a namespace selector */
     public OciSourceGate(Supplier<PolicySnapshot> policies, RegistryAccess registries, SignatureVerifier signatures,
@@ -65,7 +80,8 @@ public final class OciSourceGate {
                     + names(covering), List.of(), null, GateDecision.CACHE_NONE);
         }
         List<String> warnings = new ArrayList<>();
-        List<FieldViolation> spec = SpecPolicy.check(source.verify(), required);
+        List<FieldViolation> spec = specChecks.get(new SpecKey(source.verify(), snapshot.generation(),
+                required.stream().map(CompiledPolicy::name).toList()), k -> SpecPolicy.check(source.verify(), required));
         if (!spec.isEmpty()) {
             String message = "spec.verify of " + url + " is weaker than policy " + names(required) + ": "
                     + String.join("; ", spec.stream().map(FieldViolation::toString).toList());
