@@ -22,7 +22,15 @@ class DecisionLogTest {
         assertThat(line).isEqualTo("admission path=/validate/ocirepository uid=uid-1"
                 + " kind=source.toolkit.fluxcd.io/v1/OCIRepository namespace=team-a"
                 + " name=\"evil\\u000aadmission allowed=true \\\"x\\\"\" operation=CREATE subResource=\"\" dryRun=false"
-                + " allowed=false outcome=denied code=403 reason=PolicyDenied cache=none latencyMs=12");
+                + " allowed=false outcome=denied code=403 reason=PolicyDenied cache=none latencyMs=12.500");
+    }
+
+    @Test
+    void latencyHasMicrosecondResolution() {
+        assertThat(DecisionLog.millis(412_345)).isEqualTo("0.412");
+        assertThat(DecisionLog.millis(1_007_999)).isEqualTo("1.007");
+        assertThat(DecisionLog.millis(2_000_000_000L)).isEqualTo("2000.000");
+        assertThat(DecisionLog.millis(0)).isEqualTo("0.000");
     }
 
     @Test
