@@ -169,6 +169,10 @@ class CheckCommandTest {
         Run r = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline");
         assertThat(r.code()).isEqualTo(64);
         assertThat(r.err()).startsWith("fleetwarden check: " + bad + ": not valid YAML: ");
+        Run uncovered = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline", "--uncovered", "maybe");
+        assertThat(uncovered.code()).isEqualTo(64);
+        assertThat(uncovered.err()).isEqualTo(
+                "fleetwarden check: uncovered sources: expected deny, warn or allow, got \"maybe\"" + System.lineSeparator());
         Run missing = cli("check", "--policy", "policies/staging", "-f", dir.resolve("nope.yaml").toString(), "--offline");
         assertThat(missing.code()).isEqualTo(64);
         assertThat(missing.err()).contains("nope.yaml: cannot read: no such file or directory");
