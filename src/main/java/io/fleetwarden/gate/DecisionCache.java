@@ -41,9 +41,4 @@ public final class DecisionCache {
             cache.put(key, result);
         }
     }
-
-    public long size() {
-        cache.cleanUp();
-        return cache.estimatedSize();
-    }
 }

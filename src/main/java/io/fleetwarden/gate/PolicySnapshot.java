@@ -34,10 +34,6 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         return new PolicySnapshot(0, List.of(), TenancyRules.d2Defaults(), uncovered, List.of());
     }
 
-    public List<CompiledPolicy> covering(OciReference ref) {
-        return policies.stream().filter(p -> p.covers(ref)).toList();
-    }
-
     /** @param namespaceLabels the labels of the source's namespace; null when unknown */
     public List<CompiledPolicy> covering(OciReference ref, Map<String, String> namespaceLabels) {
         return policies.stream().filter(p -> p.covers(ref, namespaceLabels)).toList();
