@@ -18,7 +18,6 @@ import io.fleetwarden.verify.VerificationResult;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -68,9 +67,8 @@ public final class OciSourceGate {
     public GateDecision decide(OciSource source, Deadline deadline, boolean offline) {
         PolicySnapshot snapshot = policies.get();
         String url = "oci://" + source.repository().repositoryName();
-        Map<String, String> labels = source.namespace() == null ? null
-                : namespaces.labelsOf(source.namespace()).orElse(null);
-        List<CompiledPolicy> covering = snapshot.covering(source.repository(), labels);
+        List<CompiledPolicy> covering = snapshot.covering(source.repository(), () -> source.namespace() == null ? null
+                : namespaces.labelsOf(source.namespace()).orElse(null));
         if (covering.isEmpty()) {
             return Uncovering.decide(snapshot, url);
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Every policy in force, compiled once and immutable: the admission path reads a snapshot without locks,
@@ -34,9 +35,19 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         return new PolicySnapshot(0, List.of(), TenancyRules.d2Defaults(), uncovered, List.of());
     }
 
-    /** @param namespaceLabels the labels of the source's namespace; null when unknown */
-    public List<CompiledPolicy> covering(OciReference ref, Map<String, String> namespaceLabels) {
-        return policies.stream().filter(p -> p.covers(ref, namespaceLabels)).toList();
+    /**
+     * The policies covering {@code ref} in a namespace with the given labels.
+     *
+     * @param namespaceLabels asked only when a policy whose sources match has a namespace selector (most
+     *                        have none, and a lookup may cost an API read); its answer is null when unknown
+     */
+    public List<CompiledPolicy> covering(OciReference ref, Supplier<Map<String, String>> namespaceLabels) {
+        List<CompiledPolicy> bySource = policies.stream().filter(p -> p.coversSource(ref)).toList();
+        if (bySource.stream().allMatch(p -> p.namespaceSelector() == null)) {
+            return bySource;
+        }
+        Map<String, String> labels = namespaceLabels.get();
+        return bySource.stream().filter(p -> p.selects(labels)).toList();
     }
 
     /** Compiles parsed documents; unreadable or invalid ones become {@code problems}. */

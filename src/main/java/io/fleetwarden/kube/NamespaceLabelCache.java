@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetwarden.tenancy.NamespaceLabels;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,8 +13,13 @@ import java.util.Optional;
  * Namespace labels from an informer cache, with a live read on a miss: flux-operator creates a tenant's
  * Namespace and its objects seconds apart, faster than a watch event may arrive. Unknown stays unknown
  * (the tenancy rules then deny rather than guess).
+ *
+ * <p>The live read happens while a review waits, so it is bounded ({@link #LIVE_READ_TIMEOUT}, no retries):
+ * well inside the review's budget, which the registry calls after it share.
  */
 public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable {
+
+    static final Duration LIVE_READ_TIMEOUT = Duration.ofSeconds(2);
 
     private final KubernetesClient client;
     private SharedIndexInformer<Namespace> informer;
@@ -39,7 +45,8 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
         Namespace ns = informer == null ? null : informer.getStore().getByKey(namespace);
         if (ns == null) {
             try {
-                ns = client.namespaces().withName(namespace).get();
+                ns = BoundedReads.within(client, LIVE_READ_TIMEOUT, (KubernetesClient c) -> c.namespaces()
+                        .withName(namespace).get());
             } catch (KubernetesClientException e) {
                 return Optional.empty();
             }

@@ -15,9 +15,11 @@ import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
 import io.fleetwarden.oci.RegistryException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Registry access with the credentials source-controller would use for a source: its
@@ -52,7 +54,7 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
             names.add(source.pullSecret());
         }
         if (source.serviceAccountName() != null) {
-            ServiceAccount sa = read(() -> kube.serviceAccounts().inNamespace(source.namespace())
+            ServiceAccount sa = read(deadline, (KubernetesClient c) -> c.serviceAccounts().inNamespace(source.namespace())
                     .withName(source.serviceAccountName()).get(), "service account " + source.serviceAccountName());
             if (sa != null && sa.getImagePullSecrets() != null) {
                 sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).forEach(names::add);
@@ -64,7 +66,8 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         RegistryCredentials credentials = RegistryCredentials.none();
         StringBuilder key = new StringBuilder(source.namespace());
         for (String name : names) {
-            Secret secret = read(() -> kube.secrets().inNamespace(source.namespace()).withName(name).get(), "secret " + name);
+            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(source.namespace()).withName(name)
+                    .get(), "secret " + name);
             if (secret == null) {
                 throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "pull secret " + source.namespace()
                         + "/" + name + " does not exist");
@@ -82,16 +85,16 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
                 resolved, base.limits(), base.userAgent(), base.connectTimeout())));
     }
 
-    private interface Read<T> {
-        T get();
-    }
-
-    private static <T> T read(Read<T> read, String what) throws RegistryException {
+    /** A read within what is left of the review's deadline (see {@link BoundedReads}). */
+    private <T> T read(Deadline deadline, Function<KubernetesClient, T> read, String what) throws RegistryException {
+        Duration left = deadline.leftFor("reading " + what);
         try {
-            return read.get();
+            return BoundedReads.within(kube, left, read);
         } catch (KubernetesClientException e) {
+            // The code only: the message of an API error may quote the object, and this is a Secret.
             throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "cannot read " + what
-                    + " from the Kubernetes API: " + e.getCode());
+                    + " from the Kubernetes API: " + (e.getCode() == 0 ? "no answer within " + left.toMillis() + " ms"
+                    : "HTTP " + e.getCode()));
         }
     }
 

@@ -40,10 +40,17 @@ public record CompiledPolicy(String name, Mode mode, List<String> sources, Label
      *                        selector then covers the source, so more checks apply, never fewer
      */
     public boolean covers(OciReference ref, Map<String, String> namespaceLabels) {
+        return coversSource(ref) && selects(namespaceLabels);
+    }
+
+    /** Whether one of {@link #sources} matches {@code oci://registry/repository} of {@code ref}. */
+    public boolean coversSource(OciReference ref) {
         String url = "oci://" + ref.repositoryName();
-        if (sources.stream().noneMatch(p -> Glob.matches(p, url))) {
-            return false;
-        }
+        return sources.stream().anyMatch(p -> Glob.matches(p, url));
+    }
+
+    /** Whether the namespace selector admits these labels (null labels, unknown: it does, see {@link #covers}). */
+    public boolean selects(Map<String, String> namespaceLabels) {
         return namespaceSelector == null || namespaceLabels == null || namespaceSelector.matches(namespaceLabels);
     }
 }

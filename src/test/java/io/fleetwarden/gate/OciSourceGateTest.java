@@ -170,6 +170,42 @@ class OciSourceGateTest {
     }
 
     @Test
+    void namespaceLabelsAreLookedUpOnlyWhenAMatchingPolicyHasASelector() throws Exception {
+        // A lookup can be a live API read (a namespace the informer has not seen yet): sources that no
+        // selector-scoped policy matches must not pay for it on every review.
+        PolicySnapshot snapshot = PolicySnapshot.compile(1, PolicyDocuments.parse("test", """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: tenant-charts}
+                spec:
+                  sources: ["oci://%s/scoped/*"]
+                  namespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
+                  mode: Allow
+                ---
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: everywhere}
+                spec:
+                  sources: ["oci://%s/open/*"]
+                  mode: Allow
+                """.formatted(artifacts.host(), artifacts.host())), Uncovered.DENY);
+        AtomicInteger lookups = new AtomicInteger();
+        OciSourceGate gate = new OciSourceGate(() -> snapshot, (s, d) -> registry, signatures, DecisionCache.defaults(),
+                ns -> {
+                    lookups.incrementAndGet();
+                    return java.util.Optional.of(java.util.Map.of("toolkit.fluxcd.io/role", "tenant"));
+                });
+        assertThat(gate.decide(source("open/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false).reason())
+                .isEqualTo("AllowedUnsigned");
+        assertThat(gate.decide(source("elsewhere/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false).reason())
+                .isEqualTo("NotCovered");
+        assertThat(lookups).hasValue(0);
+        assertThat(gate.decide(source("scoped/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false).reason())
+                .isEqualTo("AllowedUnsigned");
+        assertThat(lookups).hasValue(1);
+    }
+
+    @Test
     void aMissingOrLooserSpecVerifyIsDeniedWithoutRegistryCalls() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
