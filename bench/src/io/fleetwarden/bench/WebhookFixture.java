@@ -1,6 +1,7 @@
 package io.fleetwarden.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -50,7 +51,7 @@ final class WebhookFixture implements AutoCloseable {
 
     WebhookFixture(Path work) throws IOException {
         this.work = work;
-        this.registry = TestRegistry.start(null);
+        this.registry = TestRegistry.startQuiet();
         this.sigstore = LocalSigstore.create();
         this.artifacts = new SignedArtifacts(registry, sigstore);
         this.tls = TlsFixture.create();
@@ -59,6 +60,9 @@ final class WebhookFixture implements AutoCloseable {
                 new KubernetesCrudDispatcher(List.of()), true);
         api.init();
         try (KubernetesClient kube = api.createClient()) {
+            // The namespace the reviewed objects live in, as in a cluster (the service's informer lists it).
+            kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("flux-system").endMetadata()
+                    .build()).create();
             applyPolicy(kube);
         }
     }

@@ -91,6 +91,18 @@ final class Wrk {
         return new Run(name, connections, new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
+    /**
+     * Starts wrk at a pace ({@code bench/wrk/paced.lua}): one thread, each of {@code connections} connections
+     * waiting {@code pauseMillis} after every answer, repeating the documents.
+     */
+    static Run startPaced(String name, String url, Path documents, String reason, int connections, int seconds,
+            int pauseMillis) throws IOException {
+        List<String> command = List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--timeout", "10s",
+                "-s", "bench/wrk/paced.lua", url, "--", documents.toString(), reason, "1", "repeat",
+                String.valueOf(pauseMillis));
+        return new Run(name, connections, new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
     static Result run(String name, String url, Path documents, String reason, int threads, int connections, int seconds,
             boolean once) throws IOException, InterruptedException {
         return start(name, url, documents, reason, threads, connections, seconds, once).await();
