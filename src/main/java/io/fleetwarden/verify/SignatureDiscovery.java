@@ -10,6 +10,7 @@ import io.fleetwarden.oci.RegistryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 /**
  * Finds every cosign signature of a digest, in both storage formats: Sigstore bundles attached as OCI
@@ -41,14 +42,24 @@ public final class SignatureDiscovery {
     public Found discover(OciReference ref, Digest digest, Deadline deadline) throws RegistryException {
         List<DiscoveredSignature> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (Descriptor d : registry.referrers(ref, digest, BUNDLE_ARTIFACT_TYPE, deadline)) {
-            if (out.size() >= MAX_SIGNATURES) {
-                skipped.add("more than " + MAX_SIGNATURES + " bundle referrers; the rest were not read");
-                break;
+        // The legacy tag does not depend on the referrers: ask for it at once, so that a cold review waits for
+        // the longer of the two chains rather than for their sum.
+        String legacyTag = digest.asTagPrefix() + ".sig";
+        Future<Optional<Manifest>> legacy = ParallelReads.start(() -> registry.manifestByTag(ref, legacyTag, deadline));
+        try {
+            for (Descriptor d : registry.referrers(ref, digest, BUNDLE_ARTIFACT_TYPE, deadline)) {
+                if (out.size() >= MAX_SIGNATURES) {
+                    skipped.add("more than " + MAX_SIGNATURES + " bundle referrers; the rest were not read");
+                    break;
+                }
+                bundle(ref, d, deadline, skipped).ifPresent(out::add);
             }
-            bundle(ref, d, deadline, skipped).ifPresent(out::add);
+        } catch (RegistryException | RuntimeException e) {
+            legacy.cancel(true);
+            throw e;
         }
-        Optional<Manifest> sig = registry.manifestByTag(ref, digest.asTagPrefix() + ".sig", deadline);
+        Optional<Manifest> sig = ParallelReads.await(legacy, deadline, "read tag " + legacyTag + " of "
+                + ref.repositoryName());
         if (sig.isPresent()) {
             List<Descriptor> layers = sig.get().layers();
             for (int i = 0; i < layers.size(); i++) {
