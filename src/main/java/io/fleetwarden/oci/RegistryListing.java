@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,29 +74,38 @@ final class RegistryListing {
         String what = "list referrers of " + ref.repositoryName() + "@" + subject;
         URI uri = client.api(ref, "referrers/" + subject + (artifactType == null ? ""
                 : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8)));
-        List<Descriptor> found = new ArrayList<>();
-        for (int page = 1; uri != null; page++) {
-            Response response = page(ref, uri, ManifestJson.OCI_INDEX, page, what, deadline);
-            if (page == 1 && (NO_REFERRERS_API.contains(response.status())
-                    || response.ok() && !ManifestJson.OCI_INDEX.equals(HttpRegistryClient.contentType(response)))) {
-                return fromTagSchema(ref, subject, artifactType, deadline);
+        // Which of the two a registry has is known only from the API's answer; asking for the tag schema's index
+        // at the same time saves a cold review one round trip on registries without the API (Distribution 2.8,
+        // and others), at the price of one unneeded read on registries with it.
+        Future<Optional<Manifest>> schema = ParallelReads.start(() -> client.manifestByTag(ref, subject.asTagPrefix(),
+                deadline));
+        try {
+            List<Descriptor> found = new ArrayList<>();
+            for (int page = 1; uri != null; page++) {
+                Response response = page(ref, uri, ManifestJson.OCI_INDEX, page, what, deadline);
+                if (page == 1 && (NO_REFERRERS_API.contains(response.status())
+                        || response.ok() && !ManifestJson.OCI_INDEX.equals(HttpRegistryClient.contentType(response)))) {
+                    return fromTagSchema(ParallelReads.await(schema, deadline, "read tag " + subject.asTagPrefix()
+                            + " of " + ref.repositoryName()), ref, subject, artifactType);
+                }
+                if (!response.ok()) {
+                    throw RegistryTransport.unexpected(response, what);
+                }
+                List<Descriptor> entries = ManifestJson.descriptors(json(response, what).get("manifests"), "manifests", what);
+                if (found.size() + entries.size() > limits.maxIndexEntries()) {
+                    throw new RegistryException(Kind.TOO_LARGE, what + ": more than " + limits.maxIndexEntries() + " referrers");
+                }
+                found.addAll(entries);
+                uri = next(response, what);
             }
-            if (!response.ok()) {
-                throw RegistryTransport.unexpected(response, what);
-            }
-            List<Descriptor> entries = ManifestJson.descriptors(json(response, what).get("manifests"), "manifests", what);
-            if (found.size() + entries.size() > limits.maxIndexEntries()) {
-                throw new RegistryException(Kind.TOO_LARGE, what + ": more than " + limits.maxIndexEntries() + " referrers");
-            }
-            found.addAll(entries);
-            uri = next(response, what);
+            return filter(found, artifactType);
+        } finally {
+            schema.cancel(true); // done or not needed
         }
-        return filter(found, artifactType);
     }
 
-    private List<Descriptor> fromTagSchema(OciReference ref, Digest subject, String artifactType, Deadline deadline)
-            throws RegistryException {
-        Optional<Manifest> index = client.manifestByTag(ref, subject.asTagPrefix(), deadline);
+    private static List<Descriptor> fromTagSchema(Optional<Manifest> index, OciReference ref, Digest subject,
+            String artifactType) throws RegistryException {
         if (index.isEmpty()) {
             return List.of();
         }

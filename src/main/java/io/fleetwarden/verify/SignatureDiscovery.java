@@ -5,6 +5,7 @@ import io.fleetwarden.oci.Descriptor;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.oci.Manifest;
 import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.oci.ParallelReads;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;
 import java.util.ArrayList;

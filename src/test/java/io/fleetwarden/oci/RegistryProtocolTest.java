@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +52,38 @@ class RegistryProtocolTest {
             assertThat(d.annotations()).containsEntry("dev.sigstore.bundle.content", "dsse-envelope");
         });
         assertThat(all).hasSize(2);
-        assertThat(server.received()).extracting(LoopbackHttpServer.Received::pathAndQuery).containsExactly(
+        // (The tag schema's index is asked for at the same time, see below; with an API its answer is unused.)
+        assertThat(server.received()).extracting(LoopbackHttpServer.Received::pathAndQuery)
+                .filteredOn(path -> path.contains("/referrers/")).containsExactly(
                 "/v2/app/referrers/" + SUBJECT + "?artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson",
                 "/v2/app/referrers/" + SUBJECT);
+    }
+
+    @Test
+    void withoutAReferrersApiTheTagSchemaIndexAskedForMeanwhileIsUsed() throws Exception {
+        // The API answers 404 only once the tag schema's index has been asked for: a client that waited for the
+        // API's answer before asking would make this route wait 5 s and the assertion below fail.
+        CountDownLatch schemaAsked = new CountDownLatch(1);
+        AtomicBoolean askedWhileApiPending = new AtomicBoolean();
+        Digest bundle = Digest.sha256Of(b("bundle"));
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + entry(bundle, BUNDLE, "{}") + "]}";
+        server.route("/v2/app/referrers/" + SUBJECT, ex -> {
+            try {
+                askedWhileApiPending.set(schemaAsked.await(5, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(ex, 404, Map.of(), new byte[0]);
+        });
+        server.route("/v2/app/manifests/" + SUBJECT.asTagPrefix(), ex -> {
+            schemaAsked.countDown();
+            respond(ex, 200, Map.of("Content-Type", ManifestJson.OCI_INDEX), b(index));
+        });
+
+        assertThat(client.referrers(ref(), SUBJECT, BUNDLE, deadline())).extracting(Descriptor::digest)
+                .containsExactly(bundle);
+        assertThat(askedWhileApiPending).isTrue();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -46,6 +47,13 @@ public final class LoopbackHttpServer implements AutoCloseable {
                 }
             }
         });
+        // A thread per exchange: a client's requests made at the same time are served at the same time, as a
+        // registry would, so a route may wait for another request (tests of concurrent reads).
+        server.setExecutor(Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "loopback-http");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 

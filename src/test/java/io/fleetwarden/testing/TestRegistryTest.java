@@ -19,4 +19,14 @@ class TestRegistryTest {
         assertEquals(200, response.statusCode(), registry.log());
         assertEquals("registry/2.0", response.headers().firstValue("Docker-Distribution-Api-Version").orElse(""));
     }
+
+    @Test
+    void aQuietRegistryIsReadyWhenStartReturns() throws Exception {
+        try (TestRegistry registry = TestRegistry.startQuiet()) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://" + registry.host() + "/v2/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), registry.log());
+        }
+    }
 }

@@ -1,7 +1,5 @@
-package io.fleetwarden.verify;
+package io.fleetwarden.oci;
 
-import io.fleetwarden.oci.Deadline;
-import io.fleetwarden.oci.RegistryException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each in turn; reads started here overlap with the caller's own. The caller's deadline still bounds the
  * wait, and a read nobody waits for any more is cancelled.
  */
-final class ParallelReads {
+public final class ParallelReads {
 
     @FunctionalInterface
-    interface Read<T> {
+    public interface Read<T> {
         T run() throws RegistryException;
     }
 
@@ -35,12 +33,12 @@ final class ParallelReads {
     private ParallelReads() {
     }
 
-    static <T> Future<T> start(Read<T> read) {
+    public static <T> Future<T> start(Read<T> read) {
         return POOL.submit(read::run);
     }
 
     /** The read's result, as if it had been made here: its RegistryException is thrown as is. */
-    static <T> T await(Future<T> read, Deadline deadline, String what) throws RegistryException {
+    public static <T> T await(Future<T> read, Deadline deadline, String what) throws RegistryException {
         try {
             return read.get(deadline.leftFor(what).toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
