@@ -34,6 +34,14 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         return new PolicySnapshot(0, List.of(), TenancyRules.d2Defaults(), uncovered, List.of());
     }
 
+    /**
+     * The same policies under a new generation: something they depend on changed (a trusted root was loaded,
+     * replaced or removed), so decisions cached under the old generation must not be reused.
+     */
+    public PolicySnapshot withGeneration(long next) {
+        return new PolicySnapshot(next, policies, tenancy, uncovered, problems);
+    }
+
     /** @param namespaceLabels the labels of the source's namespace; null when unknown */
     public List<CompiledPolicy> covering(OciReference ref, Map<String, String> namespaceLabels) {
         return policies.stream().filter(p -> p.covers(ref, namespaceLabels)).toList();
