@@ -67,7 +67,7 @@ final class TrustedRootObjects {
             return tooLarge(what, ref);
         }
         try {
-            return new Found(Base64.getMimeDecoder().decode(encoded));
+            return new Found(Base64.getDecoder().decode(encoded));
         } catch (IllegalArgumentException e) {
             return new Missing(what + " key " + ref.key() + " is not valid base64: " + e.getMessage());
         }
