@@ -54,7 +54,7 @@ public final class TrustedRootSources implements AutoCloseable {
     }
 
     /** Starts both informers without waiting, like {@link PolicyInformer#start()}; readiness waits for them. */
-    public void start() {
+    public synchronized void start() {
         configMaps = client.configMaps().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
         configMaps.addEventHandler(new Resync<>());
         secrets = client.secrets().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
@@ -117,7 +117,7 @@ public final class TrustedRootSources implements AutoCloseable {
                 .toList();
     }
 
-    private boolean informersSynced() {
+    private synchronized boolean informersSynced() {
         return configMaps != null && configMaps.hasSynced() && secrets != null && secrets.hasSynced();
     }
 
