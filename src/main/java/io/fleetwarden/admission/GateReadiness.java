@@ -2,6 +2,7 @@ package io.fleetwarden.admission;
 
 import io.fleetwarden.kube.NamespaceLabelCache;
 import io.fleetwarden.kube.PolicyInformer;
+import io.fleetwarden.kube.TrustedRootSources;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,8 +12,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * A replica is ready only when it can decide: its policy and namespace informers have listed what exists
- * and the trusted roots are loaded (injecting the verifier loads them; a bad root fails here, not in a
- * review). Before that the Service sends it no admission traffic.
+ * and the trusted roots are loaded (injecting the verifier loads those from files, and a bad one fails here,
+ * not in a review; the roots from ConfigMaps and Secrets once their informers have listed them). Before that the Service sends it no admission traffic.
  */
 @Readiness
 @ApplicationScoped
@@ -27,14 +28,20 @@ public class GateReadiness implements HealthCheck {
     @Inject
     CosignSignatureVerifier signatures;
 
+    @Inject
+    TrustedRootSources trustedRoots;
+
     @Override
     public HealthCheckResponse call() {
         boolean policiesLoaded = policies.synced();
         boolean namespacesLoaded = namespaces.synced();
-        return HealthCheckResponse.named("fleetwarden-gate").status(policiesLoaded && namespacesLoaded && signatures != null)
+        boolean trustedRootsLoaded = trustedRoots.loaded();
+        return HealthCheckResponse.named("fleetwarden-gate")
+                .status(policiesLoaded && namespacesLoaded && trustedRootsLoaded && signatures != null)
                 .withData("policiesLoaded", policiesLoaded).withData("policyGeneration", policies.get().generation())
                 .withData("artifactPolicies", policies.get().policies().size())
                 .withData("policyProblems", policies.get().problems().size())
-                .withData("namespacesLoaded", namespacesLoaded).build();
+                .withData("namespacesLoaded", namespacesLoaded).withData("trustedRootsLoaded", trustedRootsLoaded)
+                .build();
     }
 }

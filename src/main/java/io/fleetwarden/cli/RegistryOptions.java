@@ -27,8 +27,14 @@ final class RegistryOptions {
             description = "Registry credentials: a Docker config.json or a Kubernetes .dockerconfigjson.")
     Path dockerConfig;
 
+    /**
+     * A policy's {@code trustedRootFrom} is a ConfigMap or Secret in the cluster; the CLI has no cluster, so the
+     * file is given under the root's derived name, the same one the service loads it under.
+     */
     @Option(names = "--trusted-root", paramLabel = "[NAME=]FILE", description = "A trusted_root.json. Without NAME it "
-            + "replaces the embedded public-good root; with NAME it adds a root policies refer to (repeatable).")
+            + "replaces the embedded public-good root; with NAME it adds a root policies refer to (repeatable): the "
+            + "name of trustedRoot, or for trustedRootFrom configmap:<name>/<key> or secret:<name>/<key>, e.g. "
+            + "configmap:corp-root/trusted_root.json=corp-root.json (key trusted_root.json unless the policy names one).")
     List<String> trustedRoots = List.of();
 
     @Option(names = "--refresh-public-good", paramLabel = "CACHE_DIR", description = "Fetch the current public-good "

@@ -23,8 +23,18 @@ public interface GateConfig {
     @WithDefault("deny")
     String uncovered();
 
-    /** Trusted roots besides the embedded public-good one: name → path of a trusted_root.json. */
+    /**
+     * Trusted roots besides the embedded public-good one, loaded at start: name → path of a trusted_root.json.
+     * Names starting with {@code configmap:} or {@code secret:} are reserved for roots from the cluster.
+     */
     Map<String, String> trustedRoots();
+
+    /**
+     * Where the ConfigMaps and Secrets named by {@code trustedRootFrom} live: fleetwarden's own namespace
+     * (downward API {@code POD_NAMESPACE}), whose objects labelled {@code fleetwarden.io/trusted-root} are watched.
+     */
+    @WithDefault("${POD_NAMESPACE:flux-system}")
+    String trustedRootNamespace();
 
     /** Registries reached over plain HTTP (loopback always may). */
     Optional<List<String>> insecureRegistries();

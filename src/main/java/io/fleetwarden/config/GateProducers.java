@@ -13,6 +13,8 @@ import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.kube.NamespaceLabelCache;
 import io.fleetwarden.kube.PolicyInformer;
 import io.fleetwarden.kube.PullSecretAccess;
+import io.fleetwarden.kube.TrustedRootSources;
+import io.fleetwarden.policy.TrustedRootRef;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import io.fleetwarden.verify.cosign.TrustedRoots;
@@ -25,9 +27,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Wires the gate for the service: the one place that knows every package. Trusted roots are loaded at
- * start (a bad root fails the start, not the first review); policy and namespace informers start in every
- * replica.
+ * Wires the gate for the service: the one place that knows every package. Trusted roots from files are
+ * loaded at start (a bad root fails the start, not the first review); policy, namespace and trusted-root
+ * informers start in every replica.
  */
 @ApplicationScoped
 public class GateProducers {
@@ -37,6 +39,11 @@ public class GateProducers {
     TrustedRoots trustedRoots(GateConfig config) {
         TrustedRoots roots = TrustedRoots.withPublicGood();
         for (var e : config.trustedRoots().entrySet()) {
+            if (TrustedRootRef.isReservedName(e.getKey())) {
+                // Such a root would be replaced or unloaded by TrustedRootSources.
+                throw new IllegalStateException("fleetwarden.gate.trusted-roots.\"" + e.getKey() + "\": names starting "
+                        + "with configmap: or secret: are reserved for roots from the cluster (trustedRootFrom)");
+            }
             roots = roots.add(e.getKey(), Path.of(e.getValue()));
         }
         return roots;
@@ -59,6 +66,24 @@ public class GateProducers {
 
     void closePolicies(@Disposes PolicyInformer informer) {
         informer.close();
+    }
+
+    /**
+     * Custom roots from ConfigMaps and Secrets, in every replica like the policies: each replica verifies with
+     * its own {@link TrustedRoots}.
+     */
+    @Produces
+    @Singleton
+    @Startup
+    TrustedRootSources trustedRootSources(KubernetesClient client, GateConfig config, TrustedRoots roots,
+            PolicyInformer policies) {
+        TrustedRootSources sources = new TrustedRootSources(client, config.trustedRootNamespace(), roots, policies);
+        sources.start();
+        return sources;
+    }
+
+    void closeTrustedRootSources(@Disposes TrustedRootSources sources) {
+        sources.close();
     }
 
     @Produces

@@ -5,6 +5,7 @@ import io.fleetwarden.kube.LeaderDuties;
 import io.fleetwarden.kube.LeaderElection;
 import io.fleetwarden.kube.PolicyInformer;
 import io.fleetwarden.kube.PolicyStatusWriter;
+import io.fleetwarden.kube.TrustedRootSources;
 import io.fleetwarden.kube.certs.WebhookCertificates;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,15 +31,18 @@ public class LeaderProducers {
     @Produces
     @Singleton
     LeaderDuties duties(KubernetesClient client, CertificatesConfig certificates, PolicyInformer policies,
-            LeaderConfig leader) {
+            LeaderConfig leader, TrustedRootSources trustedRoots) {
         List<LeaderDuties.Duty> duties = new ArrayList<>();
         duties.add(new LeaderDuties.Duty(POLICY_STATUS, leader.policyStatusPeriod(),
-                new PolicyStatusWriter(client, policies, Clock.systemUTC())));
+                new PolicyStatusWriter(client, policies, Clock.systemUTC(), trustedRoots::problem)));
         if (certificates.selfManaged()) {
             WebhookCertificates webhookCertificates = new WebhookCertificates(client, certificates.settings(), Clock.systemUTC());
             duties.add(new LeaderDuties.Duty(WEBHOOK_CERTIFICATES, certificates.checkPeriod(), webhookCertificates::reconcile));
         }
-        return new LeaderDuties(duties);
+        LeaderDuties leaderDuties = new LeaderDuties(duties);
+        // A root that appears or breaks shows in the policies' status at once, not a period later.
+        trustedRoots.onChange(() -> leaderDuties.runNow(POLICY_STATUS));
+        return leaderDuties;
     }
 
     void closeDuties(@Disposes LeaderDuties duties) {

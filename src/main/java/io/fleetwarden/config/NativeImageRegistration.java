@@ -15,6 +15,8 @@ import io.fleetwarden.api.v1alpha1.TagRefBindingSpec;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.api.v1alpha1.TenancyPolicySpec;
 import io.fleetwarden.api.v1alpha1.TenantSpec;
+import io.fleetwarden.api.v1alpha1.TrustedRootFromSpec;
+import io.fleetwarden.api.v1alpha1.TrustedRootKeyRef;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -34,7 +36,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = { ArtifactPolicy.class, ArtifactPolicySpec.class, AuthoritySpec.class,
         ExemptionSpec.class, GithubSpec.class, KeySpec.class, KeylessSpec.class, LabelSelectorRequirementSpec.class,
         LabelSelectorSpec.class, PlatformIdentitiesSpec.class, PolicyStatus.class, TagRefBindingSpec.class,
-        TenancyPolicy.class, TenancyPolicySpec.class, TenantSpec.class }, classNames = { "io.fleetwarden.cli.FleetwardenCli",
+        TenancyPolicy.class, TenancyPolicySpec.class, TenantSpec.class, TrustedRootFromSpec.class,
+        TrustedRootKeyRef.class }, classNames = { "io.fleetwarden.cli.FleetwardenCli",
                 "io.fleetwarden.cli.FleetwardenCli$Version", "io.fleetwarden.cli.CheckCommand",
                 "io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.VerifyBundleCommand",
                 "io.fleetwarden.cli.VerifyBundleCommand$Signer", "io.fleetwarden.cli.VerifyBundleCommand$Keyless",

@@ -36,6 +36,14 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
     }
 
     /**
+     * The same policies under a new generation: something they depend on changed (a trusted root was loaded,
+     * replaced or removed), so decisions cached under the old generation must not be reused.
+     */
+    public PolicySnapshot withGeneration(long next) {
+        return new PolicySnapshot(next, policies, tenancy, uncovered, problems);
+    }
+
+    /**
      * The policies covering {@code ref} in a namespace with the given labels.
      *
      * @param namespaceLabels asked only when a policy whose sources match has a namespace selector (most

@@ -10,6 +10,7 @@ import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -29,6 +30,8 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
     private final Uncovered uncovered;
     private final AtomicReference<PolicySnapshot> current;
     private final AtomicLong generation = new AtomicLong();
+    private final Object swap = new Object();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<ArtifactPolicy> artifactPolicies;
     private SharedIndexInformer<TenancyPolicy> tenancyPolicies;
 
@@ -71,7 +74,34 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
         return current.get();
     }
 
-    synchronized void recompile() {
+    /**
+     * Runs {@code listener} after every recompilation, on the informer's thread and outside any lock of this
+     * class (a listener may call {@link #invalidate()}).
+     */
+    public void onRecompiled(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Starts a new generation of the same policies, so that no decision cached under the current one is
+     * reused: for changes the policies depend on but are not part of them (a trusted root reloaded).
+     */
+    public void invalidate() {
+        synchronized (swap) {
+            PolicySnapshot next = current.get().withGeneration(generation.incrementAndGet());
+            current.set(next);
+            LOG.infof("policies generation=%d: a trusted root changed, cached decisions are not reused", next.generation());
+        }
+    }
+
+    void recompile() {
+        synchronized (this) {
+            compileAndSwap();
+        }
+        listeners.forEach(Runnable::run);
+    }
+
+    private void compileAndSwap() {
         List<PolicyDocuments.Parsed> docs = new ArrayList<>();
         if (artifactPolicies != null) {
             artifactPolicies.getStore().list().forEach(p -> docs.add(new PolicyDocuments.Document(
@@ -81,8 +111,11 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
             tenancyPolicies.getStore().list().forEach(p -> docs.add(new PolicyDocuments.TenancyDocument(
                     "TenancyPolicy " + p.getMetadata().getName(), p)));
         }
-        PolicySnapshot next = PolicySnapshot.compile(generation.incrementAndGet(), docs, uncovered);
-        current.set(next);
+        PolicySnapshot next;
+        synchronized (swap) {
+            next = PolicySnapshot.compile(generation.incrementAndGet(), docs, uncovered);
+            current.set(next);
+        }
         LOG.infof("policies loaded generation=%d artifactPolicies=%d problems=%d", next.generation(),
                 next.policies().size(), next.problems().size());
         next.problems().forEach(p -> LOG.warnf("policy skipped: %s", p));

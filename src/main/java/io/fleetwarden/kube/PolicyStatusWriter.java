@@ -8,50 +8,74 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
 import io.fleetwarden.api.v1alpha1.PolicyStatus;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
+import io.fleetwarden.policy.Authority;
 import io.fleetwarden.policy.PolicyCompiler;
 import io.fleetwarden.tenancy.TenancyCompiler;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Writes each policy's status (leader only: one writer, no write races between replicas): a {@code Ready}
  * condition saying whether the current generation compiled, with every violation, and when it was loaded.
- * A status that already says the same is not written again, so a steady cluster sees no writes.
+ * An ArtifactPolicy that compiled but has an authority whose trusted root cannot be used (a ConfigMap that is
+ * missing or holds no valid root, a root name never loaded) is not Ready either: reason
+ * {@value #TRUSTED_ROOT_UNAVAILABLE}, with what is wrong, since that authority accepts no signature. A status
+ * that already says the same is not written again, so a steady cluster sees no writes.
  */
 public final class PolicyStatusWriter implements Runnable {
+
+    /** The Ready reason of a policy that compiled but has an authority whose trusted root cannot be used. */
+    public static final String TRUSTED_ROOT_UNAVAILABLE = "TrustedRootUnavailable";
 
     private static final Logger LOG = Logger.getLogger(PolicyStatusWriter.class);
 
     private final KubernetesClient client;
     private final PolicyInformer policies;
     private final Clock clock;
+    private final Function<String, Optional<String>> rootProblems;
 
-    public PolicyStatusWriter(KubernetesClient client, PolicyInformer policies, Clock clock) {
+    /** @param rootProblems why the trusted root of that name cannot be used now; empty when it can */
+    public PolicyStatusWriter(KubernetesClient client, PolicyInformer policies, Clock clock,
+            Function<String, Optional<String>> rootProblems) {
         this.client = client;
         this.policies = policies;
         this.clock = clock;
+        this.rootProblems = rootProblems;
     }
 
     @Override
     public void run() {
         for (ArtifactPolicy p : policies.artifactPolicies()) {
             var r = PolicyCompiler.compile(p.getMetadata().getName(), p.getSpec());
-            write(p, r instanceof PolicyCompiler.Invalid i ? i.summary() : null);
+            if (r instanceof PolicyCompiler.Invalid i) {
+                write(p, "Invalid", i.summary());
+            } else {
+                List<String> roots = rootProblems(((PolicyCompiler.Compiled) r).policy().authorities());
+                write(p, roots.isEmpty() ? "Compiled" : TRUSTED_ROOT_UNAVAILABLE, roots.isEmpty() ? null
+                        : "compiled and in force, but these authorities accept no signature: " + String.join("; ", roots));
+            }
         }
         for (TenancyPolicy p : policies.tenancyPolicies()) {
             var r = TenancyCompiler.compile(p.getMetadata().getName(), p.getSpec());
-            write(p, r instanceof TenancyCompiler.Invalid i ? i.summary() : null);
+            write(p, r instanceof TenancyCompiler.Invalid ? "Invalid" : "Compiled",
+                    r instanceof TenancyCompiler.Invalid i ? i.summary() : null);
         }
     }
 
-    /** @param invalid the violations, or null when the policy compiled */
-    private <T extends CustomResource<?, PolicyStatus>> void write(T policy, String invalid) {
+    private List<String> rootProblems(List<Authority> authorities) {
+        return authorities.stream().flatMap(a -> rootProblems.apply(a.trustedRoot()).map(p -> "authority " + a.name()
+                + ": " + p).stream()).toList();
+    }
+
+    /** @param problem what is wrong, or null when the policy compiled and can be satisfied */
+    private <T extends CustomResource<?, PolicyStatus>> void write(T policy, String reason, String problem) {
         Long generation = policy.getMetadata().getGeneration();
         PolicyStatus current = policy.getStatus();
-        String reason = invalid == null ? "Compiled" : "Invalid";
-        String message = invalid == null ? "compiled and in force" : invalid;
+        String message = problem == null ? "compiled and in force" : problem;
         if (current != null && Objects.equals(current.observedGeneration, generation) && current.conditions != null
                 && current.conditions.size() == 1 && reason.equals(current.conditions.get(0).getReason())
                 && message.equals(current.conditions.get(0).getMessage())) {
@@ -61,7 +85,7 @@ public final class PolicyStatusWriter implements Runnable {
         PolicyStatus status = new PolicyStatus();
         status.observedGeneration = generation;
         status.loadedAt = now;
-        Condition ready = new ConditionBuilder().withType("Ready").withStatus(invalid == null ? "True" : "False")
+        Condition ready = new ConditionBuilder().withType("Ready").withStatus(problem == null ? "True" : "False")
                 .withReason(reason).withMessage(message).withObservedGeneration(generation).withLastTransitionTime(now)
                 .build();
         status.conditions = List.of(ready);

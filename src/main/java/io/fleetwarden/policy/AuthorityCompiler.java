@@ -12,8 +12,6 @@ import java.util.Set;
 /** Compiles one {@code spec.authorities[i]}; adds violations and returns null when it does not compile. */
 final class AuthorityCompiler {
 
-    static final String TRUSTED_ROOT_DEFAULT = "public-good";
-
     private AuthorityCompiler() {
     }
 
@@ -23,14 +21,15 @@ final class AuthorityCompiler {
             return null;
         }
         String name = a.name == null || a.name.isBlank() ? "authorities[" + index + "]" : a.name;
-        String root = a.trustedRoot == null ? TRUSTED_ROOT_DEFAULT : a.trustedRoot;
         String predicate = a.predicateType == null ? Authority.COSIGN_SIGN_PREDICATE : a.predicateType;
+        String root = TrustedRootCompiler.compile(path, a, v);
         if ((a.keyless == null) == (a.key == null)) {
             v.add(new FieldViolation(path, "exactly one of keyless or key is required"));
             return null;
         }
-        return a.key != null ? key(path + ".key", name, root, predicate, a.key, v)
+        Authority compiled = a.key != null ? key(path + ".key", name, root, predicate, a.key, v)
                 : keyless(path + ".keyless", name, root, predicate, a.keyless, v);
+        return root == null ? null : compiled;
     }
 
     private static Authority key(String path, String name, String root, String predicate, KeySpec k,

@@ -164,6 +164,55 @@ class CheckCommandTest {
     }
 
     @Test
+    void aRootFromAConfigMapIsGivenUnderItsDerivedName() throws IOException {
+        try (SignedArtifacts artifacts = SignedArtifacts.onSharedRegistry()) {
+            String repo = SignedArtifacts.uniqueRepo("check-cm", "frontend");
+            Digest d = artifacts.publish(repo, "latest");
+            artifacts.signBundle(repo, d, SigningRequest.github());
+            Path root = Files.write(dir.resolve("corp-root.json"), artifacts.sigstore().trustedRootJson());
+            Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                    apiVersion: fleetwarden.io/v1alpha1
+                    kind: ArtifactPolicy
+                    metadata: {name: corp}
+                    spec:
+                      sources: ["oci://%s/*"]
+                      authorities:
+                        - trustedRootFrom: {configMapKeyRef: {name: corp-root}}
+                          keyless:
+                            issuer: https://token.actions.githubusercontent.com
+                            subjectRegExp: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                    """.formatted(artifacts.host()));
+            Path manifest = Files.writeString(dir.resolve("source.yaml"), """
+                    apiVersion: source.toolkit.fluxcd.io/v1
+                    kind: OCIRepository
+                    metadata: {name: apps, namespace: flux-system}
+                    spec:
+                      url: oci://%s/%s
+                      ref: {tag: latest}
+                      verify:
+                        provider: cosign
+                        matchOIDCIdentity:
+                          - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                            subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                    """.formatted(artifacts.host(), repo));
+            String as = "system:serviceaccount:flux-system:kustomize-controller";
+            Run ok = cli("check", "--policy", policy.toString(), "--trusted-root",
+                    "configmap:corp-root/trusted_root.json=" + root, "-f", manifest.toString(), "--as", as);
+            assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+            assertThat(ok.out()).startsWith("ALLOWED OCIRepository flux-system/apps (").contains(": Verified: oci://");
+
+            Run without = cli("check", "--policy", policy.toString(), "-f", manifest.toString(), "--as", as);
+            assertThat(without.code()).isEqualTo(1);
+            assertThat(without.out()).startsWith("DENIED OCIRepository flux-system/apps (").contains("CERTIFICATE_CHAIN")
+                    .contains("trusted root \"configmap:corp-root/trusted_root.json\" is not loaded (loaded: [public-good])");
+            // picocli wraps after ':' and '.', so compare without white space.
+            assertThat(new picocli.CommandLine(new FleetwardenCli()).getSubcommands().get("check").getUsageMessage()
+                    .replaceAll("\\s+", "")).contains("configmap:<name>/<key>orsecret:<name>/<key>")
+                    .contains("configmap:corp-root/trusted_root.json=");
+        }
+    }
+
+    @Test
     void badManifestsGetAClearErrorAndAUsageExit() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "kind: [unclosed");
         Run r = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline");

@@ -32,6 +32,8 @@ class DeployRbacTest {
     static final String CERTIFICATES = "Role fleetwarden-certificates";
     static final String LEADER = "Role fleetwarden-leader";
     static final String WEBHOOK_CONFIGURATIONS = "ClusterRole fleetwarden-webhook-configurations";
+    /** Namespaced and unpinned: informers list by label, which RBAC cannot express. */
+    static final String TRUSTED_ROOTS = "Role fleetwarden-trusted-roots";
 
     static final String SERVING_SECRET = "fleetwarden-webhook-tls";
     static final String CA_SECRET = "fleetwarden-webhook-ca";
@@ -70,6 +72,12 @@ class DeployRbacTest {
             new Expected("io/fleetwarden/kube/PullSecretAccess.java", "serviceAccounts()", Set.of("get"), CLUSTER, "",
                     "serviceaccounts"),
             new Expected("io/fleetwarden/kube/PullSecretAccess.java", "secrets()", Set.of("get"), CLUSTER, "", "secrets"),
+            // Trusted roots from the cluster: informers on the labelled ConfigMaps and Secrets of fleetwarden's
+            // own namespace (a Role there, never a ClusterRole: no Secret of another namespace is listable).
+            new Expected("io/fleetwarden/kube/TrustedRootSources.java", "configMaps()", Set.of("list", "watch"),
+                    TRUSTED_ROOTS, "", "configmaps"),
+            new Expected("io/fleetwarden/kube/TrustedRootSources.java", "secrets()", Set.of("list", "watch"),
+                    TRUSTED_ROOTS, "", "secrets"),
             // Certificate self-management: both Secrets read, created when absent, updated at the version read.
             new Expected("io/fleetwarden/kube/certs/WebhookCertificates.java", "secrets()", Set.of("get"), CERTIFICATES,
                     "", "secrets", List.of(SERVING_SECRET, CA_SECRET)),
@@ -131,7 +139,7 @@ class DeployRbacTest {
     @Test
     void everyRoleGrantsExactlyWhatTheCodeCalls() {
         Set<String> roles = CALLS.stream().map(Expected::role).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(roles).containsExactlyInAnyOrder(CLUSTER, CERTIFICATES, LEADER, WEBHOOK_CONFIGURATIONS);
+        assertThat(roles).containsExactlyInAnyOrder(CLUSTER, CERTIFICATES, LEADER, WEBHOOK_CONFIGURATIONS, TRUSTED_ROOTS);
         for (String role : roles) {
             Set<String> needed = new TreeSet<>();
             CALLS.stream().filter(c -> c.role().equals(role)).forEach(c -> c.verbs().forEach(v -> needed.add(
@@ -161,8 +169,10 @@ class DeployRbacTest {
         assertThat(List.of(SERVING_SECRET, CA_SECRET, LEASE)).containsExactly(
                 defaultOf(CertificatesConfig.class, "secretName"), defaultOf(CertificatesConfig.class, "caSecretName"),
                 defaultOf(LeaderConfig.class, "leaseName"));
-        assertThat(CALLS).filteredOn(c -> !c.role().equals(CLUSTER)).allSatisfy(c -> assertThat(c.names()).isNotEmpty());
-        assertThat(CALLS).filteredOn(c -> c.role().equals(CLUSTER)).allSatisfy(c -> assertThat(c.names()).isEmpty());
+        assertThat(CALLS).filteredOn(c -> !c.role().equals(CLUSTER) && !c.role().equals(TRUSTED_ROOTS))
+                .allSatisfy(c -> assertThat(c.names()).isNotEmpty());
+        assertThat(CALLS).filteredOn(c -> c.role().equals(CLUSTER) || c.role().equals(TRUSTED_ROOTS))
+                .allSatisfy(c -> assertThat(c.names()).isEmpty());
         assertThat(defaultOf(CertificatesConfig.class, "validatingWebhookConfigurations")).isEqualTo("fleetwarden");
         assertThat(defaultOf(CertificatesConfig.class, "mutatingWebhookConfigurations")).isEqualTo("fleetwarden-defaults");
     }
@@ -173,7 +183,8 @@ class DeployRbacTest {
                 .map(o -> Manifests.kind(o) + " " + Manifests.name(o))).containsExactlyInAnyOrder(CLUSTER,
                 "ClusterRoleBinding fleetwarden", CERTIFICATES, "RoleBinding fleetwarden-certificates", LEADER,
                 "RoleBinding fleetwarden-leader", WEBHOOK_CONFIGURATIONS,
-                "ClusterRoleBinding fleetwarden-webhook-configurations");
+                "ClusterRoleBinding fleetwarden-webhook-configurations", TRUSTED_ROOTS,
+                "RoleBinding fleetwarden-trusted-roots");
     }
 
     private static String grant(String group, String resource, List<String> names, String verb) {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Whether a policy compiled and when fleetwarden loaded it, Flux-style: one {@code Ready} condition
- * (reason {@code Compiled} or {@code Invalid}, the violations in its message) for the observed generation.
+ * (reason {@code Compiled}, {@code Invalid} with the violations in its message, or {@code TrustedRootUnavailable}
+ * when an authority's trusted root cannot be used) for the observed generation.
  */
 public class PolicyStatus {
 

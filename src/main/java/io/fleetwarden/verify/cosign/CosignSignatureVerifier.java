@@ -99,7 +99,16 @@ public final class CosignSignatureVerifier implements SignatureVerifier {
         }
     }
 
+    /**
+     * A root that is not loaded (a typo, a ConfigMap that is missing or holds no valid root) fails the
+     * certificate chain, so the signature is not verified and an Enforce policy denies; it is never
+     * {@code Unavailable}. Both fail closed; a denial is the right answer because retrying cannot fix a
+     * platform misconfiguration, and its message says what is wrong (the ConfigMap or Secret, the key, the
+     * parse error) where the person applying the source sees it. Cached denials expire quickly, and a root
+     * change starts a new policy generation, so a fixed root is used at once.
+     */
     private String unknownRoot(TrustAnchor anchor) {
-        return "trusted root \"" + anchor.trustedRoot() + "\" is not loaded (loaded: " + roots.names() + ")";
+        return roots.unavailable(anchor.trustedRoot()).orElse("trusted root \"" + anchor.trustedRoot()
+                + "\" is not loaded");
     }
 }

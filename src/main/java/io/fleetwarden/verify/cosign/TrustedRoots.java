@@ -33,6 +33,8 @@ public final class TrustedRoots {
     static final String PUBLIC_GOOD_RESOURCE = "/io/fleetwarden/verify/cosign/public-good/trusted_root.json";
 
     private final Map<String, LoadedRoot> roots = new ConcurrentHashMap<>();
+    /** Why a root is not loaded, for roots that were refused; a verification against one names the reason. */
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
     private TrustedRoots() {
     }
@@ -79,7 +81,36 @@ public final class TrustedRoots {
                     + describe(e), e);
         }
         roots.put(name, LoadedRoot.build(name, parsed));
+        refusals.remove(name);
         return this;
+    }
+
+    /**
+     * Unloads the root {@code name} and remembers why, for a root whose source went away or became invalid:
+     * signatures are then refused with {@code reason} (never checked against another root instead).
+     */
+    public void refuse(String name, String reason) {
+        refusals.put(name, reason);
+        roots.remove(name);
+    }
+
+    /** Unloads the root {@code name} and forgets any refusal, for a root no policy refers to any more. */
+    public void remove(String name) {
+        roots.remove(name);
+        refusals.remove(name);
+    }
+
+    /**
+     * Why the root {@code name} cannot be used, or empty when it is loaded: the refusal's reason, else that
+     * no root of that name was ever loaded.
+     */
+    public Optional<String> unavailable(String name) {
+        if (name != null && roots.containsKey(name)) {
+            return Optional.empty();
+        }
+        String reason = name == null ? null : refusals.get(name);
+        return Optional.of("trusted root \"" + name + "\" is not loaded" + (reason != null ? ": " + reason
+                : " (loaded: " + names() + ")"));
     }
 
     /** Loads the root {@code name} from a file, reading at most {@link #MAX_TRUSTED_ROOT_BYTES}. */

@@ -73,4 +73,28 @@ class TrustedRootsTest {
                 .isInstanceOf(TrustedRootException.class);
         assertThat(roots.contains("corp")).isTrue();
     }
+
+    @Test
+    void aRefusedRootIsUnloadedAndVerificationsAgainstItNameTheReason() throws Exception {
+        LegacyTestMaterial material = new LegacyTestMaterial();
+        TrustedRoots roots = TrustedRoots.empty().add("configmap:corp/trusted_root.json", material.trustedRoot());
+        assertThat(roots.unavailable("configmap:corp/trusted_root.json")).isEmpty();
+
+        roots.refuse("configmap:corp/trusted_root.json", "ConfigMap flux-system/corp has no key trusted_root.json");
+        assertThat(roots.contains("configmap:corp/trusted_root.json")).isFalse();
+        assertThat(roots.unavailable("configmap:corp/trusted_root.json")).hasValue("trusted root "
+                + "\"configmap:corp/trusted_root.json\" is not loaded: ConfigMap flux-system/corp has no key trusted_root.json");
+        byte[] bundle = Files.readAllBytes(CASES.resolve("happy-path-v0.3/bundle.sigstore.json"));
+        SignatureVerdict verdict = new CosignSignatureVerifier(roots, Clock.systemUTC()).verifyBundle("file b.json",
+                bundle, Digest.sha256Of(Files.readAllBytes(CASES.resolve("a.txt"))),
+                TrustAnchor.keyless("configmap:corp/trusted_root.json"));
+        assertThat(verdict).isInstanceOf(SignatureVerdict.Invalid.class);
+        assertThat(verdict.toString()).contains("ConfigMap flux-system/corp has no key trusted_root.json");
+
+        roots.add("configmap:corp/trusted_root.json", material.trustedRoot());
+        assertThat(roots.unavailable("configmap:corp/trusted_root.json")).isEmpty();
+        roots.remove("configmap:corp/trusted_root.json");
+        assertThat(roots.unavailable("configmap:corp/trusted_root.json")).hasValue("trusted root "
+                + "\"configmap:corp/trusted_root.json\" is not loaded (loaded: [])");
+    }
 }
