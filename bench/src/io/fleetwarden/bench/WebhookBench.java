@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,8 +96,10 @@ public final class WebhookBench {
                 seconds, PAUSE_MS);
         Wrk.Run trivial = Wrk.startPaced("trivial (paced)", url, fixture.trivialDocuments("trivial"), BYPASSED,
                 PACED_CONNECTIONS, seconds, PAUSE_MS);
+        CompletableFuture<Stats> probe = RegistryProbe.start(fixture.warmReference(), seconds - 1, PAUSE_MS);
         Wrk.Result warmResult = check(warm.await());
         Wrk.Result trivialResult = check(trivial.await());
+        Stats registryRoundTrip = probe.join();
         String after = service.metrics();
         double histogramShare = (double) (bucket(after, VERIFIED, "0.002") - bucket(before, VERIFIED, "0.002"))
                 / (bucket(after, VERIFIED, "+Inf") - bucket(before, VERIFIED, "+Inf"));
@@ -142,6 +145,7 @@ public final class WebhookBench {
                 { "cold", "cold (new digest each)" }, { "sustained", "sustained warm" } }) {
             System.out.println(server.get(phase[0]).row(phase[1]));
         }
+        System.out.println(registryRoundTrip.row("registry round trip alone (probe, during the paced phase)"));
         System.out.printf("warm share <= 2 ms from the fleetwarden_admission_duration_seconds histogram: %.2f%%%n",
                 100 * histogramShare);
         ServerLatencies.Phase w = server.get("warm");

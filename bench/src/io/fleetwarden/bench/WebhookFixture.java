@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
 import io.fleetwarden.oci.Digest;
+import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.testing.AdmissionReviews;
 import io.fleetwarden.testing.SignedArtifacts;
 import io.fleetwarden.testing.TestRegistry;
@@ -65,6 +66,11 @@ final class WebhookFixture implements AutoCloseable {
                     .build()).create();
             applyPolicy(kube);
         }
+    }
+
+    /** The tag every warm review names. */
+    OciReference warmReference() {
+        return OciReference.parse(registry.host() + "/" + WARM_REPO + ":latest");
     }
 
     String apiServerUrl() {
