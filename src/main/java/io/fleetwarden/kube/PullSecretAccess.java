@@ -2,6 +2,7 @@ package io.fleetwarden.kube;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -16,19 +17,28 @@ import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
 import io.fleetwarden.oci.RegistryException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Registry access with the credentials source-controller would use for a source: its
  * {@code spec.secretRef} (a {@code kubernetes.io/dockerconfigjson} Secret in its namespace) and the image
  * pull secrets of its {@code spec.serviceAccountName}. Sources without either share one anonymous client.
- * Clients are cached per (namespace, secrets, resource versions), so a rotated Secret is used at once and
- * the cache holds no stale credentials.
+ * Clients are cached per (namespace, secrets, resource versions), so a rotated Secret is used at once; the
+ * client of a superseded version is dropped (and closed) once unused for {@value #SUPERSEDED_AFTER_MINUTES}
+ * minutes, so old credentials do not stay in memory for the life of the process.
+ *
+ * <p>A missing service account, a missing Secret or one without a usable {@code .dockerconfigjson} is an
+ * {@link RegistryException.Kind#UNAUTHORIZED} error, as source-controller fails such a pull; messages name the
+ * object and never quote Secret data.
  */
 public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
+
+    static final int SUPERSEDED_AFTER_MINUTES = 10;
 
     private final KubernetesClient kube;
     private final RegistryClientConfig base;
@@ -40,7 +50,8 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         this.base = base;
         this.anonymous = new HttpRegistryClient(base);
         this.clients = Caffeine.newBuilder().maximumSize(256)
-                .removalListener((String k, HttpRegistryClient c, com.github.benmanes.caffeine.cache.RemovalCause r) -> {
+                .expireAfterAccess(SUPERSEDED_AFTER_MINUTES, TimeUnit.MINUTES)
+                .removalListener((String k, HttpRegistryClient c, RemovalCause r) -> {
                     if (c != null) {
                         c.close();
                     }
@@ -49,35 +60,38 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
 
     @Override
     public RegistryClient forSource(OciSource source, Deadline deadline) throws RegistryException {
-        List<String> names = new ArrayList<>();
+        String ns = source.namespace();
+        // Flux's order: secretRef first, then the service account's pull secrets; a name listed twice is read once.
+        Set<String> names = new LinkedHashSet<>();
         if (source.pullSecret() != null) {
             names.add(source.pullSecret());
         }
         if (source.serviceAccountName() != null) {
-            ServiceAccount sa = read(deadline, (KubernetesClient c) -> c.serviceAccounts().inNamespace(source.namespace())
-                    .withName(source.serviceAccountName()).get(), "service account " + source.serviceAccountName());
-            if (sa != null && sa.getImagePullSecrets() != null) {
-                sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).forEach(names::add);
+            String what = "service account " + ns + "/" + source.serviceAccountName();
+            ServiceAccount sa = read(deadline, (KubernetesClient c) -> c.serviceAccounts().inNamespace(ns)
+                    .withName(source.serviceAccountName()).get(), what);
+            if (sa == null) {
+                // source-controller fails the pull when the account is missing; pulling anonymously instead
+                // could check a different artifact than the one Flux would (or fail to) fetch.
+                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
+            }
+            if (sa.getImagePullSecrets() != null) {
+                sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).filter(Objects::nonNull)
+                        .forEach(names::add);
             }
         }
         if (names.isEmpty()) {
             return anonymous;
         }
         RegistryCredentials credentials = RegistryCredentials.none();
-        StringBuilder key = new StringBuilder(source.namespace());
+        StringBuilder key = new StringBuilder(ns);
         for (String name : names) {
-            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(source.namespace()).withName(name)
-                    .get(), "secret " + name);
-            if (secret == null) {
-                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "pull secret " + source.namespace()
-                        + "/" + name + " does not exist");
-            }
-            String doc = secret.getData() == null ? null : secret.getData().get(".dockerconfigjson");
-            if (doc == null) {
-                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "pull secret " + source.namespace()
-                        + "/" + name + " has no .dockerconfigjson key");
-            }
-            credentials = credentials.with(RegistryCredentials.fromDockerConfigJson(Base64.getDecoder().decode(doc)));
+            String what = "pull secret " + ns + "/" + name;
+            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(ns).withName(name).get(),
+                    what);
+            // Earlier secrets win for a registry both have a login for, as in source-controller's keychain
+            // (the first matching credential of the keyring is used).
+            credentials = loginsOf(secret, what).with(credentials);
             key.append('|').append(name).append('@').append(secret.getMetadata().getResourceVersion());
         }
         RegistryCredentials resolved = credentials;
@@ -85,17 +99,53 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
                 resolved, base.limits(), base.userAgent(), base.connectTimeout())));
     }
 
+    /** The logins of a pull secret; every failure names the secret and quotes nothing of its content. */
+    private static RegistryCredentials loginsOf(Secret secret, String what) throws RegistryException {
+        if (secret == null) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
+        }
+        String doc = secret.getData() == null ? null : secret.getData().get(".dockerconfigjson");
+        if (doc == null) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " has no .dockerconfigjson key");
+        }
+        byte[] json;
+        try {
+            json = Base64.getDecoder().decode(doc);
+        } catch (IllegalArgumentException e) {
+            // The JDK's message quotes the offending character, which is part of the secret.
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what
+                    + ": .dockerconfigjson is not valid base64");
+        }
+        try {
+            return RegistryCredentials.fromDockerConfigJson(json);
+        } catch (IllegalArgumentException e) {
+            // RegistryCredentials' messages name hosts and fields only, never content.
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": " + e.getMessage());
+        }
+    }
+
     /** A read within what is left of the review's deadline (see {@link BoundedReads}). */
     private <T> T read(Deadline deadline, Function<KubernetesClient, T> read, String what) throws RegistryException {
         Duration left = deadline.leftFor("reading " + what);
         try {
             return BoundedReads.within(kube, left, read);
-        } catch (KubernetesClientException e) {
-            // The code only: the message of an API error may quote the object, and this is a Secret.
+        } catch (BoundedReads.NoAnswer e) {
             throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "cannot read " + what
-                    + " from the Kubernetes API: " + (e.getCode() == 0 ? "no answer within " + left.toMillis() + " ms"
-                    : "HTTP " + e.getCode()));
+                    + " from the Kubernetes API: " + e.getMessage());
+        } catch (KubernetesClientException e) {
+            // The code only: the message of an API error may quote the object, and this may be a Secret.
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "cannot read " + what
+                    + " from the Kubernetes API: " + (e.getCode() > 0 ? "HTTP " + e.getCode()
+                    : "the request failed (" + rootCause(e).getClass().getSimpleName() + ")"));
         }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     @Override
