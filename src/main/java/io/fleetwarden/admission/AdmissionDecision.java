@@ -11,9 +11,10 @@ import java.util.List;
  *               {@code Bypassed}, ...
  * @param patch  a JSON Patch document (RFC 6902) for a mutating webhook; null for none
  * @param cache  whether signature verdicts came from the decision cache: {@code hit}, {@code miss}, {@code none}
+ * @param registryNanos how long the decision waited for registries; -1 when it made no registry calls
  */
 public record AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
-        String patch, String cache) {
+        String patch, String cache, long registryNanos) {
 
     public AdmissionDecision {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
@@ -22,11 +23,15 @@ public record AdmissionDecision(boolean allowed, int code, String reason, String
 
     public AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
             String patch) {
-        this(allowed, code, reason, message, warnings, patch, "none");
+        this(allowed, code, reason, message, warnings, patch, "none", -1);
     }
 
     public AdmissionDecision withCache(String c) {
-        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, c);
+        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, c, registryNanos);
+    }
+
+    public AdmissionDecision withRegistryWait(long nanos) {
+        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, cache, nanos);
     }
 
     public static AdmissionDecision allow(String reason, String message, List<String> warnings) {

@@ -45,6 +45,17 @@ public class AdmissionMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * {@code fleetwarden_admission_registry_wait_seconds}: the part of a review spent waiting for registries
+     * (tag resolution on every review; discovery and signatures on a cache miss), so that a slow registry can
+     * be told from a slow webhook.
+     */
+    public void recordRegistryWait(String path, String cache, long nanos) {
+        Timer.builder("fleetwarden.admission.registry.wait").description("Time a review waited for registries")
+                .serviceLevelObjectives(BUCKETS).tags(Tags.of("path", path, "cache", cache)).register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
     static String boundedReason(String reason) {
         return reason != null && REASON.matcher(reason).matches() ? reason : "Other";
     }

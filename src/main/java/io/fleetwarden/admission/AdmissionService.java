@@ -56,6 +56,9 @@ public class AdmissionService {
         byte[] json = responses.review(input.uid(), decided.decision());
         long elapsed = System.nanoTime() - start;
         metrics.record(path, decided.outcome(), decided.decision().reason(), decided.decision().cache(), elapsed);
+        if (decided.decision().registryNanos() >= 0) {
+            metrics.recordRegistryWait(path, decided.decision().cache(), decided.decision().registryNanos());
+        }
         LOG.info(DecisionLog.line(path, input, decided.decision(), decided.outcome(), elapsed));
         return WebhookReply.review(json);
     }

@@ -32,6 +32,10 @@ final class DecisionLog {
         append(line, "reason", decision.reason() == null ? "" : decision.reason());
         append(line, "cache", decision.cache());
         append(line, "latencyMs", millis(elapsedNanos));
+        if (decision.registryNanos() >= 0) {
+            // The part of latencyMs spent waiting for registries: tells a slow registry from a slow webhook.
+            append(line, "registryMs", millis(decision.registryNanos()));
+        }
         return line.toString();
     }
 

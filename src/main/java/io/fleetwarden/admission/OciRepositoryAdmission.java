@@ -3,6 +3,7 @@ package io.fleetwarden.admission;
 import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.gate.OciSource;
 import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.gate.RegistryWait;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.policy.FieldViolation;
 import java.time.Duration;
@@ -51,7 +52,9 @@ public final class OciRepositoryAdmission implements AdmissionHandler {
                     + in.name() + " is invalid: " + String.join("; ",
                     invalid.violations().stream().map(FieldViolation::toString).toList()));
         }
-        return toAdmission(gate.decide(((OciSource.Valid) parsed).source(), deadline, false));
+        RegistryWait wait = new RegistryWait();
+        AdmissionDecision decision = toAdmission(gate.decide(((OciSource.Valid) parsed).source(), deadline, false, wait));
+        return wait.nanos() > 0 ? decision.withRegistryWait(wait.nanos()) : decision;
     }
 
     static AdmissionDecision toAdmission(GateDecision d) {

@@ -65,6 +65,11 @@ public final class OciSourceGate {
 
     /** @param offline check only what needs no registry: coverage and the verification spec */
     public GateDecision decide(OciSource source, Deadline deadline, boolean offline) {
+        return decide(source, deadline, offline, new RegistryWait());
+    }
+
+    /** @param wait receives the time this decision spent waiting for registries */
+    public GateDecision decide(OciSource source, Deadline deadline, boolean offline, RegistryWait wait) {
         PolicySnapshot snapshot = policies.get();
         String url = "oci://" + source.repository().repositoryName();
         List<CompiledPolicy> covering = snapshot.covering(source.repository(), () -> source.namespace() == null ? null
@@ -93,7 +98,7 @@ public final class OciSourceGate {
             return new GateDecision.Allowed(GateDecision.Reasons.OFFLINE, url + " passes the offline checks", warnings, null, GateDecision.CACHE_NONE);
         }
         try {
-            RegistryClient registry = registries.forSource(source, deadline);
+            RegistryClient registry = new TimedRegistryClient(registries.forSource(source, deadline), wait);
             String tag = TagSelection.tag(source, registry, deadline);
             if (tag == null && source.digest() == null) {
                 return new GateDecision.Denied(GateDecision.Reasons.NO_MATCHING_TAG, "no tag of " + url

@@ -26,6 +26,21 @@ class DecisionLogTest {
     }
 
     @Test
+    void theTimeSpentWaitingForRegistriesIsLoggedWhenThereWasAny() {
+        AdmissionInput input = new AdmissionInput("uid-2", "CREATE", "source.toolkit.fluxcd.io", "v1", "OCIRepository",
+                null, "team-a", "apps", null, null, "alice", Set.of(), false);
+
+        String waited = DecisionLog.line("/validate/ocirepository", input,
+                AdmissionDecision.allow("Verified", "ok", List.of()).withCache("hit").withRegistryWait(812_000), "allowed",
+                1_250_000);
+        String none = DecisionLog.line("/validate/ocirepository", input,
+                AdmissionDecision.deny("VerificationSpecRejected", "loose"), "denied", 90_000);
+
+        assertThat(waited).endsWith(" reason=Verified cache=hit latencyMs=1.250 registryMs=0.812");
+        assertThat(none).endsWith(" latencyMs=0.090").doesNotContain("registryMs");
+    }
+
+    @Test
     void latencyHasMicrosecondResolution() {
         assertThat(DecisionLog.millis(412_345)).isEqualTo("0.412");
         assertThat(DecisionLog.millis(1_007_999)).isEqualTo("1.007");

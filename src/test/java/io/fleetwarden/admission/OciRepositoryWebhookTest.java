@@ -111,7 +111,9 @@ class OciRepositoryWebhookTest {
         assertThat(ok.path("status").path("reason").asText()).isEqualTo("Verified");
         assertThat(review(create(ociRepository(signed, "latest", "refs/heads/main"))).path("allowed").asBoolean()).isTrue();
         assertThat(webhook.get("/q/metrics").body()).containsPattern(
-                "fleetwarden_admission_requests_total\\{[^}]*cache=\"hit\"[^}]*path=\"/validate/ocirepository\"[^}]*reason=\"Verified\"");
+                "fleetwarden_admission_requests_total\\{[^}]*cache=\"hit\"[^}]*path=\"/validate/ocirepository\"[^}]*reason=\"Verified\"")
+                // The warm review still resolved the tag: its wait for the registry is measured.
+                .containsPattern("fleetwarden_admission_registry_wait_seconds_count\\{cache=\"hit\",path=\"/validate/ocirepository\"\\} [1-9]");
 
         String unsigned = SignedArtifacts.uniqueRepo("wh-a", "payments");
         artifacts.publish(unsigned, "latest");
