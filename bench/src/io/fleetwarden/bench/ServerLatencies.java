@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
  */
 final class ServerLatencies {
 
-    private static final Pattern LINE = Pattern.compile(" uid=(\\S+) .* latencyMs=(\\d+\\.\\d+)");
+    private static final Pattern LINE = Pattern.compile(
+            " uid=(\\S+) .* latencyMs=(\\d+\\.\\d+)(?: registryMs=(\\d+\\.\\d+))?");
+
+    /** Suffixes of the derived phases: a review's wait for registries, and the rest of its latency. */
+    static final String REGISTRY = "#registry";
+    static final String OWN = "#own";
 
     /** Sorted latencies in milliseconds of one phase. */
     record Phase(double[] sortedMs) {
@@ -58,14 +63,13 @@ final class ServerLatencies {
                 }
                 Matcher m = LINE.matcher(line);
                 if (m.find()) {
-                    String uid = m.group(1);
-                    int n = counts.merge(uid, 1, Integer::sum);
-                    double[] values = raw.computeIfAbsent(uid, k -> new double[1024]);
-                    if (n > values.length) {
-                        values = Arrays.copyOf(values, values.length * 2);
-                        raw.put(uid, values);
+                    double latency = Double.parseDouble(m.group(2));
+                    add(raw, counts, m.group(1), latency);
+                    if (m.group(3) != null) {
+                        double registry = Double.parseDouble(m.group(3));
+                        add(raw, counts, m.group(1) + REGISTRY, registry);
+                        add(raw, counts, m.group(1) + OWN, latency - registry);
                     }
-                    values[n - 1] = Double.parseDouble(m.group(2));
                 }
             }
         }
@@ -76,5 +80,15 @@ final class ServerLatencies {
             phases.put(uid, new Phase(used));
         });
         return phases;
+    }
+
+    private static void add(Map<String, double[]> raw, Map<String, Integer> counts, String key, double value) {
+        int n = counts.merge(key, 1, Integer::sum);
+        double[] values = raw.computeIfAbsent(key, k -> new double[1024]);
+        if (n > values.length) {
+            values = Arrays.copyOf(values, values.length * 2);
+            raw.put(key, values);
+        }
+        values[n - 1] = value;
     }
 }

@@ -145,6 +145,11 @@ public final class WebhookBench {
                 { "cold", "cold (new digest each)" }, { "sustained", "sustained warm" } }) {
             System.out.println(server.get(phase[0]).row(phase[1]));
         }
+        for (String[] phase : new String[][] { { "warm", "warm (paced)" }, { "warm-full", "warm (saturating)" },
+                { "cold", "cold (new digest each)" } }) {
+            System.out.println(server.get(phase[0] + ServerLatencies.REGISTRY).row(phase[1] + " registry wait"));
+            System.out.println(server.get(phase[0] + ServerLatencies.OWN).row(phase[1] + " own"));
+        }
         System.out.println(registryRoundTrip.row("registry round trip alone (probe, during the paced phase)"));
         System.out.printf("warm share <= 2 ms from the fleetwarden_admission_duration_seconds histogram: %.2f%%%n",
                 100 * histogramShare);
@@ -156,6 +161,10 @@ public final class WebhookBench {
                 warmResult.requestsPerSecond(), trivialResult.requestsPerSecond(), PACED_CONNECTIONS, PAUSE_MS);
         System.out.printf("warm p99 server side (paced; saturating)             %7.3f ms; %.3f ms   target <= 2 ms%n",
                 w.percentile(99), server.get("warm-full").percentile(99));
+        ServerLatencies.Phase own = server.get("warm" + ServerLatencies.OWN);
+        System.out.printf("  of which not waiting for the registry, paced      p50 %.3f ms  p99 %.3f ms; trivial p50 %.3f"
+                + " ms  p99 %.3f ms (own/trivial p99 %.2fx)%n", own.percentile(50), own.percentile(99), tr.percentile(50),
+                tr.percentile(99), own.percentile(99) / tr.percentile(99));
         ratio("warm/trivial client side, paced", warmResult, trivialResult);
         ratio("warm/trivial client side, saturating", warmSaturating, trivialSaturating);
         System.out.printf("%-44s p50 %.2fx  p99 %.2fx   (server side)%n", "warm/trivial server side, paced",

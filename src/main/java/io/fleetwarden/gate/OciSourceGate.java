@@ -131,7 +131,9 @@ public final class OciSourceGate {
             return cached;
         }
         missed[0] = true;
-        VerificationResult result = new ArtifactVerifier(registry, signatures).verify(ref, policy.authorities(), deadline);
+        // The tag was resolved to ref's digest just now, in this review.
+        VerificationResult result = new ArtifactVerifier(registry, signatures).verifyResolved(ref, policy.authorities(),
+                deadline);
         cache.put(key, result);
         return result;
     }

@@ -40,23 +40,49 @@ public final class ArtifactVerifier {
                 return notVerified(digest, Check.ARTIFACT_FOUND, ref + " resolves to " + resolved.digest());
             }
             digest = resolved.digest();
-            SignatureDiscovery.Found found = discovery.discover(ref, digest, deadline);
-            if (found.signatures().isEmpty()) {
-                String skipped = found.skipped().isEmpty() ? "" : " (skipped: " + String.join("; ", found.skipped()) + ")";
-                return notVerified(digest, Check.SIGNATURE_PRESENT, "no cosign signature found for " + digest
-                        + ": neither a Sigstore bundle referrer nor the legacy tag " + digest.asTagPrefix() + ".sig"
-                        + skipped);
-            }
-            return judge.judge(ref, digest, found.signatures(), authorities);
+            return discoverAndJudge(ref, digest, authorities, deadline);
         } catch (RegistryException e) {
-            if (e.isNotFound() && digest == null) {
-                return notVerified(null, Check.ARTIFACT_FOUND, ref + " was not found: " + e.getMessage());
-            }
-            if (e.isNotFound()) {
-                return notVerified(digest, Check.ARTIFACT_FOUND, "artifact content missing: " + e.getMessage());
-            }
-            return new VerificationResult.Unavailable(digest, e.kind().name().toLowerCase() + ": " + e.getMessage());
+            return failed(ref, digest, e);
         }
+    }
+
+    /**
+     * As {@link #verify}, for a reference whose digest the caller resolved itself just now (the admission gate
+     * resolves the tag on every review): the registry is not asked again, which saves a cold review a round trip.
+     *
+     * @throws IllegalArgumentException when {@code ref} has no digest
+     */
+    public VerificationResult verifyResolved(OciReference ref, List<Authority> authorities, Deadline deadline) {
+        if (ref.digest() == null) {
+            throw new IllegalArgumentException("verifyResolved needs a reference with a digest, got " + ref);
+        }
+        try {
+            return discoverAndJudge(ref, ref.digest(), authorities, deadline);
+        } catch (RegistryException e) {
+            return failed(ref, ref.digest(), e);
+        }
+    }
+
+    private VerificationResult discoverAndJudge(OciReference ref, Digest digest, List<Authority> authorities,
+            Deadline deadline) throws RegistryException {
+        SignatureDiscovery.Found found = discovery.discover(ref, digest, deadline);
+        if (found.signatures().isEmpty()) {
+            String skipped = found.skipped().isEmpty() ? "" : " (skipped: " + String.join("; ", found.skipped()) + ")";
+            return notVerified(digest, Check.SIGNATURE_PRESENT, "no cosign signature found for " + digest
+                    + ": neither a Sigstore bundle referrer nor the legacy tag " + digest.asTagPrefix() + ".sig"
+                    + skipped);
+        }
+        return judge.judge(ref, digest, found.signatures(), authorities);
+    }
+
+    private static VerificationResult failed(OciReference ref, Digest digest, RegistryException e) {
+        if (e.isNotFound() && digest == null) {
+            return notVerified(null, Check.ARTIFACT_FOUND, ref + " was not found: " + e.getMessage());
+        }
+        if (e.isNotFound()) {
+            return notVerified(digest, Check.ARTIFACT_FOUND, "artifact content missing: " + e.getMessage());
+        }
+        return new VerificationResult.Unavailable(digest, e.kind().name().toLowerCase() + ": " + e.getMessage());
     }
 
     private static VerificationResult notVerified(Digest digest, Check check, String message) {

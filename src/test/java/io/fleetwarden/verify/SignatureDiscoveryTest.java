@@ -29,7 +29,7 @@ class SignatureDiscoveryTest {
         // The referrers listing only answers once the legacy tag has been asked for: discovery that waited for
         // one before starting the other would never get here and time out instead.
         CountDownLatch legacyAsked = new CountDownLatch(1);
-        RegistryClient registry = new Stub() {
+        RegistryClient registry = new StubRegistry() {
             @Override
             public List<Descriptor> referrers(OciReference ref, Digest subject, String type, Deadline deadline)
                     throws RegistryException {
@@ -53,7 +53,7 @@ class SignatureDiscoveryTest {
 
     @Test
     void aFailedLegacyReadFailsDiscoveryWithItsOwnError() {
-        RegistryClient registry = new Stub() {
+        RegistryClient registry = new StubRegistry() {
             @Override
             public Optional<Manifest> manifestByTag(OciReference ref, String tag, Deadline deadline) throws RegistryException {
                 throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "read tag " + tag + ": HTTP 503");
@@ -69,7 +69,7 @@ class SignatureDiscoveryTest {
     @Test
     void aLegacyReadStillRunningAtTheDeadlineIsATimeout() {
         CountDownLatch never = new CountDownLatch(1);
-        RegistryClient registry = new Stub() {
+        RegistryClient registry = new StubRegistry() {
             @Override
             public Optional<Manifest> manifestByTag(OciReference ref, String tag, Deadline deadline) throws RegistryException {
                 await(never);
@@ -91,40 +91,6 @@ class SignatureDiscoveryTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(RegistryException.Kind.TIMEOUT, "interrupted");
-        }
-    }
-
-    /** No referrers, no legacy tag; tests override what they need. */
-    private static class Stub implements RegistryClient {
-        @Override
-        public Descriptor resolve(OciReference ref, Deadline deadline) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Manifest manifest(OciReference ref, Digest digest, Deadline deadline) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<Manifest> manifestByTag(OciReference ref, String tag, Deadline deadline) throws RegistryException {
-            return Optional.empty();
-        }
-
-        @Override
-        public byte[] blob(OciReference ref, Digest digest, long maxBytes, Deadline deadline) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<String> tags(OciReference ref, Deadline deadline) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Descriptor> referrers(OciReference ref, Digest subject, String type, Deadline deadline)
-                throws RegistryException {
-            return List.of();
         }
     }
 }
