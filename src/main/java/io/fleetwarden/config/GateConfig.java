@@ -39,6 +39,14 @@ public interface GateConfig {
     /** Registries reached over plain HTTP (loopback always may). */
     Optional<List<String>> insecureRegistries();
 
+    /**
+     * 0 (the default): every review resolves its tag, so a moved tag is noticed at once. A positive duration
+     * (a few seconds) lets reviews within it reuse a resolution; see {@code gate.RecentTagResolutions} for the
+     * trade. Flux's own pull-time verification with the policy-checked {@code spec.verify} is unaffected.
+     */
+    @WithDefault("0s")
+    Duration tagResolutionTtl();
+
     @WithDefault("10000")
     long cacheEntries();
 

@@ -9,6 +9,8 @@ import io.fleetwarden.admission.WebhookPath;
 import io.fleetwarden.admission.WebhookPaths;
 import io.fleetwarden.gate.DecisionCache;
 import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.gate.RecentTagResolutions;
+import io.fleetwarden.gate.RegistryAccess;
 import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.kube.NamespaceLabelCache;
 import io.fleetwarden.kube.PolicyInformer;
@@ -25,6 +27,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Wires the gate for the service: the one place that knows every package. Trusted roots from files are
@@ -115,7 +118,9 @@ public class GateProducers {
     @Singleton
     OciSourceGate gate(PolicyInformer policies, PullSecretAccess registries, CosignSignatureVerifier signatures,
             GateConfig config, NamespaceLabelCache namespaces) {
-        return new OciSourceGate(policies, registries, signatures, new DecisionCache(config.cacheEntries(),
+        Duration ttl = config.tagResolutionTtl();
+        RegistryAccess access = ttl.isZero() ? registries : new RecentTagResolutions(registries, ttl);
+        return new OciSourceGate(policies, access, signatures, new DecisionCache(config.cacheEntries(),
                 config.cacheVerifiedFor(), config.cacheDeniedFor()), namespaces);
     }
 
