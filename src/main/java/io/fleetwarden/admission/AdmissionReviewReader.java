@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -42,21 +41,19 @@ public final class AdmissionReviewReader {
     }
 
     byte[] readBounded(InputStream body) throws InvalidReviewException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
-        byte[] buffer = new byte[16 * 1024];
+        // readNBytes grows with what arrives (AdmissionReviews are a few KiB), where a buffer sized for the limit
+        // would allocate tens of KiB for every review; one byte over the limit is enough to refuse.
+        byte[] bytes;
         try (body) {
-            int n;
-            while ((n = body.read(buffer)) != -1) {
-                if (out.size() + n > maxBytes) {
-                    throw new InvalidReviewException(413, "PayloadTooLarge", "AdmissionReview body is larger than "
-                            + maxBytes + " bytes (fleetwarden.admission.max-body-bytes)");
-                }
-                out.write(buffer, 0, n);
-            }
+            bytes = body.readNBytes(Math.min(maxBytes, Integer.MAX_VALUE - 1) + 1);
         } catch (IOException e) {
             throw new InvalidReviewException(400, "UnreadableBody", "could not read the request body: " + e.getMessage());
         }
-        return out.toByteArray();
+        if (bytes.length > maxBytes) {
+            throw new InvalidReviewException(413, "PayloadTooLarge", "AdmissionReview body is larger than "
+                    + maxBytes + " bytes (fleetwarden.admission.max-body-bytes)");
+        }
+        return bytes;
     }
 
     public AdmissionInput parse(byte[] body) throws InvalidReviewException {
