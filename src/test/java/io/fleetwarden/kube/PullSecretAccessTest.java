@@ -25,8 +25,6 @@ import io.fleetwarden.testing.StallingServer;
 import io.fleetwarden.testing.TestRegistry;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,12 +58,7 @@ class PullSecretAccessTest {
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.createTempFile("fleetwarden-htpasswd", "");
-        htpasswd.toFile().deleteOnExit();
-        Files.writeString(htpasswd, USER + ":" + OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt, 5) + "\n");
-        registry = TestRegistry.start("auth:\n  htpasswd:\n    realm: fleetwarden\n    path: " + htpasswd + "\n");
+        registry = TestRegistry.startWithLogin(USER, PASSWORD);
         try (OciPublisher publisher = new OciPublisher(registry.host(), USER, PASSWORD)) {
             pushed = publisher.pushArtifact("private/app", "v1",
                     Map.of("a.yaml", "a: 1".getBytes(StandardCharsets.UTF_8)));

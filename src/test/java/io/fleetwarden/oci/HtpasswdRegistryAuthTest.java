@@ -7,13 +7,10 @@ import io.fleetwarden.oci.RegistryException.Kind;
 import io.fleetwarden.testing.OciPublisher;
 import io.fleetwarden.testing.TestRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,12 +26,7 @@ class HtpasswdRegistryAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.createTempFile("fleetwarden-htpasswd", "");
-        htpasswd.toFile().deleteOnExit();
-        Files.writeString(htpasswd, USER + ":" + OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt, 5) + "\n");
-        registry = TestRegistry.start("auth:\n  htpasswd:\n    realm: fleetwarden\n    path: " + htpasswd + "\n");
+        registry = TestRegistry.startWithLogin(USER, PASSWORD);
         try (OciPublisher publisher = new OciPublisher(registry.host(), USER, PASSWORD)) {
             pushed = publisher.pushArtifact("private/app", "v1", Map.of("a.yaml", "a: 1".getBytes(StandardCharsets.UTF_8)));
         }
