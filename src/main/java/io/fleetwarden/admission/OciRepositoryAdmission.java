@@ -54,7 +54,8 @@ public final class OciRepositoryAdmission implements AdmissionHandler {
         }
         RegistryWait wait = new RegistryWait();
         AdmissionDecision decision = toAdmission(gate.decide(((OciSource.Valid) parsed).source(), deadline, false, wait));
-        return wait.nanos() > 0 ? decision.withRegistryWait(wait.nanos()) : decision;
+        long waited = wait.nanos();
+        return waited > 0 ? decision.withRegistryWait(waited) : decision;
     }
 
     static AdmissionDecision toAdmission(GateDecision d) {

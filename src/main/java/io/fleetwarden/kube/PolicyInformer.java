@@ -1,8 +1,10 @@
 package io.fleetwarden.kube;
 
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.gate.PolicySnapshot;
@@ -131,6 +133,13 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
         }
     }
 
+    static boolean sameSpec(Object oldObj, Object newObj) {
+        if (oldObj instanceof CustomResource<?, ?> a && newObj instanceof CustomResource<?, ?> b) {
+            return Serialization.asJson(a.getSpec()).equals(Serialization.asJson(b.getSpec()));
+        }
+        return false;
+    }
+
     private final class Recompile<T> implements ResourceEventHandler<T> {
         @Override
         public void onAdd(T obj) {
@@ -139,7 +148,12 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
-            recompile();
+            // A policy's status is written by the leader (and a resync redelivers objects unchanged): recompiling
+            // then would start a new generation and throw away every cached decision for nothing. The compiled
+            // form depends on the spec alone (and the name, which cannot change).
+            if (!sameSpec(oldObj, newObj)) {
+                recompile();
+            }
         }
 
         @Override
