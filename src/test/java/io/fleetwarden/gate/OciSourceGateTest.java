@@ -146,9 +146,9 @@ class OciSourceGateTest {
         assertThat(calls).hasValue(0);
     }
 
-    @Test
-    void aPolicyWithANamespaceSelectorCoversOnlyMatchingNamespaces() throws Exception {
-        PolicySnapshot scoped = PolicySnapshot.compile(1, PolicyDocuments.parse("test", """
+    /** Allows {@code scoped/*} unsigned, only in namespaces labelled as tenants. */
+    static String tenantCharts() {
+        return """
                 apiVersion: fleetwarden.io/v1alpha1
                 kind: ArtifactPolicy
                 metadata: {name: tenant-charts}
@@ -156,7 +156,12 @@ class OciSourceGateTest {
                   sources: ["oci://%s/scoped/*"]
                   namespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
                   mode: Allow
-                """.formatted(artifacts.host())), Uncovered.DENY);
+                """.formatted(artifacts.host());
+    }
+
+    @Test
+    void aPolicyWithANamespaceSelectorCoversOnlyMatchingNamespaces() throws Exception {
+        PolicySnapshot scoped = PolicySnapshot.compile(1, PolicyDocuments.parse("test", tenantCharts()), Uncovered.DENY);
         java.util.Map<String, java.util.Map<String, String>> labels = java.util.Map.of(
                 "frontend", java.util.Map.of("toolkit.fluxcd.io/role", "tenant"), "platform", java.util.Map.of());
         OciSourceGate gate = new OciSourceGate(() -> scoped, (s, d) -> registry, signatures, DecisionCache.defaults(),
@@ -173,14 +178,7 @@ class OciSourceGateTest {
     void namespaceLabelsAreLookedUpOnlyWhenAMatchingPolicyHasASelector() throws Exception {
         // A lookup can be a live API read (a namespace the informer has not seen yet): sources that no
         // selector-scoped policy matches must not pay for it on every review.
-        PolicySnapshot snapshot = PolicySnapshot.compile(1, PolicyDocuments.parse("test", """
-                apiVersion: fleetwarden.io/v1alpha1
-                kind: ArtifactPolicy
-                metadata: {name: tenant-charts}
-                spec:
-                  sources: ["oci://%s/scoped/*"]
-                  namespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
-                  mode: Allow
+        PolicySnapshot snapshot = PolicySnapshot.compile(1, PolicyDocuments.parse("test", tenantCharts() + """
                 ---
                 apiVersion: fleetwarden.io/v1alpha1
                 kind: ArtifactPolicy
@@ -188,7 +186,7 @@ class OciSourceGateTest {
                 spec:
                   sources: ["oci://%s/open/*"]
                   mode: Allow
-                """.formatted(artifacts.host(), artifacts.host())), Uncovered.DENY);
+                """.formatted(artifacts.host())), Uncovered.DENY);
         AtomicInteger lookups = new AtomicInteger();
         OciSourceGate gate = new OciSourceGate(() -> snapshot, (s, d) -> registry, signatures, DecisionCache.defaults(),
                 ns -> {
