@@ -19,6 +19,7 @@ import io.fleetwarden.oci.RegistryException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +28,15 @@ import java.util.function.Function;
 /**
  * Registry access with the credentials source-controller would use for a source: its
  * {@code spec.secretRef} (a {@code kubernetes.io/dockerconfigjson} Secret in its namespace) and the image
- * pull secrets of its {@code spec.serviceAccountName}. Sources without either share one anonymous client.
+ * pull secrets of its {@code spec.serviceAccountName} ({@code kubernetes.io/dockerconfigjson}, or the legacy
+ * {@code kubernetes.io/dockercfg} that Kubernetes still accepts as image pull secrets). Sources without either
+ * share one anonymous client.
  * Clients are cached per (namespace, secrets, resource versions), so a rotated Secret is used at once; the
  * client of a superseded version is dropped (and closed) once unused for {@value #SUPERSEDED_AFTER_MINUTES}
  * minutes, so old credentials do not stay in memory for the life of the process.
  *
- * <p>A missing service account, a missing Secret or one without a usable {@code .dockerconfigjson} is an
+ * <p>A missing service account, a missing Secret or one without a usable {@code .dockerconfigjson} (or
+ * {@code .dockercfg}) is an
  * {@link RegistryException.Kind#UNAUTHORIZED} error, as source-controller fails such a pull; messages name the
  * object and never quote Secret data.
  */
@@ -104,20 +108,25 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         if (secret == null) {
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
         }
-        String doc = secret.getData() == null ? null : secret.getData().get(".dockerconfigjson");
+        // kubernetes.io/dockerconfigjson, or the legacy kubernetes.io/dockercfg that image pull secrets may still be.
+        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+        String key = data.containsKey(".dockerconfigjson") || !data.containsKey(".dockercfg") ? ".dockerconfigjson"
+                : ".dockercfg";
+        String doc = data.get(key);
         if (doc == null) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " has no .dockerconfigjson key");
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what
+                    + " has no .dockerconfigjson (or legacy .dockercfg) key");
         }
         byte[] json;
         try {
             json = Base64.getDecoder().decode(doc);
         } catch (IllegalArgumentException e) {
             // The JDK's message quotes the offending character, which is part of the secret.
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what
-                    + ": .dockerconfigjson is not valid base64");
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": " + key + " is not valid base64");
         }
         try {
-            return RegistryCredentials.fromDockerConfigJson(json);
+            return key.equals(".dockercfg") ? RegistryCredentials.fromDockerCfg(json)
+                    : RegistryCredentials.fromDockerConfigJson(json);
         } catch (IllegalArgumentException e) {
             // RegistryCredentials' messages name hosts and fields only, never content.
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": " + e.getMessage());

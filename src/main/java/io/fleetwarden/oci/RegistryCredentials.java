@@ -71,11 +71,23 @@ public final class RegistryCredentials {
      * @throws IllegalArgumentException naming what is wrong, without any secret
      */
     public static RegistryCredentials fromDockerConfigJson(byte[] document) {
+        return parse(document, ".dockerconfigjson", false);
+    }
+
+    /**
+     * The legacy {@code .dockercfg} of a {@code kubernetes.io/dockercfg} Secret (still valid as an image pull
+     * secret): the same logins, keyed by registry at the top level instead of under {@code auths}.
+     */
+    public static RegistryCredentials fromDockerCfg(byte[] document) {
+        return parse(document, ".dockercfg", true);
+    }
+
+    private static RegistryCredentials parse(byte[] document, String key, boolean legacy) {
         if (document == null || document.length == 0) {
-            throw new IllegalArgumentException("invalid .dockerconfigjson: empty");
+            throw new IllegalArgumentException("invalid " + key + ": empty");
         }
         if (document.length > MAX_DOCUMENT_BYTES) {
-            throw new IllegalArgumentException("invalid .dockerconfigjson: " + document.length + " bytes, at most "
+            throw new IllegalArgumentException("invalid " + key + ": " + document.length + " bytes, at most "
                     + MAX_DOCUMENT_BYTES + " are accepted");
         }
         JsonNode root;
@@ -83,26 +95,28 @@ public final class RegistryCredentials {
             root = JSON.readTree(document);
         } catch (IOException e) {
             // Deliberately not e.getMessage(): it can quote the document, and the document holds passwords.
-            throw new IllegalArgumentException("invalid .dockerconfigjson: not a valid JSON document");
+            throw new IllegalArgumentException("invalid " + key + ": not a valid JSON document");
         }
-        JsonNode auths = root == null ? null : root.get("auths");
+        JsonNode auths = legacy ? root : root == null ? null : root.get("auths");
         if (auths == null || !auths.isObject()) {
-            throw new IllegalArgumentException("invalid .dockerconfigjson: no \"auths\" object");
+            throw new IllegalArgumentException("invalid " + key + (legacy ? ": not a JSON object" : ": no \"auths\" object"));
         }
         Map<String, Login> logins = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : auths.properties()) {
             String host = normalizeHost(entry.getKey());
             if (host.isEmpty()) {
-                throw new IllegalArgumentException("invalid .dockerconfigjson: an \"auths\" key has no host");
+                throw new IllegalArgumentException("invalid " + key + (legacy ? ": a registry key has no host"
+                        : ": an \"auths\" key has no host"));
             }
-            logins.put(host, login(host, entry.getValue()));
+            logins.put(host, login(key, host, entry.getValue()));
         }
         return new RegistryCredentials(logins);
     }
 
-    private static Login login(String host, JsonNode entry) {
+    private static Login login(String key, String host, JsonNode entry) {
+        String entryOf = key + ": " + (key.equals(".dockercfg") ? "the entry for " : "auths entry for ") + host;
         if (entry == null || !entry.isObject()) {
-            throw new IllegalArgumentException("invalid .dockerconfigjson: auths entry for " + host + " is not an object");
+            throw new IllegalArgumentException("invalid " + entryOf + " is not an object");
         }
         JsonNode auth = entry.get("auth");
         if (auth != null && !auth.isNull()) {
@@ -110,11 +124,11 @@ public final class RegistryCredentials {
             try {
                 decoded = new String(Base64.getDecoder().decode(auth.asText()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid .dockerconfigjson: \"auth\" of " + host + " is not base64");
+                throw new IllegalArgumentException("invalid " + key + ": \"auth\" of " + host + " is not base64");
             }
             int colon = decoded.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("invalid .dockerconfigjson: \"auth\" of " + host
+                throw new IllegalArgumentException("invalid " + key + ": \"auth\" of " + host
                         + " does not decode to username:password");
             }
             return new Login(decoded.substring(0, colon), decoded.substring(colon + 1));
@@ -123,7 +137,7 @@ public final class RegistryCredentials {
         JsonNode password = entry.get("password");
         if (username == null || !username.isTextual() || username.asText().isEmpty()
                 || password == null || !password.isTextual()) {
-            throw new IllegalArgumentException("invalid .dockerconfigjson: auths entry for " + host
+            throw new IllegalArgumentException("invalid " + entryOf
                     + " has neither \"auth\" nor \"username\" and \"password\" (identity tokens are not supported)");
         }
         return new Login(username.asText(), password.asText());

@@ -92,6 +92,19 @@ class PullSecretAccessTest {
     }
 
     @Test
+    void aLegacyDockercfgServiceAccountPullSecretWorksToo() throws Exception {
+        // kubernetes.io/dockercfg: the logins at the top level, no "auths" (still valid for imagePullSecrets).
+        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("legacy").endMetadata()
+                .withType("kubernetes.io/dockercfg").withData(Map.of(".dockercfg", b64("{\"" + registry.host()
+                        + "\":{\"auth\":\"" + b64(USER + ":" + PASSWORD) + "\"}}"))).build()).create();
+        createServiceAccount("legacy-puller", "legacy");
+
+        RegistryClient client = access.forSource(source("{\"serviceAccountName\":\"legacy-puller\"}"), deadline());
+
+        assertThat(client.resolve(ref(), deadline()).digest()).isEqualTo(pushed);
+    }
+
+    @Test
     void withoutCredentialsTheSharedAnonymousClientIsRefused() throws Exception {
         RegistryClient first = access.forSource(source(""), deadline());
         assertThat(access.forSource(source(""), deadline())).isSameAs(first);
@@ -158,7 +171,7 @@ class PullSecretAccessTest {
                 .withType("Opaque").addToData("password", b64(PASSWORD)).build()).create();
         assertThatThrownBy(() -> access.forSource(source("{\"secretRef\":{\"name\":\"opaque\"}}"), deadline()))
                 .isInstanceOfSatisfying(RegistryException.class, kind(Kind.UNAUTHORIZED))
-                .hasMessage("pull secret frontend/opaque has no .dockerconfigjson key")
+                .hasMessage("pull secret frontend/opaque has no .dockerconfigjson (or legacy .dockercfg) key")
                 .hasMessageNotContaining(PASSWORD).hasMessageNotContaining(b64(PASSWORD));
     }
 

@@ -70,6 +70,20 @@ class RegistryCredentialsTest {
     }
 
     @Test
+    void readsTheLegacyDockercfgWithItsLoginsAtTheTop() {
+        RegistryCredentials credentials = RegistryCredentials.fromDockerCfg(json("{\"https://quay.io\":{\"auth\":\""
+                + base64("b:" + SECRET) + "\",\"email\":\"b@example.com\"}}"));
+
+        assertThat(credentials.forRegistry("quay.io")).contains(new Login("b", SECRET));
+        assertThatThrownBy(() -> RegistryCredentials.fromDockerCfg(json("[]"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid .dockercfg: not a JSON object");
+        assertThatThrownBy(() -> RegistryCredentials.fromDockerCfg(json("{\"ghcr.io\":{\"password\":\"" + SECRET + "\"}}")))
+                .hasMessage("invalid .dockercfg: the entry for ghcr.io has neither \"auth\" nor \"username\" and"
+                        + " \"password\" (identity tokens are not supported)")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @Test
     void rejectsEmptyAndOversizedDocuments() {
         assertThatThrownBy(() -> RegistryCredentials.fromDockerConfigJson(new byte[0]))
                 .hasMessage("invalid .dockerconfigjson: empty");
