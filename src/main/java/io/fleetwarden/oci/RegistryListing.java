@@ -100,7 +100,9 @@ final class RegistryListing {
             }
             return filter(found, artifactType);
         } finally {
-            schema.cancel(true); // done or not needed
+            // Done, or not needed: left to finish (it is bounded by the same deadline) rather than interrupted, which
+            // would abort an exchange on a pooled connection.
+            schema.cancel(false);
         }
     }
 
