@@ -13,7 +13,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * A replica is ready only when it can decide: its policy and namespace informers have listed what exists
  * and the trusted roots are loaded (injecting the verifier loads those from files, and a bad one fails here,
- * not in a review; the roots from ConfigMaps and Secrets once their informers have listed them). Before that the Service sends it no admission traffic.
+ * not in a review; the roots from ConfigMaps and Secrets once their informers have listed them). Before that
+ * the Service sends it no admission traffic.
  */
 @Readiness
 @ApplicationScoped
