@@ -36,6 +36,14 @@ public interface GateConfig {
     @WithDefault("${POD_NAMESPACE:flux-system}")
     String trustedRootNamespace();
 
+    /**
+     * Whether {@code trustedRootFrom.secretKeyRef} is served: a Secret informer on fleetwarden's namespace (label
+     * selected, but RBAC then has to allow list/watch of that namespace's Secrets). false: ConfigMaps only, and
+     * the Role's Secret rule can be removed.
+     */
+    @WithDefault("true")
+    boolean trustedRootsFromSecrets();
+
     /** Registries reached over plain HTTP (loopback always may). */
     Optional<List<String>> insecureRegistries();
 

@@ -80,7 +80,8 @@ public class GateProducers {
     @Startup
     TrustedRootSources trustedRootSources(KubernetesClient client, GateConfig config, TrustedRoots roots,
             PolicyInformer policies) {
-        TrustedRootSources sources = new TrustedRootSources(client, config.trustedRootNamespace(), roots, policies);
+        TrustedRootSources sources = new TrustedRootSources(client, config.trustedRootNamespace(), roots, policies,
+                config.trustedRootsFromSecrets());
         sources.start();
         return sources;
     }

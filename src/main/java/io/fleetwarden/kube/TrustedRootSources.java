@@ -45,23 +45,44 @@ public final class TrustedRootSources implements AutoCloseable {
     private SharedIndexInformer<Secret> secrets;
     private volatile boolean loaded;
 
+    /** Why a {@code secretKeyRef} root is refused when Secrets are not watched. */
+    static final String SECRETS_OFF = "roots from Secrets are switched off (fleetwarden.gate.trusted-roots-from-secrets"
+            + "=false); hold the root in a ConfigMap";
+
+    private final boolean watchSecrets;
+
     public TrustedRootSources(KubernetesClient client, String namespace, TrustedRoots roots, PolicyInformer policies) {
+        this(client, namespace, roots, policies, true);
+    }
+
+    /**
+     * @param watchSecrets false to read roots from ConfigMaps only: no Secret informer, so the Role may then
+     *                     drop list/watch on Secrets (fleetwarden's namespace also holds Flux's Git and
+     *                     decryption keys); {@code secretKeyRef} roots are refused with a reason that says so
+     */
+    public TrustedRootSources(KubernetesClient client, String namespace, TrustedRoots roots, PolicyInformer policies,
+            boolean watchSecrets) {
         this.client = client;
         this.namespace = namespace;
         this.roots = roots;
         this.policies = policies;
         this.loader = new TrustedRootLoader(roots, namespace);
+        this.watchSecrets = watchSecrets;
     }
 
-    /** Starts both informers without waiting, like {@link PolicyInformer#start()}; readiness waits for them. */
+    /** Starts the informers without waiting, like {@link PolicyInformer#start()}; readiness waits for them. */
     public synchronized void start() {
         configMaps = client.configMaps().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
         configMaps.addEventHandler(new Resync<>());
-        secrets = client.secrets().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
-        secrets.addEventHandler(new Resync<>());
+        if (watchSecrets) {
+            secrets = client.secrets().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
+            secrets.addEventHandler(new Resync<>());
+        }
         policies.onRecompiled(this::sync);
         configMaps.start();
-        secrets.start();
+        if (watchSecrets) {
+            secrets.start();
+        }
     }
 
     /** Runs {@code listener} after a sync that changed a root (e.g. to write policy status soon). */
@@ -99,6 +120,10 @@ public final class TrustedRootSources implements AutoCloseable {
         }
         Map<TrustedRootRef, Lookup> wanted = new LinkedHashMap<>();
         for (TrustedRootRef ref : referenced(policies.get())) {
+            if (ref.kind() != TrustedRootRef.Kind.CONFIG_MAP && !watchSecrets) {
+                wanted.put(ref, new TrustedRootObjects.Missing(SECRETS_OFF));
+                continue;
+            }
             HasMetadata object = (ref.kind() == TrustedRootRef.Kind.CONFIG_MAP ? configMaps : secrets).getStore()
                     .getByKey(namespace + "/" + ref.name());
             wanted.put(ref, TrustedRootObjects.read(ref, namespace, object));
@@ -118,7 +143,7 @@ public final class TrustedRootSources implements AutoCloseable {
     }
 
     private synchronized boolean informersSynced() {
-        return configMaps != null && configMaps.hasSynced() && secrets != null && secrets.hasSynced();
+        return configMaps != null && configMaps.hasSynced() && (!watchSecrets || secrets != null && secrets.hasSynced());
     }
 
     @Override
