@@ -3,8 +3,6 @@ package io.fleetwarden.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +87,7 @@ public final class TestRegistry implements AutoCloseable {
 
     private TestRegistry(String extraConfig, boolean quiet) throws IOException {
         root = Files.createTempDirectory("fleetwarden-registry");
-        port = freePort();
+        port = LoopbackPorts.free();
         Path config = root.resolve("config.yml");
         Files.writeString(config, """
                 version: 0.1
@@ -192,12 +190,6 @@ public final class TestRegistry implements AutoCloseable {
             }
         }
         ready.complete(false);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override
