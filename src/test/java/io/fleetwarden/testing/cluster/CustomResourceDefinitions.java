@@ -1,0 +1,65 @@
+package io.fleetwarden.testing.cluster;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The CRDs a test control plane starts with: ours as shipped ({@code deploy/base/crds}, kept equal to the
+ * generated ones by CrdDriftTest) and Flux's ({@code ../shared/fixtures/crds}), applied server-side and
+ * waited for until the API server reports them Established.
+ */
+public final class CustomResourceDefinitions {
+
+    private CustomResourceDefinitions() {
+    }
+
+    static void installAll(ControlPlane plane) {
+        Path root = Components.repositoryRoot();
+        List<Path> files = new ArrayList<>(yamlFiles(root.resolve("deploy/base/crds")));
+        files.addAll(yamlFiles(root.resolveSibling("shared").resolve("fixtures/crds")));
+        try (KubernetesClient client = plane.adminClient()) {
+            List<String> names = new ArrayList<>();
+            for (Path file : files) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (HasMetadata crd : client.load(in).items()) {
+                        client.resource(crd).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
+                        names.add(crd.getMetadata().getName());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            for (String name : names) {
+                client.apiextensions().v1().customResourceDefinitions().withName(name)
+                        .waitUntilCondition(CustomResourceDefinitions::established, 60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
+    }
+
+    private static List<Path> yamlFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir + " is missing (the CRDs of the test control plane)");
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
