@@ -81,7 +81,7 @@ public record TenancyRules(String name, Set<String> platformNamespaces, LabelSel
         }
         if (tenantNamespaceSelector.matches(labels)) {
             return new NamespaceClass.TenantNamespace(new Tenant("(no tenants[] entry)", Set.of(), null, List.of(),
-                    Set.of(), defaultServiceAccount), false);
+                    Set.of(), defaultServiceAccount, List.of()), false);
         }
         return new NamespaceClass.Platform();
     }

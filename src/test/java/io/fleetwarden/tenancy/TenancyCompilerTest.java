@@ -131,7 +131,8 @@ class TenancyCompilerTest {
                 "spec.exemptions[0].kinds: at least one kind is required",
                 "spec.exemptions[1].username: must be an exact name without whitespace or wildcards, got \"x y\"",
                 "spec.exemptions[1].operations[0]: must be CREATE, UPDATE or DELETE, got \"PATCH\"",
-                "spec.exemptions[1].kinds[0]: must be one of [OCIRepository, GitRepository, HelmRepository, Kustomization, "
+                "spec.exemptions[1].kinds[0]: must be one of [OCIRepository, GitRepository, HelmRepository, Bucket, HelmChart, "
+                        + "Kustomization, "
                         + "HelmRelease, ResourceSet, Namespace], got \"Secret\"");
     }
 

@@ -61,7 +61,8 @@ class TenantManifestCheckTest {
 
     @Test
     void aTenantsExtraTargetNamespacesAreAllowed() {
-        Tenant t = new Tenant("web", Set.of("frontend"), null, List.of(), Set.of("frontend-preview"), "flux");
+        Tenant t = new Tenant("web", Set.of("frontend"), null, List.of(), Set.of("frontend-preview"), "flux",
+                Tenant.DEFAULT_REFS);
         assertThat(TenantManifestCheck.check(t, "frontend", List.of(obj("ConfigMap", "a", "frontend-preview")), NAMESPACED))
                 .isEmpty();
     }
