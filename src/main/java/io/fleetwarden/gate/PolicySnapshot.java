@@ -21,10 +21,15 @@ import java.util.function.Supplier;
  * a document before it is stored; one that slipped in, e.g. applied while fleetwarden was down, must not
  * take the other policies with it).
  *
- * @param tenancy the one {@code TenancyPolicy} in force, or D2's defaults when there is none
+ * @param tenancy the one {@code TenancyPolicy} in force, or {@link TenancyRules#undefined} rules that refuse
+ *        every object in a tenant namespace when there is none (fail closed)
  */
 public record PolicySnapshot(long generation, List<CompiledPolicy> policies, TenancyRules tenancy,
         Uncovered uncovered, List<String> problems) {
+
+    /** Why tenant namespaces are refused when the cluster has no TenancyPolicy. */
+    public static final String NO_TENANCY_POLICY = "no TenancyPolicy defines what tenants may use (sources, refs, "
+            + "target namespaces), so nothing is admitted in tenant namespaces; apply one (see docs/tenancy.md)";
 
     public PolicySnapshot {
         policies = List.copyOf(policies);
@@ -32,7 +37,7 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
     }
 
     public static PolicySnapshot empty(Uncovered uncovered) {
-        return new PolicySnapshot(0, List.of(), TenancyRules.d2Defaults(), uncovered, List.of());
+        return new PolicySnapshot(0, List.of(), TenancyRules.undefined(NO_TENANCY_POLICY), uncovered, List.of());
     }
 
     /**
@@ -92,7 +97,7 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
             tenancy.clear();
         }
         policies.sort(Comparator.comparing(CompiledPolicy::name));
-        return new PolicySnapshot(generation, policies, tenancy.isEmpty() ? TenancyRules.d2Defaults() : tenancy.get(0),
+        return new PolicySnapshot(generation, policies, tenancy.isEmpty() ? TenancyRules.undefined(NO_TENANCY_POLICY) : tenancy.get(0),
                 uncovered, problems);
     }
 

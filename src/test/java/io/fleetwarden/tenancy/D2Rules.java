@@ -28,6 +28,6 @@ final class D2Rules {
         all.sources = SOURCES;
         TenancyPolicySpec spec = new TenancyPolicySpec();
         spec.tenants = List.of(all);
-        return DefaultingAndExceptionsTest.compileSpec(spec);
+        return ((TenancyCompiler.Compiled) TenancyCompiler.compile("d2-tenancy", spec)).rules();
     }
 }
