@@ -41,6 +41,7 @@ public class GateReadiness implements HealthCheck {
                 .status(policiesLoaded && namespacesLoaded && trustedRootsLoaded && signatures != null)
                 .withData("policiesLoaded", policiesLoaded).withData("policyGeneration", policies.get().generation())
                 .withData("artifactPolicies", policies.get().policies().size())
+                .withData("tenancyPolicy", policies.get().tenancy().name())
                 .withData("policyProblems", policies.get().problems().size())
                 .withData("namespacesLoaded", namespacesLoaded).withData("trustedRootsLoaded", trustedRootsLoaded)
                 .build();

@@ -1,6 +1,7 @@
 package io.fleetwarden.admission;
 
 import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.tenancy.ClusterUnavailable;
 import io.fleetwarden.tenancy.Gvk;
 import io.fleetwarden.tenancy.NamespaceLabels;
 import io.fleetwarden.tenancy.Operation;
@@ -37,7 +38,13 @@ public final class TenancyAdmissionHandler implements AdmissionHandler {
                 in.namespace(), in.name(), in.object(), in.oldObject(), in.username() == null ? "" : in.username(),
                 in.groups(), namespaces);
         var rules = policies.get().tenancy();
-        TenancyDecision d = mutate ? TenancyAdmission.mutate(rules, request) : TenancyAdmission.validate(rules, request);
+        TenancyDecision d;
+        try {
+            d = mutate ? TenancyAdmission.mutate(rules, request) : TenancyAdmission.validate(rules, request);
+        } catch (ClusterUnavailable e) {
+            // An API server outage decides nothing about the object: 503, never a tenancy denial or an admission.
+            return AdmissionDecision.unavailable("fleetwarden tenancy: " + e.getMessage() + "; retry");
+        }
         if (d instanceof TenancyDecision.Denied denied) {
             return AdmissionDecision.deny("TenancyViolation", denied.message());
         }

@@ -135,8 +135,8 @@ public class GateProducers {
     @Produces
     @Singleton
     @WebhookPath(WebhookPaths.VALIDATE_POLICY)
-    AdmissionHandler policyDocuments() {
-        return new PolicyAdmission();
+    AdmissionHandler policyDocuments(PolicyInformer policies) {
+        return new PolicyAdmission(() -> policies.tenancyPolicies().stream().map(p -> p.getMetadata().getName()).toList());
     }
 
     @Produces

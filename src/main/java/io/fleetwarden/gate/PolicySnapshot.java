@@ -4,7 +4,7 @@ import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.CompiledPolicy;
 import io.fleetwarden.policy.PolicyCompiler;
 import io.fleetwarden.policy.PolicyDocuments;
-import io.fleetwarden.tenancy.TenancyCompiler;
+import io.fleetwarden.tenancy.TenancySelection;
 import io.fleetwarden.tenancy.TenancyRules;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,10 +21,16 @@ import java.util.function.Supplier;
  * a document before it is stored; one that slipped in, e.g. applied while fleetwarden was down, must not
  * take the other policies with it).
  *
- * @param tenancy the one {@code TenancyPolicy} in force, or D2's defaults when there is none
+ * @param tenancy the one {@code TenancyPolicy} in force, or {@link TenancyRules#undefined} rules that refuse
+ *        every object in a tenant namespace when there is none (fail closed)
+ * @param tenancySelection which TenancyPolicy is in force and what each one's status should say
  */
 public record PolicySnapshot(long generation, List<CompiledPolicy> policies, TenancyRules tenancy,
-        Uncovered uncovered, List<String> problems) {
+        Uncovered uncovered, List<String> problems, TenancySelection.Result tenancySelection) {
+
+    /** Why tenant namespaces are refused when the cluster has no TenancyPolicy. */
+    public static final String NO_TENANCY_POLICY = "no TenancyPolicy defines what tenants may use (sources, refs, "
+            + "target namespaces), so nothing is admitted in tenant namespaces; apply one (see docs/tenancy.md)";
 
     public PolicySnapshot {
         policies = List.copyOf(policies);
@@ -32,7 +38,8 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
     }
 
     public static PolicySnapshot empty(Uncovered uncovered) {
-        return new PolicySnapshot(0, List.of(), TenancyRules.d2Defaults(), uncovered, List.of());
+        TenancySelection.Result none = TenancySelection.select(List.of(), null, NO_TENANCY_POLICY);
+        return new PolicySnapshot(0, List.of(), none.rules(), uncovered, List.of(), none);
     }
 
     /**
@@ -40,7 +47,7 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
      * replaced or removed), so decisions cached under the old generation must not be reused.
      */
     public PolicySnapshot withGeneration(long next) {
-        return new PolicySnapshot(next, policies, tenancy, uncovered, problems);
+        return new PolicySnapshot(next, policies, tenancy, uncovered, problems, tenancySelection);
     }
 
     /**
@@ -60,9 +67,17 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
 
     /** Compiles parsed documents; unreadable or invalid ones become {@code problems}. */
     public static PolicySnapshot compile(long generation, List<PolicyDocuments.Parsed> documents, Uncovered uncovered) {
+        return compile(generation, documents, uncovered, null);
+    }
+
+    /**
+     * @param tenancyInForce the TenancyPolicy rules in force until now (kept when their policy's update does not
+     *                       compile, and preferred when two policies exist), or null
+     */
+    public static PolicySnapshot compile(long generation, List<PolicyDocuments.Parsed> documents, Uncovered uncovered,
+            TenancySelection.InForce tenancyInForce) {
         List<CompiledPolicy> policies = new ArrayList<>();
-        List<TenancyRules> tenancy = new ArrayList<>();
-        List<String> tenancySources = new ArrayList<>();
+        List<TenancySelection.Candidate> tenancy = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (PolicyDocuments.Parsed p : documents) {
             if (p instanceof PolicyDocuments.Unreadable u) {
@@ -75,25 +90,15 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
                     problems.add(d.source() + ": " + ((PolicyCompiler.Invalid) result).summary());
                 }
             } else if (p instanceof PolicyDocuments.TenancyDocument t) {
-                var result = TenancyCompiler.compile(t.policy().getMetadata().getName(), t.policy().getSpec());
-                if (result instanceof TenancyCompiler.Compiled c) {
-                    tenancy.add(c.rules());
-                    tenancySources.add(t.source());
-                } else {
-                    problems.add(t.source() + ": " + ((TenancyCompiler.Invalid) result).summary());
-                }
+                var m = t.policy().getMetadata();
+                tenancy.add(new TenancySelection.Candidate(m.getName(), m.getUid(), m.getCreationTimestamp(),
+                        m.getGeneration(), t.policy().getSpec()));
             }
         }
-        if (tenancy.size() > 1) {
-            // Two sets of tenancy rules cannot both be in force; rather than guess, keep the defaults' stricter
-            // reading and say so.
-            problems.add("more than one TenancyPolicy (" + String.join(", ", tenancySources)
-                    + "): only one may exist; D2 defaults apply until one is removed");
-            tenancy.clear();
-        }
+        TenancySelection.Result selected = TenancySelection.select(tenancy, tenancyInForce, NO_TENANCY_POLICY);
+        problems.addAll(selected.problems());
         policies.sort(Comparator.comparing(CompiledPolicy::name));
-        return new PolicySnapshot(generation, policies, tenancy.isEmpty() ? TenancyRules.d2Defaults() : tenancy.get(0),
-                uncovered, problems);
+        return new PolicySnapshot(generation, policies, selected.rules(), uncovered, problems, selected);
     }
 
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetwarden.tenancy.ClusterUnavailable;
 import io.fleetwarden.tenancy.NamespaceLabels;
 import java.time.Duration;
 import java.util.Map;
@@ -48,7 +49,9 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
                 ns = BoundedReads.within(client, LIVE_READ_TIMEOUT, (KubernetesClient c) -> c.namespaces()
                         .withName(namespace).get());
             } catch (KubernetesClientException e) {
-                return Optional.empty();
+                throw new ClusterUnavailable("the Kubernetes API server could not be asked for the labels of namespace "
+                        + namespace + " (" + (e instanceof BoundedReads.NoAnswer ? e.getMessage() : "HTTP " + e.getCode()
+                        + ": " + e.getMessage()) + ")", e);
             }
         }
         if (ns == null) {

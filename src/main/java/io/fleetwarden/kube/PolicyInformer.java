@@ -115,11 +115,13 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
         }
         PolicySnapshot next;
         synchronized (swap) {
-            next = PolicySnapshot.compile(generation.incrementAndGet(), docs, uncovered);
+            // The TenancyPolicy in force so far is passed on: an update that does not compile keeps it in force.
+            next = PolicySnapshot.compile(generation.incrementAndGet(), docs, uncovered,
+                    current.get().tenancySelection().inForce());
             current.set(next);
         }
-        LOG.infof("policies loaded generation=%d artifactPolicies=%d problems=%d", next.generation(),
-                next.policies().size(), next.problems().size());
+        LOG.infof("policies loaded generation=%d artifactPolicies=%d tenancyPolicy=%s problems=%d", next.generation(),
+                next.policies().size(), next.tenancy().name(), next.problems().size());
         next.problems().forEach(p -> LOG.warnf("policy skipped: %s", p));
     }
 

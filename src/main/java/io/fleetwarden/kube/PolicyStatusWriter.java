@@ -10,7 +10,7 @@ import io.fleetwarden.api.v1alpha1.PolicyStatus;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.policy.Authority;
 import io.fleetwarden.policy.PolicyCompiler;
-import io.fleetwarden.tenancy.TenancyCompiler;
+import io.fleetwarden.tenancy.TenancySelection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -59,10 +59,13 @@ public final class PolicyStatusWriter implements Runnable {
                         : "compiled and in force, but these authorities accept no signature: " + String.join("; ", roots));
             }
         }
+        // Which TenancyPolicy is in force (last good generation, conflicts) was decided when the snapshot was built.
+        var statuses = policies.get().tenancySelection().statuses();
         for (TenancyPolicy p : policies.tenancyPolicies()) {
-            var r = TenancyCompiler.compile(p.getMetadata().getName(), p.getSpec());
-            write(p, r instanceof TenancyCompiler.Invalid ? "Invalid" : "Compiled",
-                    r instanceof TenancyCompiler.Invalid i ? i.summary() : null);
+            TenancySelection.Status s = statuses.get(p.getMetadata().getName());
+            if (s != null) {
+                write(p, s.ready(), s.reason(), s.message());
+            }
         }
     }
 
@@ -73,9 +76,13 @@ public final class PolicyStatusWriter implements Runnable {
 
     /** @param problem what is wrong, or null when the policy compiled and can be satisfied */
     private <T extends CustomResource<?, PolicyStatus>> void write(T policy, String reason, String problem) {
+        write(policy, problem == null, reason, problem == null ? "compiled and in force" : problem);
+    }
+
+    private <T extends CustomResource<?, PolicyStatus>> void write(T policy, boolean isReady, String reason,
+            String message) {
         Long generation = policy.getMetadata().getGeneration();
         PolicyStatus current = policy.getStatus();
-        String message = problem == null ? "compiled and in force" : problem;
         if (current != null && Objects.equals(current.observedGeneration, generation) && current.conditions != null
                 && current.conditions.size() == 1 && reason.equals(current.conditions.get(0).getReason())
                 && message.equals(current.conditions.get(0).getMessage())) {
@@ -85,7 +92,7 @@ public final class PolicyStatusWriter implements Runnable {
         PolicyStatus status = new PolicyStatus();
         status.observedGeneration = generation;
         status.loadedAt = now;
-        Condition ready = new ConditionBuilder().withType("Ready").withStatus(problem == null ? "True" : "False")
+        Condition ready = new ConditionBuilder().withType("Ready").withStatus(isReady ? "True" : "False")
                 .withReason(reason).withMessage(message).withObservedGeneration(generation).withLastTransitionTime(now)
                 .build();
         status.conditions = List.of(ready);

@@ -12,6 +12,8 @@ public enum GovernedKind {
     OCI_REPOSITORY("source.toolkit.fluxcd.io", "v1", "OCIRepository"),
     GIT_REPOSITORY("source.toolkit.fluxcd.io", "v1", "GitRepository"),
     HELM_REPOSITORY("source.toolkit.fluxcd.io", "v1", "HelmRepository"),
+    BUCKET("source.toolkit.fluxcd.io", "v1", "Bucket"),
+    HELM_CHART("source.toolkit.fluxcd.io", "v1", "HelmChart"),
     KUSTOMIZATION("kustomize.toolkit.fluxcd.io", "v1", "Kustomization"),
     HELM_RELEASE("helm.toolkit.fluxcd.io", "v2", "HelmRelease"),
     RESOURCE_SET("fluxcd.controlplane.io", "v1", "ResourceSet"),
@@ -41,10 +43,6 @@ public enum GovernedKind {
         return Arrays.stream(values()).filter(k -> k.kind().equals(kind)).findFirst();
     }
 
-    /** Sources whose URL is on the tenant's allowlist. */
-    boolean isSource() {
-        return this == OCI_REPOSITORY || this == GIT_REPOSITORY || this == HELM_REPOSITORY;
-    }
 
     /** Appliers: they run as a service account, which a tenant's must set (or have defaulted). */
     boolean runsAsServiceAccount() {

@@ -10,24 +10,21 @@ final class KindRules {
 
     static void check(GovernedKind kind, JsonNode spec, ObjectChecks c) {
         switch (kind) {
-            case OCI_REPOSITORY, GIT_REPOSITORY, HELM_REPOSITORY -> source(spec, c);
+            case OCI_REPOSITORY, GIT_REPOSITORY, HELM_REPOSITORY -> SourceRules.urlSource(kind, spec, c);
+            case BUCKET -> SourceRules.bucket(spec, c);
+            case HELM_CHART -> SourceRules.helmChart(spec, c);
             case KUSTOMIZATION -> kustomization(spec, c);
             case HELM_RELEASE -> helmRelease(spec, c);
-            case RESOURCE_SET -> c.serviceAccount(spec.path("serviceAccountName"), "spec.serviceAccountName", true);
+            case RESOURCE_SET -> ResourceSetRules.check(spec, c);
             case NAMESPACE -> throw new IllegalArgumentException("Namespace objects are judged by NamespaceLabelRule");
         }
-    }
-
-    /** URL on the allowlist; a source's own service account (image pull secrets) must not be a controller's. */
-    private static void source(JsonNode spec, ObjectChecks c) {
-        c.sourceUrl(spec.path("url"), "spec.url");
-        c.serviceAccount(spec.path("serviceAccountName"), "spec.serviceAccountName", false);
     }
 
     private static void kustomization(JsonNode spec, ObjectChecks c) {
         c.localRef(spec.path("sourceRef"), "spec.sourceRef");
         c.serviceAccount(spec.path("serviceAccountName"), "spec.serviceAccountName", true);
-        c.serviceAccount(spec.path("decryption").path("serviceAccountName"), "spec.decryption.serviceAccountName", false);
+        decryption(spec.path("decryption"), c);
+        DependsOn.check(spec.path("dependsOn"), c);
         c.targetNamespace(spec.path("targetNamespace"), "spec.targetNamespace");
         c.noKubeConfig(spec);
         path(spec.path("path"), "spec.path", c);
@@ -41,7 +38,24 @@ final class KindRules {
         }
     }
 
-    private static void path(JsonNode value, String field, ObjectChecks c) {
+    /**
+     * SOPS decryption with neither {@code secretRef} nor {@code serviceAccountName} uses the controller's own
+     * KMS identity (workload identity of kustomize-controller): a tenant could decrypt anything encrypted for the
+     * platform, e.g. a Secret copied from flux-system's repository. The tenant must bring its keys or its identity.
+     */
+    private static void decryption(JsonNode decryption, ObjectChecks c) {
+        if (Json.absent(decryption)) {
+            return;
+        }
+        c.serviceAccount(decryption.path("serviceAccountName"), "spec.decryption.serviceAccountName", false);
+        if (Json.absent(decryption.path("secretRef")) && Json.absent(decryption.path("serviceAccountName"))) {
+            c.deny("decryption.controller-identity", "spec.decryption", "must name the tenant's keys "
+                    + "(secretRef) or service account (serviceAccountName); without either, the controller decrypts "
+                    + "with its own KMS identity");
+        }
+    }
+
+    static void path(JsonNode value, String field, ObjectChecks c) {
         if (Json.absent(value)) {
             return;
         }

@@ -23,7 +23,8 @@ import java.util.Optional;
  * <p><b>Order.</b> Kinds not governed pass. A governed kind in an unexpected version is denied. A matching
  * exemption (exact username, operation, kind) passes with a warning. Namespace objects go to
  * {@link NamespaceLabelRule}. DELETE passes. Objects outside tenant namespaces pass; an unknown namespace is
- * denied. An UPDATE that leaves {@code spec} unchanged (finalizers, labels, status writers) passes, with the
+ * denied. Without a TenancyPolicy in force, every object in a tenant namespace is denied ({@code policy.undefined}).
+ * An UPDATE that leaves {@code spec} unchanged (finalizers, labels, status writers) passes, with the
  * current violations as warnings, so that tightening a policy never wedges deletion of an old object; any spec
  * change is judged in full. Then the per-kind rules, and for a non-platform requester, {@link VerifyRatchet}.
  * Rules apply to every requester in a tenant namespace, the platform's controllers included: an object in a
@@ -77,6 +78,9 @@ public final class TenancyAdmission {
         if (nsClass instanceof NamespaceClass.Unknown) {
             return deny("namespace.unknown", "metadata.namespace", "the labels of namespace " + Names.quote(req.namespace())
                     + " are not known, so whether it is a tenant cannot be decided; retry once it exists");
+        }
+        if (!rules.defined()) {
+            return deny("policy.undefined", "metadata.namespace", rules.refusal());
         }
         Tenant tenant = ((NamespaceClass.TenantNamespace) nsClass).tenant();
         return judgeTenantObject(rules, req, kind, tenant, mutating);

@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Compiles a {@code TenancyPolicy} spec into {@link TenancyRules}, or returns every violation with its field
- * path (same style as {@link io.fleetwarden.policy.PolicyCompiler}). Missing fields take the D2 defaults;
+ * path (same style as {@link io.fleetwarden.policy.PolicyCompiler}). Missing fields take D2's conventions
+ * (never its source allowlist: {@code tenants[].sources} is required);
  * present fields are checked strictly, because a typo in a tenancy policy would silently widen a tenant.
  * Takes the spec rather than the {@code TenancyPolicy} resource so this package stays free of the fabric8
  * client classes the resource extends.
@@ -104,7 +105,7 @@ public final class TenancyCompiler {
             return new Invalid(name, v);
         }
         return new Compiled(new TenancyRules(name, platform, selector, defaultSa, reserved, tenants, users, groups,
-                exemptions));
+                exemptions, null));
     }
 
     static Set<String> namespaces(String path, List<String> names, Set<String> forbidden, List<FieldViolation> v) {

@@ -11,24 +11,21 @@ import java.util.Set;
 
 /**
  * A compiled, immutable {@code TenancyPolicy}, shared by every admission request and by the reconciler.
- * Build it with {@link TenancyCompiler}, or take {@link #d2Defaults()} when the cluster has no policy.
+ * Build it with {@link TenancyCompiler}, or take {@link #undefined} when no policy is in force.
  *
  * @param reservedServiceAccounts names no tenant object may run as (the Flux controllers' own and any listed)
  * @param tenants first match wins
+ * @param refusal why no policy is in force (every governed object in a tenant namespace is refused with it), or
+ *        null when these rules come from a TenancyPolicy
  */
 public record TenancyRules(String name, Set<String> platformNamespaces, LabelSelector tenantNamespaceSelector,
         String defaultServiceAccount, Set<String> reservedServiceAccounts, List<Tenant> tenants,
-        Set<String> platformUsernames, Set<String> platformGroups, List<Exemption> exemptions) {
+        Set<String> platformUsernames, Set<String> platformGroups, List<Exemption> exemptions, String refusal) {
 
     /** Service accounts of the Flux controllers and the Flux Operator; always reserved. */
     public static final Set<String> FLUX_CONTROLLER_SERVICE_ACCOUNTS = Set.of("kustomize-controller",
             "helm-controller", "source-controller", "notification-controller", "image-reflector-controller",
             "image-automation-controller", "source-watcher", "flux-operator");
-
-    /** The source allowlist of D2's {@code flux-allowlist} ConfigMap, as patterns. */
-    public static final List<String> D2_SOURCES = List.of("https://github.com/controlplaneio-fluxcd/*",
-            "oci://ghcr.io/controlplaneio-fluxcd/*", "oci://ghcr.io/stefanprodan/charts/*",
-            "oci://registry-1.docker.io/bitnamicharts/*");
 
     public TenancyRules {
         platformNamespaces = Set.copyOf(platformNamespaces);
@@ -40,23 +37,21 @@ public record TenancyRules(String name, Set<String> platformNamespaces, LabelSel
     }
 
     /**
-     * The rules when no {@code TenancyPolicy} exists: D2's conventions (platform {@code flux-system}, tenants
-     * labelled {@code toolkit.fluxcd.io/role: tenant}, default service account {@code flux}, every tenant on
-     * D2's source allowlist, tenancy managed by flux-system's flux-operator and kustomize-controller and by
-     * {@code system:masters}), no exemptions.
+     * The rules when no {@code TenancyPolicy} is in force: namespaces are classified by the usual conventions
+     * (platform {@code flux-system}, tenants labelled {@code toolkit.fluxcd.io/role: tenant}; tenancy labels
+     * managed by flux-system's flux-operator and kustomize-controller and by {@code system:masters}), but every
+     * governed object in a tenant namespace is refused with {@code why}. Fail closed: what a tenant may use is
+     * the platform team's decision, and no built-in allowlist (someone else's organisation) stands in for it.
      */
-    public static TenancyRules d2Defaults() {
-        TenantSpec all = new TenantSpec();
-        all.name = "d2-tenants";
-        all.namespaceSelector = new io.fleetwarden.api.v1alpha1.LabelSelectorSpec();
-        all.sources = D2_SOURCES;
+    public static TenancyRules undefined(String why) {
         TenancyPolicySpec spec = new TenancyPolicySpec();
-        spec.tenants = List.of(all);
-        TenancyCompiler.Result result = TenancyCompiler.compile("d2-defaults", spec);
-        if (result instanceof TenancyCompiler.Invalid i) {
-            throw new IllegalStateException(i.summary());
-        }
-        return ((TenancyCompiler.Compiled) result).rules();
+        TenantSpec placeholder = new TenantSpec();
+        placeholder.namespaces = List.of("placeholder");
+        placeholder.sources = List.of("oci://placeholder.invalid/x");
+        spec.tenants = List.of(placeholder); // compiled for its defaults only; the tenant is dropped below
+        TenancyRules r = ((TenancyCompiler.Compiled) TenancyCompiler.compile("(none)", spec)).rules();
+        return new TenancyRules("(none)", r.platformNamespaces, r.tenantNamespaceSelector, r.defaultServiceAccount,
+                r.reservedServiceAccounts, List.of(), r.platformUsernames, r.platformGroups, List.of(), why);
     }
 
     /** Whether {@code namespace} is platform, a tenant (and which), or unknown. */
@@ -81,9 +76,14 @@ public record TenancyRules(String name, Set<String> platformNamespaces, LabelSel
         }
         if (tenantNamespaceSelector.matches(labels)) {
             return new NamespaceClass.TenantNamespace(new Tenant("(no tenants[] entry)", Set.of(), null, List.of(),
-                    Set.of(), defaultServiceAccount), false);
+                    Set.of(), defaultServiceAccount, List.of()), false);
         }
         return new NamespaceClass.Platform();
+    }
+
+    /** Whether a TenancyPolicy is in force (else tenant objects are refused with {@link #refusal}). */
+    public boolean defined() {
+        return refusal == null;
     }
 
     public boolean isPlatformIdentity(String username, Set<String> groups) {

@@ -54,7 +54,29 @@ final class TenantCompiler {
                 : TenancyCompiler.namespaces(path + ".targetNamespaces", t.targetNamespaces, platform, v);
         String sa = t.defaultServiceAccount == null ? defaultSa
                 : serviceAccount(path + ".defaultServiceAccount", t.defaultServiceAccount, reserved, v);
-        return v.size() == before ? new Tenant(name, namespaces, selector, sources, targets, sa) : null;
+        List<String> refs = t.refs == null ? Tenant.DEFAULT_REFS : refs(path + ".refs", t.refs, v);
+        return v.size() == before ? new Tenant(name, namespaces, selector, sources, targets, sa, refs) : null;
+    }
+
+    /** {@code HEAD} or a pattern under {@code refs/}; the same plain character set as a ref a tenant may name. */
+    static List<String> refs(String path, List<String> patterns, List<FieldViolation> v) {
+        List<String> out = new ArrayList<>();
+        if (patterns.isEmpty()) {
+            v.add(new FieldViolation(path, "must not be empty; omit it for the default " + Tenant.DEFAULT_REFS));
+        }
+        for (int i = 0; i < patterns.size(); i++) {
+            String p = patterns.get(i);
+            String problem = p == null ? "is required" : GitRefs.syntaxProblem(p.replace("*", "x"));
+            if (problem == null && !p.equals("HEAD") && !p.startsWith("refs/")) {
+                problem = "must be HEAD or a full ref pattern under refs/, such as refs/heads/main or refs/tags/*";
+            }
+            if (problem != null) {
+                v.add(new FieldViolation(path + "[" + i + "]", problem + ", got " + Names.quote(p)));
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     static String serviceAccount(String path, String sa, Set<String> reserved, List<FieldViolation> v) {

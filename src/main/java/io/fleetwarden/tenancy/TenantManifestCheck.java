@@ -28,6 +28,9 @@ public final class TenantManifestCheck {
     public static List<TenancyViolation> check(TenancyRules rules, String tenantNamespace, NamespaceLabels labels,
             List<JsonNode> objects, Predicate<Gvk> isNamespacedKind) {
         NamespaceClass c = rules.classify(tenantNamespace, labels);
+        if (c instanceof NamespaceClass.TenantNamespace && !rules.defined()) {
+            return List.of(new TenancyViolation("policy.undefined", "metadata.namespace", rules.refusal()));
+        }
         if (c instanceof NamespaceClass.TenantNamespace t) {
             return check(t.tenant(), tenantNamespace, objects, isNamespacedKind);
         }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.kube.NamespaceLabelCache;
+import io.fleetwarden.kube.PolicyInformer;
 import io.fleetwarden.testing.AdmissionReviews;
 import io.fleetwarden.testing.D2Fixtures;
 import io.fleetwarden.testing.WebhookClient;
@@ -17,6 +20,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +47,9 @@ class TenancyWebhookTest {
     @Inject
     NamespaceLabelCache namespaces;
 
+    @Inject
+    PolicyInformer policies;
+
     static List<JsonNode> rendered(String file) {
         return D2Fixtures.renderResourceSet("d2-fleet/tenants/" + file, D2Fixtures.runtimeInfo("staging"));
     }
@@ -56,6 +64,10 @@ class TenancyWebhookTest {
             }
         }
         await().until(() -> namespaces.labelsOf("frontend").map(l -> l.containsKey("toolkit.fluxcd.io/role")).orElse(false));
+        // Without a TenancyPolicy every tenant object is refused: D2's example policy defines what they may use.
+        kube.resource(new ObjectMapper(new YAMLFactory()).readValue(Files.readString(Path.of(
+                "policies/tenancy/d2-tenancy.yaml")), TenancyPolicy.class)).createOr(NonDeletingOperation::update);
+        await().until(() -> policies.get().tenancy().name().equals("d2-tenancy"));
     }
 
     JsonNode review(String path, AdmissionReviews review) throws IOException {

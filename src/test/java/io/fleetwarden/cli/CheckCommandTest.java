@@ -85,7 +85,8 @@ class CheckCommandTest {
                 kind: ConfigMap
                 metadata: {name: ignored, namespace: frontend}
                 """));
-        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--offline",
+        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
+                "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
@@ -107,7 +108,8 @@ class CheckCommandTest {
         // targetNamespace set to the tenant, impersonating the tenant's "flux" service account.
         Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS + "---\n" + TENANT_NS.replace("frontend", "backend"));
         for (String tenant : new String[] {"frontend", "backend"}) {
-            Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--offline",
+            Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
+                "policies/tenancy", "--offline",
                     "--cluster-state", state.toString(), "--namespace", tenant,
                     "-f", D2.resolve("d2-apps/components/" + tenant).toString());
             assertThat(r.err()).isEmpty();

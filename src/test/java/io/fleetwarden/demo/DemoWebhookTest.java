@@ -32,7 +32,7 @@ class DemoWebhookTest {
             String transcript = String.join("\n", said);
             assertThat(failed).as(transcript).isZero();
             assertThat(transcript).contains("denied (403 PolicyDenied", "WORKFLOW", "allowed (200 Verified",
-                    "denied (403 TenancyViolation");
+                    "denied (403 TenancyViolation", "spec.sourceRef.namespace");
         }
     }
 }

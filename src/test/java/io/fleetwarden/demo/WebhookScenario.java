@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fleetwarden.admission.WebhookPaths;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
+import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.testing.AdmissionReviews;
 import io.fleetwarden.testing.WebhookClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -36,11 +38,15 @@ final class WebhookScenario {
     static int run(WebhookClient webhook, KubernetesClient kube, DemoFleet fleet, Consumer<String> say) throws IOException {
         ArtifactPolicy policy = YAML.readValue(Files.readString(fleet.policy), ArtifactPolicy.class);
         kube.resource(policy).createOr(NonDeletingOperation::update);
+        // Without a TenancyPolicy every tenant object is refused; the demo's tenant lives under D2's example policy.
+        TenancyPolicy tenancy = YAML.readValue(Files.readString(Path.of("policies/tenancy/d2-tenancy.yaml")),
+                TenancyPolicy.class);
+        kube.resource(tenancy).createOr(NonDeletingOperation::update);
         kube.resource(new NamespaceBuilder().withNewMetadata().withName("frontend")
                 .addToLabels("toolkit.fluxcd.io/role", "tenant").endMetadata().build()).createOr(NonDeletingOperation::update);
         awaitPolicyLoaded(webhook);
         say.accept("== the webhook has loaded ArtifactPolicy " + policy.getMetadata().getName()
-                + " from the Kubernetes API; namespace frontend is a tenant\n");
+                + " and TenancyPolicy d2-tenancy from the Kubernetes API; namespace frontend is a tenant\n");
         int failed = 0;
         failed += step(webhook, say, "payments (never signed): rejected", WebhookPaths.VALIDATE_OCIREPOSITORY,
                 create(ociRepository("payments", fleet.payments)), false);
@@ -109,7 +115,8 @@ final class WebhookScenario {
             HttpResponse<String> r = webhook.get("/q/health/ready");
             JsonNode checks = JSON.readTree(r.body()).path("checks");
             for (JsonNode c : checks) {
-                if (c.path("name").asText().equals("fleetwarden-gate") && c.path("data").path("artifactPolicies").asInt() > 0) {
+                if (c.path("name").asText().equals("fleetwarden-gate") && c.path("data").path("artifactPolicies").asInt() > 0
+                        && c.path("data").path("tenancyPolicy").asText().equals("d2-tenancy")) {
                     return;
                 }
             }

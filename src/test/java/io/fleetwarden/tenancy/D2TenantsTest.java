@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class D2TenantsTest {
 
-    static final TenancyRules D2 = TenancyRules.d2Defaults();
+    static final TenancyRules D2 = D2Rules.RULES;
     static final String FLUX_OPERATOR = Requests.FLUX_OPERATOR;
 
     static List<JsonNode> rendered(String file) {
@@ -88,7 +88,7 @@ class D2TenantsTest {
         // Listed as platform, they stay platform even if someone labelled them as tenants.
         TenantSpec t = new TenantSpec();
         t.namespaceSelector = new io.fleetwarden.api.v1alpha1.LabelSelectorSpec();
-        t.sources = TenancyRules.D2_SOURCES;
+        t.sources = D2Rules.SOURCES;
         TenancyPolicySpec spec = new TenancyPolicySpec();
         spec.platformNamespaces = List.of("flux-system", "cert-manager", "monitoring");
         spec.tenants = List.of(t);

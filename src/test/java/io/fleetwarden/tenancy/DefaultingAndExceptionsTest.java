@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The mutating webhook's defaulting, the spec-unchanged ratchet, exemptions, unconfigured tenants. */
 class DefaultingAndExceptionsTest {
 
-    static final TenancyRules D2 = TenancyRules.d2Defaults();
+    static final TenancyRules D2 = D2Rules.RULES;
 
     static TenancyDecision.Allowed allowed(TenancyDecision d) {
         assertThat(d).isInstanceOf(TenancyDecision.Allowed.class);
@@ -140,7 +140,7 @@ class DefaultingAndExceptionsTest {
         t.name = name;
         t.namespaces = namespaces;
         t.namespaceSelector = namespaces == null ? new io.fleetwarden.api.v1alpha1.LabelSelectorSpec() : null;
-        t.sources = TenancyRules.D2_SOURCES;
+        t.sources = D2Rules.SOURCES;
         t.defaultServiceAccount = defaultSa;
         return t;
     }

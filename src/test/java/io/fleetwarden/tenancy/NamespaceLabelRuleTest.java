@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Only platform identities move namespaces in or out of tenancy. */
 class NamespaceLabelRuleTest {
 
-    static final TenancyRules D2 = TenancyRules.d2Defaults();
+    static final TenancyRules D2 = D2Rules.RULES;
     static final String TENANT = "{toolkit.fluxcd.io/role: tenant}";
     static final String LABEL = "metadata.labels[\"toolkit.fluxcd.io/role\"]";
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every rule, allowed and denied, under the D2 defaults (validating webhook: no defaulting). */
 class TenancyAdmissionTest {
 
-    static final TenancyRules D2 = TenancyRules.d2Defaults();
+    static final TenancyRules D2 = D2Rules.RULES;
     static final String SA = "serviceAccountName: flux";
 
     static Stream<Requests.Case> everyRule() {

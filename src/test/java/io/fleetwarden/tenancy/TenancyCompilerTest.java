@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.policy.FieldViolation;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,20 +28,30 @@ class TenancyCompilerTest {
     }
 
     @Test
-    void theD2DefaultsAreD2sConventions() {
-        TenancyRules d2 = TenancyRules.d2Defaults();
-        assertThat(d2.platformNamespaces()).containsExactly("flux-system");
-        assertThat(d2.tenantNamespaceSelector().describe()).isEqualTo("toolkit.fluxcd.io/role=tenant");
-        assertThat(d2.defaultServiceAccount()).isEqualTo("flux");
-        assertThat(d2.reservedServiceAccounts()).isEqualTo(TenancyRules.FLUX_CONTROLLER_SERVICE_ACCOUNTS);
-        assertThat(d2.tenants()).singleElement().satisfies(t -> {
-            assertThat(t.sources()).isEqualTo(TenancyRules.D2_SOURCES);
-            assertThat(t.allowedNamespaces("frontend")).containsExactly("frontend");
-        });
-        assertThat(d2.platformUsernames()).containsExactlyInAnyOrder("system:serviceaccount:flux-system:flux-operator",
+    void withoutAPolicyTenantNamespacesAreRefusedAndNoOnesAllowlistIsTrusted() {
+        TenancyRules none = io.fleetwarden.gate.PolicySnapshot.empty(io.fleetwarden.gate.Uncovered.DENY).tenancy();
+        assertThat(none.defined()).isFalse();
+        assertThat(none.tenants()).isEmpty();
+        assertThat(none.platformNamespaces()).containsExactly("flux-system");
+        assertThat(none.tenantNamespaceSelector().describe()).isEqualTo("toolkit.fluxcd.io/role=tenant");
+        assertThat(none.platformUsernames()).containsExactlyInAnyOrder("system:serviceaccount:flux-system:flux-operator",
                 "system:serviceaccount:flux-system:kustomize-controller");
-        assertThat(d2.platformGroups()).containsExactly("system:masters");
-        assertThat(d2.exemptions()).isEmpty();
+        for (String yaml : List.of(FluxObjects.ociRepository("frontend", "oci://ghcr.io/controlplaneio-fluxcd/d2-apps/x"),
+                FluxObjects.source("GitRepository", "frontend", "https://github.com/controlplaneio-fluxcd/d2-apps"),
+                FluxObjects.kustomization("frontend", "serviceAccountName: flux"))) {
+            TenancyDecision d = TenancyAdmission.validate(none, Requests.create(Requests.TENANT_SA, yaml));
+            assertThat(d).isInstanceOfSatisfying(TenancyDecision.Denied.class, den -> assertThat(den.message())
+                    .isEqualTo("fleetwarden tenancy: [policy.undefined] metadata.namespace: no TenancyPolicy defines "
+                            + "what tenants may use (sources, refs, target namespaces), so nothing is admitted in tenant "
+                            + "namespaces; apply one (see docs/tenancy.md)"));
+            assertThat(TenancyAdmission.mutate(none, Requests.create(Requests.TENANT_SA, yaml)))
+                    .isInstanceOf(TenancyDecision.Denied.class);
+        }
+        // platform namespaces are not tenants' business, with or without a policy
+        assertThat(TenancyAdmission.validate(none, Requests.create(Requests.FLUX_OPERATOR, FluxObjects.ociRepository(
+                "flux-system", "oci://example.com/x")))).isInstanceOf(TenancyDecision.Allowed.class);
+        assertThat(TenantManifestCheck.check(none, "frontend", Requests.CLUSTER, List.of(), g -> true))
+                .extracting(TenancyViolation::rule).containsExactly("policy.undefined");
     }
 
     @Test
@@ -131,7 +142,8 @@ class TenancyCompilerTest {
                 "spec.exemptions[0].kinds: at least one kind is required",
                 "spec.exemptions[1].username: must be an exact name without whitespace or wildcards, got \"x y\"",
                 "spec.exemptions[1].operations[0]: must be CREATE, UPDATE or DELETE, got \"PATCH\"",
-                "spec.exemptions[1].kinds[0]: must be one of [OCIRepository, GitRepository, HelmRepository, Kustomization, "
+                "spec.exemptions[1].kinds[0]: must be one of [OCIRepository, GitRepository, HelmRepository, Bucket, HelmChart, "
+                        + "Kustomization, "
                         + "HelmRelease, ResourceSet, Namespace], got \"Secret\"");
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What a hostile tenant would try. Every attempt is denied, by both webhooks, for the right reason. */
 class TenantEscapeTest {
 
-    static final TenancyRules D2 = TenancyRules.d2Defaults();
+    static final TenancyRules D2 = D2Rules.RULES;
     static final String SA = "serviceAccountName: flux";
     static final String APPS = "oci://ghcr.io/controlplaneio-fluxcd/d2-apps/frontend";
     static final String REF = "{kind: OCIRepository, name: apps, namespace: %s}";

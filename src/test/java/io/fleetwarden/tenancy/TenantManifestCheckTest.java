@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class TenantManifestCheckTest {
 
-    static final TenancyRules D2 = TenancyRules.d2Defaults();
+    static final TenancyRules D2 = D2Rules.RULES;
     /** Discovery stand-in: these kinds are cluster-scoped, everything else namespaced. */
     static final Predicate<Gvk> NAMESPACED = g -> !Set.of("Namespace", "ClusterRole", "ClusterIssuer").contains(g.kind());
 
@@ -61,7 +61,8 @@ class TenantManifestCheckTest {
 
     @Test
     void aTenantsExtraTargetNamespacesAreAllowed() {
-        Tenant t = new Tenant("web", Set.of("frontend"), null, List.of(), Set.of("frontend-preview"), "flux");
+        Tenant t = new Tenant("web", Set.of("frontend"), null, List.of(), Set.of("frontend-preview"), "flux",
+                Tenant.DEFAULT_REFS);
         assertThat(TenantManifestCheck.check(t, "frontend", List.of(obj("ConfigMap", "a", "frontend-preview")), NAMESPACED))
                 .isEmpty();
     }

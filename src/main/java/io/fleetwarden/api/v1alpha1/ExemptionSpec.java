@@ -12,7 +12,7 @@ public class ExemptionSpec {
     @JsonPropertyDescription("CREATE, UPDATE and/or DELETE.")
     public List<String> operations;
 
-    @JsonPropertyDescription("Kinds: OCIRepository, GitRepository, HelmRepository, Kustomization, HelmRelease, "
+    @JsonPropertyDescription("Kinds: OCIRepository, GitRepository, HelmRepository, Bucket, HelmChart, Kustomization, HelmRelease, "
             + "ResourceSet, Namespace.")
     public List<String> kinds;
 }

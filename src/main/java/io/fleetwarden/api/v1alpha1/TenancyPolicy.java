@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * Cluster-scoped: who is a tenant, what a tenant's Flux objects may reference, and who may change that.
  * Kept next to the {@link ArtifactPolicy} files in the fleet's Git repository. Without one, fleetwarden
- * applies the D2 conventions ({@code flux-system} is platform, namespaces labelled
- * {@code toolkit.fluxcd.io/role: tenant} are tenants, default service account {@code flux}).
+ * refuses every Flux object in a tenant namespace (namespaces labelled {@code toolkit.fluxcd.io/role: tenant}):
+ * what tenants may use is never assumed. At most one may exist.
  */
 @Group("fleetwarden.io")
 @Version("v1alpha1")

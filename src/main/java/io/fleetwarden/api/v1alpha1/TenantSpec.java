@@ -15,10 +15,16 @@ public class TenantSpec {
     @JsonPropertyDescription("Tenant namespaces by label selector; {} selects every tenant namespace.")
     public LabelSelectorSpec namespaceSelector;
 
-    @JsonPropertyDescription("Source URLs the tenant's OCIRepository, GitRepository and HelmRepository objects "
-            + "may use, as patterns where * matches any run of characters, e.g. oci://ghcr.io/acme/apps/* or "
+    @JsonPropertyDescription("Source URLs the tenant's OCIRepository, GitRepository, HelmRepository and Bucket "
+            + "objects may use (a Bucket is judged as https://<endpoint>/<bucketName>, http:// when insecure), as patterns where * matches any run of characters, e.g. oci://ghcr.io/acme/apps/* or "
             + "https://github.com/acme/*. The host must be literal.")
     public List<String> sources;
+
+    @JsonPropertyDescription("Git refs the tenant's GitRepository objects may follow, as full ref patterns where * "
+            + "matches any run of characters (refs/heads/main, refs/tags/*), or HEAD for the default branch. A branch "
+            + "is judged as refs/heads/<branch>, a tag as refs/tags/<tag>, a semver range needs refs/tags/*. Default "
+            + "[HEAD, refs/heads/*, refs/tags/*]: never refs/pull/* or other refs a fork can write to unless listed.")
+    public List<String> refs;
 
     @JsonPropertyDescription("Namespaces, besides the object's own, that the tenant's Kustomizations and "
             + "HelmReleases may target (targetNamespace, storageNamespace). Default: none (own namespace only).")
