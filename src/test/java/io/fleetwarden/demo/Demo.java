@@ -33,9 +33,14 @@ public final class Demo {
         Path launcher = Path.of(args.length > 0 ? args[0] : "bin/fleetwarden");
         Path app = Path.of(args.length > 1 ? args[1] : "target/quarkus-app");
         int failed = run(new LauncherCli(launcher), System.out::println);
-        failed += ServiceDemo.run(app, System.out::println);
-        System.out.println(failed == 0 ? "== every step ended as expected; the service, the API server and the registry are "
-                + "stopped and nothing is left running" : "== " + failed + " step(s) did not end as expected");
+        Path dir = Files.createTempDirectory("fleetwarden-demo-cluster");
+        try {
+            failed += ClusterDemo.run(app, dir, System.out::println);
+        } finally {
+            delete(dir);
+        }
+        System.out.println(failed == 0 ? "== every step ended as expected; the service, the control plane and the registry "
+                + "are stopped and nothing is left running" : "== " + failed + " step(s) did not end as expected");
         System.exit(failed == 0 ? 0 : 1);
     }
 

@@ -41,6 +41,9 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.ssl-port=" + port);
+        if (!properties.containsKey("quarkus.http.host")) {
+            command.add("-Dquarkus.http.host=127.0.0.1"); // tests serve on loopback only
+        }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Files.createTempFile("fleetwarden-service", ".log");

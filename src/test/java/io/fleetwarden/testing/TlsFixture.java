@@ -89,6 +89,15 @@ public final class TlsFixture implements AutoCloseable {
         return generations.get(generations.size() - 1);
     }
 
+    /** The current CA in PEM, as a {@code caBundle} carries it. */
+    public static String pem(X509Certificate certificate) {
+        try {
+            return pem("CERTIFICATE", certificate.getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every CA this fixture has issued from, oldest first: a client trusting all of them survives rotations. */
     public synchronized List<X509Certificate> allCas() {
         return generations.stream().map(Generation::ca).toList();

@@ -23,7 +23,8 @@ public final class CustomResourceDefinitions {
     private CustomResourceDefinitions() {
     }
 
-    static void installAll(ControlPlane plane) {
+    /** Installs ours and Flux's CRDs on {@code plane} and waits until they are Established. */
+    public static void installAll(ControlPlane plane) {
         Path root = Components.repositoryRoot();
         List<Path> files = new ArrayList<>(yamlFiles(root.resolve("deploy/base/crds")));
         files.addAll(yamlFiles(root.resolveSibling("shared").resolve("fixtures/crds")));

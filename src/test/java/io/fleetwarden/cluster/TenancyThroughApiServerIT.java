@@ -1,0 +1,103 @@
+package io.fleetwarden.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fleetwarden.testing.cluster.GateOnCluster;
+import io.fleetwarden.testing.cluster.TestNamespaces;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The multi-tenancy lockdown through the real API server: a tenant's writes, made as the tenant's service
+ * account (impersonated, as kustomize-controller does), are judged by the tenancy webhook, and the mutating
+ * webhook's default service account is applied by the server itself.
+ */
+class TenancyThroughApiServerIT {
+
+    private static GateOnCluster gate;
+    private static KubernetesClient admin;
+    private static KubernetesClient tenant;
+    private static String ns;
+
+    @BeforeAll
+    static void start() {
+        gate = GateOnCluster.shared();
+        admin = gate.plane().adminClient();
+        ns = TestNamespaces.create(admin, "tenant", Map.of("toolkit.fluxcd.io/role", "tenant"));
+        admin.resource(new ServiceAccountBuilder().withNewMetadata().withName("flux").withNamespace(ns).endMetadata()
+                .build()).create();
+        admin.resource(new RoleBuilder().withNewMetadata().withName("flux-objects").withNamespace(ns).endMetadata()
+                .addNewRule().withApiGroups("kustomize.toolkit.fluxcd.io", "source.toolkit.fluxcd.io")
+                .withResources("kustomizations", "ocirepositories").withVerbs("*").endRule().build()).create();
+        admin.resource(new RoleBindingBuilder().withNewMetadata().withName("flux-objects").withNamespace(ns).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "flux-objects")
+                .addNewSubject().withKind("ServiceAccount").withName("flux").withNamespace(ns).endSubject().build()).create();
+        tenant = new KubernetesClientBuilder().withConfig(new ConfigBuilder(admin.getConfiguration())
+                .withImpersonateUsername("system:serviceaccount:" + ns + ":flux").build()).build();
+    }
+
+    @AfterAll
+    static void close() {
+        tenant.close();
+        admin.close();
+    }
+
+    private static GenericKubernetesResource kustomization(String name, String sourceNamespace, String serviceAccount) {
+        return Serialization.unmarshal("""
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  interval: 5m
+                  path: ./
+                  prune: true
+                  %s
+                  sourceRef: {kind: OCIRepository, name: apps, namespace: %s}
+                """.formatted(name, ns, serviceAccount == null ? "" : "serviceAccountName: " + serviceAccount,
+                sourceNamespace), GenericKubernetesResource.class);
+    }
+
+    @Test
+    void aTenantKustomizationReadingAnotherNamespacesSourceIsRefused() {
+        assertThatThrownBy(() -> tenant.resource(kustomization("steal", "flux-system", "flux")).create())
+                // The mutating webhook runs first and judges too, so the API server reports it.
+                .hasMessageContaining("admission webhook \"tenancy-defaults.fleetwarden.io\" denied the request: "
+                        + "fleetwarden tenancy: [ref.cross-namespace] spec.sourceRef.namespace")
+                .hasMessageContaining("got \"flux-system\"");
+        assertThat(admin.resource(kustomization("steal", "flux-system", "flux")).get()).isNull();
+    }
+
+    @Test
+    void theServerAppliesTheTenantsDefaultServiceAccountFromTheMutatingWebhook() {
+        GenericKubernetesResource created = tenant.resource(kustomization("defaulted", ns, null)).create();
+
+        assertThat(created.<Map<String, Object>>get("spec")).containsEntry("serviceAccountName", "flux");
+        assertThat(admin.resource(created).get().<Map<String, Object>>get("spec"))
+                .containsEntry("serviceAccountName", "flux");
+    }
+
+    @Test
+    void aTenantSourceOutsideItsAllowlistIsRefused() {
+        GenericKubernetesResource source = Serialization.unmarshal("""
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: OCIRepository
+                metadata: {name: elsewhere, namespace: %s}
+                spec: {interval: 5m, url: "oci://registry.example.com/someone/else", ref: {tag: latest}}
+                """.formatted(ns), GenericKubernetesResource.class);
+
+        assertThatThrownBy(() -> tenant.resource(source).create())
+                .hasMessageContaining("denied the request: fleetwarden:")
+                .hasMessageContaining("oci://registry.example.com/someone/else");
+    }
+}
