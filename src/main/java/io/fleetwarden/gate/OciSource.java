@@ -88,7 +88,7 @@ public record OciSource(String namespace, String name, OciReference repository, 
         // CLI reads manifests before defaulting, so apply the same default here.
         String provider = text(verify, "provider");
         return new FluxVerifySpec(provider == null ? "cosign" : provider, identities,
-                text(verify.path("secretRef"), "name"));
+                text(verify.path("secretRef"), "name"), text(verify.path("trustedRootSecretRef"), "name"));
     }
 
     static String text(JsonNode node, String field) {

@@ -17,7 +17,9 @@ import io.fleetwarden.verify.SignatureVerifier;
 import io.fleetwarden.verify.VerificationResult;
 import java.util.ArrayList;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -37,14 +39,14 @@ public final class OciSourceGate {
     private final NamespaceLabels namespaces;
 
     /**
-     * The spec check probes the object's patterns with hundreds of sample signers; its answer depends only on
-     * the spec and the policies, and a fleet has few distinct specs, so it is computed once per (spec, policy
-     * generation, covering policies).
+     * The spec check builds automata for the object's patterns and each policy (milliseconds); its answer
+     * depends only on the spec and the policy, and a fleet has few distinct specs, so it is computed once per
+     * (spec, policy generation, policy).
      */
     private final Cache<SpecKey, List<FieldViolation>> specChecks = Caffeine.newBuilder().maximumSize(1_000)
             .expireAfterAccess(Duration.ofMinutes(30)).build();
 
-    private record SpecKey(FluxVerifySpec spec, long generation, List<String> policies) {
+    private record SpecKey(FluxVerifySpec spec, long generation, String policy) {
     }
 
     /** @param namespaces the labels of a source's namespace, for policies with a namespace selector */
@@ -83,15 +85,9 @@ public final class OciSourceGate {
                     + names(covering), List.of(), null, GateDecision.CACHE_NONE);
         }
         List<String> warnings = new ArrayList<>();
-        List<FieldViolation> spec = specChecks.get(new SpecKey(source.verify(), snapshot.generation(),
-                required.stream().map(CompiledPolicy::name).toList()), k -> SpecPolicy.check(source.verify(), required));
-        if (!spec.isEmpty()) {
-            String message = "spec.verify of " + url + " is weaker than policy " + names(required) + ": "
-                    + String.join("; ", spec.stream().map(FieldViolation::toString).toList());
-            if (enforced(required)) {
-                return new GateDecision.Denied(GateDecision.Reasons.SPEC_POLICY, message, GateDecision.CACHE_NONE);
-            }
-            warnings.add(message);
+        Optional<GateDecision> specDenied = checkSpec(source.verify(), url, required, snapshot.generation(), warnings);
+        if (specDenied.isPresent()) {
+            return specDenied.get();
         }
         if (offline) {
             warnings.add("the artifact's signature was not checked (offline)");
@@ -123,6 +119,40 @@ public final class OciSourceGate {
         }
     }
 
+    /**
+     * Holds the object's {@code spec.verify} to each covering policy, as verification does: every one must
+     * accept everything the spec accepts. A violated Enforce policy denies; a violated Warn policy warns.
+     */
+    private Optional<GateDecision> checkSpec(FluxVerifySpec spec, String url, List<CompiledPolicy> required,
+            long generation, List<String> warnings) {
+        Set<FieldViolation> enforced = new LinkedHashSet<>();
+        Set<FieldViolation> warned = new LinkedHashSet<>();
+        List<CompiledPolicy> denying = new ArrayList<>();
+        List<CompiledPolicy> warning = new ArrayList<>();
+        for (CompiledPolicy p : required) {
+            List<FieldViolation> v = specChecks.get(new SpecKey(spec, generation, p.name()),
+                    k -> SpecPolicy.check(spec, List.of(p)));
+            if (v.isEmpty()) {
+                continue;
+            }
+            boolean enforce = p.mode() == CompiledPolicy.Mode.ENFORCE;
+            (enforce ? enforced : warned).addAll(v);
+            (enforce ? denying : warning).add(p);
+        }
+        if (!enforced.isEmpty()) {
+            return Optional.of(new GateDecision.Denied(GateDecision.Reasons.SPEC_POLICY, "spec.verify of " + url
+                    + " is weaker than policy " + names(denying) + ": " + joined(enforced), GateDecision.CACHE_NONE));
+        }
+        if (!warned.isEmpty()) {
+            warnings.add("spec.verify of " + url + " is weaker than policy " + names(warning) + ": " + joined(warned));
+        }
+        return Optional.empty();
+    }
+
+    private static String joined(Set<FieldViolation> violations) {
+        return String.join("; ", violations.stream().map(FieldViolation::toString).toList());
+    }
+
     private VerificationResult verify(RegistryClient registry, OciReference ref, CompiledPolicy policy, long generation,
             Deadline deadline, boolean[] missed) {
         DecisionCache.Key key = new DecisionCache.Key(ref.digest(), ref.tag(), policy.name(), generation);
@@ -136,10 +166,6 @@ public final class OciSourceGate {
                 deadline);
         cache.put(key, result);
         return result;
-    }
-
-    static boolean enforced(List<CompiledPolicy> policies) {
-        return policies.stream().anyMatch(p -> p.mode() == CompiledPolicy.Mode.ENFORCE);
     }
 
     static String names(List<CompiledPolicy> policies) {

@@ -5,6 +5,8 @@ import io.fleetwarden.api.v1alpha1.GithubSpec;
 import io.fleetwarden.api.v1alpha1.KeySpec;
 import io.fleetwarden.api.v1alpha1.KeylessSpec;
 import io.fleetwarden.api.v1alpha1.TagRefBindingSpec;
+import io.fleetwarden.policy.language.Languages;
+import io.fleetwarden.policy.language.Untranslatable;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Set;
@@ -68,8 +70,22 @@ final class AuthorityCompiler {
             return null;
         }
         Set<String> triggers = g.buildTriggers == null ? Set.of() : Set.copyOf(g.buildTriggers);
-        return new KeylessAuthority(name, root, predicate, issuer, subject, repository, g.workflow, refs, triggers,
-                g.runnerEnvironment, binding);
+        KeylessAuthority a = new KeylessAuthority(name, root, predicate, issuer, subject, repository, g.workflow, refs,
+                triggers, g.runnerEnvironment, binding);
+        return decidable(path, a, v) ? a : null;
+    }
+
+    /**
+     * An authority whose subject contradicts its own GitHub constraints accepts no signer: a mistake to
+     * report now, with the field to fix, not a silent denial of every artifact later.
+     */
+    private static boolean decidable(String path, KeylessAuthority a, List<FieldViolation> v) {
+        try {
+            return AuthorityLanguage.contradiction(path, a).map(v::add).isEmpty();
+        } catch (Untranslatable e) {
+            v.add(new FieldViolation(path, "cannot be decided exactly: " + e.getMessage()));
+            return false;
+        }
     }
 
     private static TagRefBinding binding(String path, TagRefBindingSpec b, List<FieldViolation> v) {
@@ -103,6 +119,15 @@ final class AuthorityCompiler {
             return StringMatch.exact(exact);
         }
         if (regex != null) {
+            try {
+                // Translated first, within bounds (RE2J alone can exhaust the heap on nested counted
+                // repetition), and exactly, because the spec check decides Flux's patterns against it.
+                Languages.whole(regex);
+            } catch (Untranslatable e) {
+                v.add(new FieldViolation(path + "." + field + "RegExp", (e.syntax() ? "invalid RE2 regular expression: "
+                        : "cannot be decided exactly: ") + e.getMessage()));
+                return null;
+            }
             try {
                 return StringMatch.regex(regex);
             } catch (IllegalArgumentException e) {

@@ -92,7 +92,8 @@ class CheckCommandTest {
         assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
                 l -> assertThat(l).startsWith("WARNED OCIRepository frontend/apps (").contains("CheckedOffline"),
                 l -> assertThat(l).startsWith("DENIED OCIRepository frontend/loose (").contains("VerificationSpecRejected")
-                        .contains("accepts signer"),
+                        .contains("with subject \"https://github.com/controlplaneio-fluxcd/d2-apps/.github/workflows/"
+                                + "push-artifact.yaml@refs/tags/a\", which policy d2-apps-staging rejects"),
                 l -> assertThat(l).startsWith("DENIED OCIRepository frontend/elsewhere (").contains("TenancyViolation"),
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation")
                         .contains("spec.sourceRef.namespace"),

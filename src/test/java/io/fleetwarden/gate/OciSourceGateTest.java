@@ -215,7 +215,49 @@ class OciSourceGateTest {
                 });
         assertThat(gate(p, calls).decide(source(repo, "{\"tag\":\"latest\"}", verifyFor("refs/.*")), deadline(), false))
                 .isInstanceOfSatisfying(GateDecision.Denied.class,
-                        n -> assertThat(n.message()).contains("spec.verify.matchOIDCIdentity: accepts signer"));
+                        n -> assertThat(n.message()).contains("spec.verify.matchOIDCIdentity[0]: accepts issuer "
+                                + "\"https://token.actions.githubusercontent.com\" with subject"));
+        assertThat(calls).hasValue(0);
+    }
+
+    /**
+     * Verification requires every covering policy; so does the spec check. A spec accepting main only is as
+     * strict as the main policy, but Flux would accept main-branch signatures the tags policy rejects.
+     */
+    @Test
+    void theSpecCheckRequiresEveryCoveringPolicyNotAnyOne() throws Exception {
+        String yaml = """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: main}
+                spec:
+                  sources: ["oci://%1$s/gate-*"]
+                  authorities:
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github: {repository: acme/fleet, refs: [refs/heads/main]}
+                ---
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: releases}
+                spec:
+                  sources: ["oci://%1$s/gate-*"]
+                  authorities:
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github: {repository: acme/fleet, refs: ["refs/tags/*"]}
+                """.formatted(artifacts.host());
+        AtomicReference<PolicySnapshot> p = new AtomicReference<>(
+                PolicySnapshot.compile(1, PolicyDocuments.parse("test", yaml), Uncovered.DENY));
+        assertThat(p.get().problems()).isEmpty();
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(gate(p, calls).decide(source(SignedArtifacts.uniqueRepo("gate", "x"), "{\"tag\":\"latest\"}", MAIN),
+                deadline(), true)).isInstanceOfSatisfying(GateDecision.Denied.class, n -> {
+                    assertThat(n.reason()).isEqualTo("VerificationSpecRejected");
+                    assertThat(n.message()).contains("weaker than policy releases:").contains(
+                            "with subject \"https://github.com/acme/fleet/.github/workflows/push-artifact.yaml@refs/heads/main\", "
+                            + "which policy releases rejects");
+                });
         assertThat(calls).hasValue(0);
     }
 

@@ -155,4 +155,39 @@ class PolicyCompilerTest {
                 .isInstanceOfSatisfying(PolicyDocuments.Unreadable.class,
                         u -> assertThat(u.message()).startsWith("unknown field spec.l0"));
     }
+    @Test
+    void anAuthorityThatCanNeverMatchIsReportedWithTheFieldItContradicts() {
+        var result = compile(HEADER + """
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  authorities:
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subjectRegExp: ^https://github\\.com/acme/apps/\\.github/workflows/push\\.yaml@refs/heads/main$
+                        github: {repository: acme/infra}
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subjectRegExp: ^https://github\\.com/acme/apps/\\.github/workflows/push\\.yaml@refs/heads/main$
+                        github: {workflow: .github/workflows/release.yaml}
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subject: https://github.com/acme/apps/.github/workflows/push.yaml@refs/heads/main
+                        github: {refs: ["refs/tags/*"]}
+                    - keyless:
+                        issuerRegExp: ^a$b
+                        github: {repository: acme/apps}
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subjectRegExp: ^https://github\\.com/acme\\b
+                """);
+        assertThat(result).isInstanceOf(PolicyCompiler.Invalid.class);
+        assertThat(((PolicyCompiler.Invalid) result).violations()).extracting(FieldViolation::toString).satisfiesExactly(
+                v -> assertThat(v).startsWith("spec.authorities[0].keyless.subjectRegExp: can never match: no subject it "
+                        + "matches is signed from github.repository https://github.com/acme/infra"),
+                v -> assertThat(v).startsWith("spec.authorities[1].keyless.subjectRegExp: can never match: no subject it "
+                        + "matches is signed from github.workflow .github/workflows/release.yaml"),
+                v -> assertThat(v).startsWith("spec.authorities[2].keyless.subject: can never match: no subject it "
+                        + "matches is signed from github.refs [refs/tags/*]"),
+                v -> assertThat(v).isEqualTo("spec.authorities[3].keyless.issuerRegExp: can never match: no issuer matches it"),
+                v -> assertThat(v).startsWith("spec.authorities[4].keyless.subjectRegExp: cannot be decided exactly: \\b (word boundary)"));
+    }
 }
