@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetwarden.gate.KubernetesApiUnavailable;
 import io.fleetwarden.tenancy.NamespaceLabels;
 import java.time.Duration;
 import java.util.Map;
@@ -39,6 +40,19 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
 
     @Override
     public Optional<Map<String, String>> labelsOf(String namespace) {
+        try {
+            return labelsOrFail(namespace);
+        } catch (KubernetesApiUnavailable e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * As {@link #labelsOf}, but a live read the API server does not answer is {@link KubernetesApiUnavailable}
+     * instead of "unknown": the signature gate must not mistake an outage for a namespace no selector matches
+     * (that would deny with 403 NotCovered, or admit when uncovered sources are allowed).
+     */
+    public Optional<Map<String, String>> labelsOrFail(String namespace) {
         if (namespace == null || namespace.isEmpty()) {
             return Optional.empty();
         }
@@ -48,7 +62,9 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
                 ns = BoundedReads.within(client, LIVE_READ_TIMEOUT, (KubernetesClient c) -> c.namespaces()
                         .withName(namespace).get());
             } catch (KubernetesClientException e) {
-                return Optional.empty();
+                throw new KubernetesApiUnavailable("cannot read the labels of namespace " + namespace
+                        + " from the Kubernetes API: " + (e instanceof BoundedReads.NoAnswer || e.getCode() <= 0
+                        ? e.getMessage() : "HTTP " + e.getCode()));
             }
         }
         if (ns == null) {
