@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code fleetwarden check}: judges manifests as the webhook would, before they are merged. OCIRepositories
  * go through the signature gate (or only its offline part), Flux objects and Namespaces through the
  * tenancy rules, policy documents through the policy compiler. One line per object; exit 1 if any is
- * denied, 2 if none is denied but some could not be decided, 0 otherwise.
+ * denied (a malformed document or an unsupported version counts as denied), 2 if none is denied but some could
+ * not be decided, 0 otherwise.
  */
 @Command(name = "check", description = "Evaluate manifests (OCIRepositories, Flux objects, policies) as the admission "
         + "webhook would.")
@@ -40,8 +41,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "Manifests to check (repeatable; directories recursively; multi-document YAML).")
     List<Path> files;
 
-    @Option(names = "--cluster-state", paramLabel = "FILE", description = "Objects the rules may look at "
-            + "(Namespaces and their labels), as a YAML stream.")
+    @Option(names = "--cluster-state", paramLabel = "FILE", description = "Objects that exist in the cluster "
+            + "(Namespaces and their labels), as a YAML stream; a checked Namespace of the same name is an update.")
     Path clusterState;
 
     @Option(names = "--offline", description = "No registry calls: check coverage, the verification spec and tenancy.")
