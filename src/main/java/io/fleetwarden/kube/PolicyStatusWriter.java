@@ -52,7 +52,8 @@ public final class PolicyStatusWriter implements Runnable {
     /** @param rootProblems why the trusted root of that name cannot be used now; empty when it can */
     public PolicyStatusWriter(KubernetesClient client, PolicyInformer policies, Clock clock,
             Function<String, Optional<String>> rootProblems) {
-        this(client, policies, clock, rootProblems, p -> client.resource(p).updateStatus(), PolicyStatusWriter::sleep);
+        this(client, policies, clock, rootProblems, policy -> client.resource(policy).updateStatus(),
+                PolicyStatusWriter::sleep);
     }
 
     /**
