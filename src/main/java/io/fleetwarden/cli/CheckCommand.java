@@ -1,5 +1,6 @@
 package io.fleetwarden.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwarden.gate.DecisionCache;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.gate.PolicySnapshot;
@@ -7,7 +8,10 @@ import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.oci.HttpRegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code fleetwarden check}: judges manifests as the webhook would, before they are merged. OCIRepositories
  * go through the signature gate (or only its offline part), Flux objects and Namespaces through the
  * tenancy rules, policy documents through the policy compiler. One line per object; exit 1 if any is
- * denied, 2 if none is denied but some could not be decided, 0 otherwise.
+ * denied (a malformed document or an unsupported version counts as denied), 2 if none is denied but some could
+ * not be decided, 0 otherwise.
  */
 @Command(name = "check", description = "Evaluate manifests (OCIRepositories, Flux objects, policies) as the admission "
         + "webhook would.")
@@ -36,8 +41,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "Manifests to check (repeatable; directories recursively; multi-document YAML).")
     List<Path> files;
 
-    @Option(names = "--cluster-state", paramLabel = "FILE", description = "Objects the rules may look at "
-            + "(Namespaces and their labels), as a YAML stream.")
+    @Option(names = "--cluster-state", paramLabel = "FILE", description = "Objects that exist in the cluster "
+            + "(Namespaces and their labels), as a YAML stream; a checked Namespace of the same name is an update.")
     Path clusterState;
 
     @Option(names = "--offline", description = "No registry calls: check coverage, the verification spec and tenancy.")
@@ -84,13 +89,30 @@ final class CheckCommand implements Callable<Integer> {
         }
         PolicySnapshot snapshot = loaded.snapshot();
         try (HttpRegistryClient registry = services.registry()) {
-            ClusterState cluster = ClusterState.of(state.manifests(), manifests.manifests());
-            OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, services.signatures(),
-                    DecisionCache.defaults(), cluster);
-            ManifestJudge judge = new ManifestJudge(gate, snapshot, cluster, as, namespace, offline,
-                    registryOptions.timeout());
-            List<ManifestJudge.Line> lines = manifests.manifests().stream().map(judge::judge)
-                    .filter(java.util.Objects::nonNull).toList();
+            // Namespaces first, as Flux applies them (and as kubectl apply orders them): the other objects are
+            // judged against the labels the cluster will have, which are the new ones only where the webhook
+            // would admit the Namespace change; a denied change leaves the cluster's labels in force.
+            ClusterState existing = ClusterState.of(state.manifests());
+            ManifestJudge namespaceJudge = judge(snapshot, registry, services, existing);
+            Map<ManifestReader.Manifest, ManifestJudge.Line> judged = new IdentityHashMap<>();
+            List<JsonNode> admitted = new ArrayList<>();
+            for (ManifestReader.Manifest m : manifests.manifests()) {
+                if (ClusterState.isNamespace(m.object())) {
+                    ManifestJudge.Line l = judgeOne(namespaceJudge, m);
+                    judged.put(m, l);
+                    if (l != null && l.verdict() != ManifestJudge.Verdict.DENIED) {
+                        admitted.add(m.object());
+                    }
+                }
+            }
+            ManifestJudge judge = judge(snapshot, registry, services, existing.withApplied(admitted));
+            List<ManifestJudge.Line> lines = new ArrayList<>();
+            for (ManifestReader.Manifest m : manifests.manifests()) {
+                ManifestJudge.Line l = judged.containsKey(m) ? judged.get(m) : judgeOne(judge, m);
+                if (l != null) {
+                    lines.add(l);
+                }
+            }
             lines.forEach(l -> l.print(out));
             out.flush();
             if (lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.DENIED)) {
@@ -98,6 +120,23 @@ final class CheckCommand implements Callable<Integer> {
             }
             return lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.UNAVAILABLE)
                     ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
+        }
+    }
+
+    private ManifestJudge judge(PolicySnapshot snapshot, HttpRegistryClient registry, RegistryOptions.Services services,
+            ClusterState cluster) {
+        OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, services.signatures(),
+                DecisionCache.defaults(), cluster);
+        return new ManifestJudge(gate, snapshot, cluster, as, namespace, offline, registryOptions.timeout());
+    }
+
+    /** One document's line; a bug met on one document is that document's error, and the others are still judged. */
+    private static ManifestJudge.Line judgeOne(ManifestJudge judge, ManifestReader.Manifest m) {
+        try {
+            return judge.judge(m);
+        } catch (RuntimeException e) {
+            return new ManifestJudge.Line(ManifestJudge.Verdict.DENIED, m.object().path("kind").asText() + " "
+                    + m.source(), m.source(), "InternalError", "could not be judged: " + e, List.of());
         }
     }
 }

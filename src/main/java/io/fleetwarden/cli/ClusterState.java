@@ -8,34 +8,53 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Namespace labels the tenancy rules look up offline: from {@code --cluster-state}, then from Namespaces
- * in the checked manifests themselves (a pull request may add a tenant and its objects together).
+ * The Namespaces the tenancy rules and policy selectors look at offline. Those of {@code --cluster-state} exist:
+ * a checked manifest of the same Namespace is an UPDATE of it, judged against it, and its labels only count once
+ * that update would be admitted ({@link #withApplied}). A Namespace only in the checked manifests is a CREATE (a
+ * pull request may add a tenant and its objects together), whose labels count once admitted.
  */
 final class ClusterState implements NamespaceLabels {
 
-    private final Map<String, Map<String, String>> labels = new HashMap<>();
+    private final Map<String, JsonNode> namespaces;
 
-    static ClusterState of(List<ManifestReader.Manifest> state, List<ManifestReader.Manifest> checked) {
-        ClusterState s = new ClusterState();
-        s.add(state);
-        s.add(checked);
-        return s;
+    private ClusterState(Map<String, JsonNode> namespaces) {
+        this.namespaces = Map.copyOf(namespaces);
     }
 
-    private void add(List<ManifestReader.Manifest> manifests) {
-        for (ManifestReader.Manifest m : manifests) {
-            JsonNode o = m.object();
-            if (!"Namespace".equals(o.path("kind").asText()) || !"v1".equals(o.path("apiVersion").asText())) {
-                continue;
+    static ClusterState of(List<ManifestReader.Manifest> state) {
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (ManifestReader.Manifest m : state) {
+            if (isNamespace(m.object()) && m.object().path("metadata").path("name").isTextual()) {
+                byName.put(m.object().path("metadata").path("name").asText(), m.object());
             }
-            Map<String, String> l = new HashMap<>();
-            o.path("metadata").path("labels").fields().forEachRemaining(e -> l.put(e.getKey(), e.getValue().asText()));
-            labels.put(o.path("metadata").path("name").asText(), Map.copyOf(l));
         }
+        return new ClusterState(byName);
+    }
+
+    /** This state after the given Namespace objects (judged admissible) were applied. */
+    ClusterState withApplied(List<JsonNode> admitted) {
+        Map<String, JsonNode> byName = new HashMap<>(namespaces);
+        admitted.forEach(o -> byName.put(o.path("metadata").path("name").asText(), o));
+        return new ClusterState(byName);
+    }
+
+    static boolean isNamespace(JsonNode o) {
+        return "Namespace".equals(o.path("kind").asText()) && "v1".equals(o.path("apiVersion").asText());
+    }
+
+    /** The Namespace as it is in the cluster, when it exists there. */
+    Optional<JsonNode> namespace(String name) {
+        return Optional.ofNullable(namespaces.get(name));
     }
 
     @Override
     public Optional<Map<String, String>> labelsOf(String namespace) {
-        return Optional.ofNullable(labels.get(namespace));
+        JsonNode o = namespaces.get(namespace);
+        if (o == null) {
+            return Optional.empty();
+        }
+        Map<String, String> l = new HashMap<>();
+        o.path("metadata").path("labels").fields().forEachRemaining(e -> l.put(e.getKey(), e.getValue().asText()));
+        return Optional.of(Map.copyOf(l));
     }
 }

@@ -1,22 +1,17 @@
 package io.fleetwarden.cli;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads Kubernetes manifests from files and directories (recursively; {@code .yaml}, {@code .yml},
- * {@code .json}; multi-document streams), with bounds on size, aliases and nesting. Unreadable input is
- * reported with its file, never skipped silently.
+ * {@code .json}; multi-document streams) as the API server reads them ({@link KubeYaml}), with bounds on size,
+ * aliases and nesting. Unreadable input is reported with its file and document, never skipped silently.
  */
 final class ManifestReader {
 
@@ -28,8 +23,6 @@ final class ManifestReader {
 
     record Read(List<Manifest> manifests, List<String> errors) {
     }
-
-    private static final ObjectMapper YAML = mapper();
 
     private ManifestReader() {
     }
@@ -58,16 +51,15 @@ final class ManifestReader {
                 errors.add(f + ": larger than " + MAX_FILE_BYTES + " bytes");
                 return;
             }
-            try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(Files.readString(f))) {
-                int i = 0;
-                while (docs.hasNextValue()) {
-                    JsonNode n = docs.nextValue();
-                    String where = f + "#" + i++;
-                    if (n != null && n.isObject() && n.has("kind")) {
-                        out.add(new Manifest(where, n));
-                    }
+            List<JsonNode> docs = KubeYaml.readAll(Files.readString(f), (int) MAX_FILE_BYTES);
+            for (int i = 0; i < docs.size(); i++) {
+                JsonNode n = docs.get(i);
+                if (n != null && n.isObject() && n.has("kind")) {
+                    out.add(new Manifest(f + "#" + i, n));
                 }
             }
+        } catch (KubeYaml.Unreadable e) {
+            errors.add(f + ": not valid YAML: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             errors.add(f + ": not valid YAML: " + m.lines().findFirst().orElse(m));
@@ -87,14 +79,5 @@ final class ManifestReader {
                 return s.endsWith(".yaml") || s.endsWith(".yml") || s.endsWith(".json");
             }).sorted().limit(MAX_FILES).toList();
         }
-    }
-
-    private static ObjectMapper mapper() {
-        LoaderOptions loader = new LoaderOptions();
-        loader.setCodePointLimit((int) MAX_FILE_BYTES);
-        loader.setMaxAliasesForCollections(50);
-        loader.setNestingDepthLimit(100);
-        return new ObjectMapper(YAMLFactory.builder().loaderOptions(loader)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).build()).build());
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetwarden.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwarden.gate.PolicySnapshot;
 import io.fleetwarden.gate.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +47,13 @@ final class PolicySource {
                     errors.add(f + ": larger than " + PolicyDocuments.MAX_BYTES + " bytes");
                     continue;
                 }
-                docs.addAll(PolicyDocuments.parse(f.toString(), Files.readString(f)));
+                // Read as the API server would store it (aliases, merge keys, duplicate keys: KubeYaml), then handed
+                // over as a stream of JSON documents, which keeps the document indices.
+                List<JsonNode> nodes = KubeYaml.readAll(Files.readString(f), PolicyDocuments.MAX_BYTES);
+                docs.addAll(PolicyDocuments.parse(f.toString(), nodes.stream()
+                        .map(n -> n == null ? "null" : n.toString()).collect(Collectors.joining("\n---\n"))));
+            } catch (KubeYaml.Unreadable e) {
+                errors.add(f + ": not valid YAML: " + e.getMessage());
             } catch (IOException e) {
                 errors.add(f + ": " + e.getMessage());
             }

@@ -3,6 +3,7 @@ package io.fleetwarden.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.policy.CompiledPolicy;
 import io.fleetwarden.verify.CheckFailure;
 import io.fleetwarden.verify.VerificationResult;
 import java.io.PrintWriter;
@@ -17,7 +18,26 @@ final class VerdictPrinter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One verdict of one policy over one artifact. */
-    record Verdict(String policy, OciReference ref, VerificationResult result) {
+    record Verdict(String policy, CompiledPolicy.Mode mode, OciReference ref, Outcome outcome) {
+        /** Only an Enforce policy's failure fails the command (and is denied by the gate). */
+        boolean enforced() {
+            return mode == CompiledPolicy.Mode.ENFORCE;
+        }
+    }
+
+    /** What a policy's mode made of the artifact: verified (or not), or nothing required (Allow). */
+    sealed interface Outcome {
+    }
+
+    record Checked(VerificationResult result) implements Outcome {
+    }
+
+    record NotRequired() implements Outcome {
+    }
+
+    private static String modeName(CompiledPolicy.Mode mode) {
+        String n = mode.name();
+        return n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
     }
 
     private VerdictPrinter() {
@@ -25,21 +45,32 @@ final class VerdictPrinter {
 
     static void text(PrintWriter out, List<Verdict> verdicts) {
         for (Verdict v : verdicts) {
-            String subject = "oci://" + v.ref() + (v.result().digest() == null || v.ref().digest() != null ? ""
-                    : "@" + v.result().digest());
-            if (v.result() instanceof VerificationResult.Verified ok) {
-                out.println("VERIFIED " + subject + " (policy " + v.policy() + ", authority " + ok.authority() + ")");
+            String policy = "policy " + v.policy() + (v.enforced() ? "" : ", mode " + modeName(v.mode()));
+            if (!(v.outcome() instanceof Checked checked)) {
+                out.println("ALLOWED oci://" + v.ref() + " (" + policy + "): no signature required");
+                continue;
+            }
+            VerificationResult result = checked.result();
+            String subject = "oci://" + v.ref() + (result.digest() == null || v.ref().digest() != null ? ""
+                    : "@" + result.digest());
+            if (result instanceof VerificationResult.Verified ok) {
+                out.println("VERIFIED " + subject + " (" + policy + ", authority " + ok.authority() + ")");
                 out.println("  signature: " + ok.signature());
                 out.println("  evidence:  " + ok.evidence().stream().map(Enum::name).sorted().toList());
                 ok.signer().claims().forEach((k, val) -> out.println("  " + pad(k) + val));
-            } else if (v.result() instanceof VerificationResult.NotVerified no) {
-                out.println("NOT VERIFIED " + subject + " (policy " + v.policy() + ")");
+                ok.skipped().forEach(s -> out.println("  skipped:   " + s));
+            } else if (result instanceof VerificationResult.NotVerified no) {
+                out.println("NOT VERIFIED " + subject + " (" + policy + ")");
                 for (CheckFailure f : no.failures()) {
                     out.println("  " + f.check() + " [" + f.signature() + "]: " + f.message());
                 }
             } else {
-                out.println("UNAVAILABLE " + subject + " (policy " + v.policy()
-                    + "): could not decide, nothing was verified: " + ((VerificationResult.Unavailable) v.result()).reason());
+                out.println("UNAVAILABLE " + subject + " (" + policy
+                    + "): could not decide, nothing was verified: " + ((VerificationResult.Unavailable) result).reason());
+            }
+            if (!(result instanceof VerificationResult.Verified) && !v.enforced()) {
+                out.println("  warning: policy " + v.policy() + " is in mode Warn: the webhook admits this artifact "
+                        + "with a warning");
             }
         }
         out.flush();
@@ -51,20 +82,33 @@ final class VerdictPrinter {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("reference", "oci://" + v.ref());
             m.put("policy", v.policy());
-            m.put("digest", v.result().digest() == null ? null : v.result().digest().toString());
-            if (v.result() instanceof VerificationResult.Verified ok) {
+            m.put("mode", modeName(v.mode()));
+            if (!(v.outcome() instanceof Checked checked)) {
+                m.put("digest", null);
+                m.put("outcome", "NotRequired");
+                docs.add(m);
+                continue;
+            }
+            VerificationResult result = checked.result();
+            m.put("digest", result.digest() == null ? null : result.digest().toString());
+            if (result instanceof VerificationResult.Verified ok) {
                 m.put("outcome", "Verified");
                 m.put("authority", ok.authority());
                 m.put("signature", ok.signature());
                 m.put("evidence", ok.evidence().stream().map(Enum::name).sorted().toList());
                 m.put("signer", ok.signer().claims());
-            } else if (v.result() instanceof VerificationResult.NotVerified no) {
+                m.put("skipped", ok.skipped());
+            } else if (result instanceof VerificationResult.NotVerified no) {
                 m.put("outcome", "NotVerified");
                 m.put("failures", no.failures().stream().map(f -> Map.of("check", f.check().name(),
                         "signature", f.signature(), "message", f.message())).toList());
             } else {
                 m.put("outcome", "Unavailable");
-                m.put("reason", ((VerificationResult.Unavailable) v.result()).reason());
+                m.put("reason", ((VerificationResult.Unavailable) result).reason());
+            }
+            if (!(result instanceof VerificationResult.Verified) && !v.enforced()) {
+                m.put("warning", "policy " + v.policy() + " is in mode Warn: the webhook admits this artifact with a "
+                        + "warning");
             }
             docs.add(m);
         }

@@ -23,9 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fleetwarden verify oci://REF}: resolve the tag, discover the signatures, verify them against
- * every policy that covers the artifact (or against identity flags) and print the verdict. Exit 0 when
- * verified under every covering policy, 1 when not, 2 when a registry or the deadline prevented a
- * decision.
+ * every policy that covers the artifact (or against identity flags) and print the verdict, judged as the gate
+ * judges: by each policy's mode. Exit 0 when verified under every enforced covering policy (a Warn policy's
+ * failure is printed with a warning; an Allow policy needs no signature), 1 when an enforced one is not
+ * satisfied, 2 when a registry or the deadline prevented a decision.
  */
 @Command(name = "verify", description = "Verify the cosign signatures of an OCI artifact against a policy.")
 final class VerifyCommand implements Callable<Integer> {
@@ -78,11 +79,20 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("fleetwarden verify: " + e.getMessage());
             return FleetwardenCli.USAGE;
         }
-        ArtifactVerifier verifier = new ArtifactVerifier(services.registry(), services.signatures());
-        Deadline deadline = Deadline.after(registryOptions.timeout());
+        // As the gate: Allow policies require nothing, and are ignored when an Enforce or Warn policy also covers
+        // the artifact; a Warn policy's failure is reported but does not fail the command.
+        List<CompiledPolicy> required = covering.stream().filter(p -> p.mode() != CompiledPolicy.Mode.ALLOW).toList();
         List<VerdictPrinter.Verdict> verdicts = new ArrayList<>();
-        for (CompiledPolicy p : covering) {
-            verdicts.add(new VerdictPrinter.Verdict(p.name(), ref, verifier.verify(ref, p.authorities(), deadline)));
+        if (required.isEmpty()) {
+            covering.forEach(p -> verdicts.add(new VerdictPrinter.Verdict(p.name(), p.mode(), ref,
+                    new VerdictPrinter.NotRequired())));
+        } else {
+            ArtifactVerifier verifier = new ArtifactVerifier(services.registry(), services.signatures());
+            Deadline deadline = Deadline.after(registryOptions.timeout());
+            for (CompiledPolicy p : required) {
+                verdicts.add(new VerdictPrinter.Verdict(p.name(), p.mode(), ref, new VerdictPrinter.Checked(
+                        verifier.verify(ref, p.authorities(), deadline))));
+            }
         }
         if ("json".equals(output)) {
             VerdictPrinter.json(out, verdicts);
@@ -116,13 +126,17 @@ final class VerifyCommand implements Callable<Integer> {
         return null;
     }
 
+    /** 1 when an enforced policy is not satisfied, else 2 when one could not be decided, else 0 (Warn never fails). */
     private static int exitCode(List<VerdictPrinter.Verdict> verdicts) {
         boolean unavailable = false;
         for (VerdictPrinter.Verdict v : verdicts) {
-            if (v.result() instanceof VerificationResult.NotVerified) {
+            if (!v.enforced() || !(v.outcome() instanceof VerdictPrinter.Checked c)) {
+                continue;
+            }
+            if (c.result() instanceof VerificationResult.NotVerified) {
                 return FleetwardenCli.NOT_VERIFIED;
             }
-            unavailable |= v.result() instanceof VerificationResult.Unavailable;
+            unavailable |= c.result() instanceof VerificationResult.Unavailable;
         }
         return unavailable ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
     }

@@ -122,7 +122,7 @@ public class GateProducers {
         Duration ttl = config.tagResolutionTtl();
         RegistryAccess access = ttl.isZero() ? registries : new RecentTagResolutions(registries, ttl);
         return new OciSourceGate(policies, access, signatures, new DecisionCache(config.cacheEntries(),
-                config.cacheVerifiedFor(), config.cacheDeniedFor()), namespaces);
+                config.cacheVerifiedFor(), config.cacheDeniedFor()), namespaces::labelsOrFail);
     }
 
     @Produces

@@ -72,6 +72,17 @@ public final class OciSourceGate {
 
     /** @param wait receives the time this decision spent waiting for registries */
     public GateDecision decide(OciSource source, Deadline deadline, boolean offline, RegistryWait wait) {
+        try {
+            return decideReading(source, deadline, offline, wait);
+        } catch (KubernetesApiUnavailable e) {
+            // About the API server, not a registry and not the policy: fail closed and say where to look.
+            return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, "could not judge oci://"
+                    + source.repository().repositoryName() + ": " + e.getMessage() + "; nothing was admitted, retry "
+                    + "when the Kubernetes API server answers", GateDecision.CACHE_NONE);
+        }
+    }
+
+    private GateDecision decideReading(OciSource source, Deadline deadline, boolean offline, RegistryWait wait) {
         PolicySnapshot snapshot = policies.get();
         String url = "oci://" + source.repository().repositoryName();
         List<CompiledPolicy> covering = snapshot.covering(source.repository(), () -> source.namespace() == null ? null

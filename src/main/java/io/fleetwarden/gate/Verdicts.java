@@ -31,7 +31,9 @@ final class Verdicts {
             VerificationResult r = verify.apply(p);
             boolean enforce = p.mode() == CompiledPolicy.Mode.ENFORCE;
             if (r instanceof VerificationResult.Verified v) {
-                allowedBy.add(p.name() + " (authority " + v.authority() + ", " + v.signature() + ")");
+                // Signatures passed over (unreadable referrers) are reported, so that a broken entry is noticed.
+                allowedBy.add(p.name() + " (authority " + v.authority() + ", " + v.signature()
+                        + (v.skipped().isEmpty() ? "" : "; skipped: " + String.join("; ", v.skipped())) + ")");
             } else if (r instanceof VerificationResult.NotVerified n) {
                 String message = subject + " is not signed as policy " + p.name() + " requires: " + failures(n);
                 if (enforce) {

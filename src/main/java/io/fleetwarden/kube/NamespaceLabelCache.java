@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetwarden.gate.KubernetesApiUnavailable;
 import io.fleetwarden.tenancy.ClusterUnavailable;
 import io.fleetwarden.tenancy.NamespaceLabels;
 import java.time.Duration;
@@ -36,6 +37,20 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
 
     public boolean synced() {
         return informer != null && informer.hasSynced();
+    }
+
+    /**
+     * As {@link #labelsOf}, for the signature gate, whose vocabulary for the same outage is
+     * {@link KubernetesApiUnavailable} (the gate does not know the tenancy package's exception): an outage is
+     * never mistaken for a namespace no selector matches (that would deny with 403 NotCovered, or admit when
+     * uncovered sources are allowed).
+     */
+    public Optional<Map<String, String>> labelsOrFail(String namespace) {
+        try {
+            return labelsOf(namespace);
+        } catch (ClusterUnavailable e) {
+            throw new KubernetesApiUnavailable(e.getMessage());
+        }
     }
 
     @Override

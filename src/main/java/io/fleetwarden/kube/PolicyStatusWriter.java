@@ -12,10 +12,13 @@ import io.fleetwarden.policy.Authority;
 import io.fleetwarden.policy.PolicyCompiler;
 import io.fleetwarden.tenancy.TenancySelection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,7 +27,9 @@ import org.jboss.logging.Logger;
  * An ArtifactPolicy that compiled but has an authority whose trusted root cannot be used (a ConfigMap that is
  * missing or holds no valid root, a root name never loaded) is not Ready either: reason
  * {@value #TRUSTED_ROOT_UNAVAILABLE}, with what is wrong, since that authority accepts no signature. A status
- * that already says the same is not written again, so a steady cluster sees no writes.
+ * that already says the same is not written again, so a steady cluster sees no writes. The condition's
+ * {@code lastTransitionTime} changes only when its status does. Writes go to a copy, never to the informer's
+ * cached object, and a failed write is retried a bounded number of times with backoff, then next round.
  */
 public final class PolicyStatusWriter implements Runnable {
 
@@ -33,18 +38,37 @@ public final class PolicyStatusWriter implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(PolicyStatusWriter.class);
 
+    /** Attempts per write in one round: a failed write is retried with backoff (0.2 s, 0.4 s), then next round. */
+    static final int MAX_ATTEMPTS = 3;
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+
     private final KubernetesClient client;
     private final PolicyInformer policies;
     private final Clock clock;
     private final Function<String, Optional<String>> rootProblems;
+    private final Consumer<CustomResource<?, PolicyStatus>> statusUpdate;
+    private final Predicate<Duration> backoff;
 
     /** @param rootProblems why the trusted root of that name cannot be used now; empty when it can */
     public PolicyStatusWriter(KubernetesClient client, PolicyInformer policies, Clock clock,
             Function<String, Optional<String>> rootProblems) {
+        this(client, policies, clock, rootProblems, policy -> client.resource(policy).updateStatus(),
+                PolicyStatusWriter::sleep);
+    }
+
+    /**
+     * @param statusUpdate writes one policy's status (tests put a failing API server in front of it)
+     * @param backoff      waits between attempts; false to give up
+     */
+    PolicyStatusWriter(KubernetesClient client, PolicyInformer policies, Clock clock,
+            Function<String, Optional<String>> rootProblems, Consumer<CustomResource<?, PolicyStatus>> statusUpdate,
+            Predicate<Duration> backoff) {
         this.client = client;
         this.policies = policies;
         this.clock = clock;
         this.rootProblems = rootProblems;
+        this.statusUpdate = statusUpdate;
+        this.backoff = backoff;
     }
 
     @Override
@@ -75,34 +99,69 @@ public final class PolicyStatusWriter implements Runnable {
     }
 
     /** @param problem what is wrong, or null when the policy compiled and can be satisfied */
-    private <T extends CustomResource<?, PolicyStatus>> void write(T policy, String reason, String problem) {
-        write(policy, problem == null, reason, problem == null ? "compiled and in force" : problem);
+    private <T extends CustomResource<?, PolicyStatus>> void write(T cached, String reason, String problem) {
+        write(cached, problem == null, reason, problem == null ? "compiled and in force" : problem);
     }
 
-    private <T extends CustomResource<?, PolicyStatus>> void write(T policy, boolean isReady, String reason,
+    private <T extends CustomResource<?, PolicyStatus>> void write(T cached, boolean isReady, String reason,
             String message) {
-        Long generation = policy.getMetadata().getGeneration();
-        PolicyStatus current = policy.getStatus();
+        Long generation = cached.getMetadata().getGeneration();
+        PolicyStatus current = cached.getStatus();
+        String readyStatus = isReady ? "True" : "False";
+        Condition previous = current == null || current.conditions == null ? null : current.conditions.stream()
+                .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
         if (current != null && Objects.equals(current.observedGeneration, generation) && current.conditions != null
-                && current.conditions.size() == 1 && reason.equals(current.conditions.get(0).getReason())
-                && message.equals(current.conditions.get(0).getMessage())) {
+                && current.conditions.size() == 1 && previous != null && reason.equals(previous.getReason())
+                && message.equals(previous.getMessage()) && readyStatus.equals(previous.getStatus())) {
             return;
         }
         String now = clock.instant().toString();
         PolicyStatus status = new PolicyStatus();
         status.observedGeneration = generation;
         status.loadedAt = now;
-        Condition ready = new ConditionBuilder().withType("Ready").withStatus(isReady ? "True" : "False")
-                .withReason(reason).withMessage(message).withObservedGeneration(generation).withLastTransitionTime(now)
-                .build();
+        // As Kubernetes conditions mean it: the time the status last changed, not the time it was last written.
+        String transitioned = previous != null && readyStatus.equals(previous.getStatus())
+                && previous.getLastTransitionTime() != null ? previous.getLastTransitionTime() : now;
+        Condition ready = new ConditionBuilder().withType("Ready").withStatus(readyStatus)
+                .withReason(reason).withMessage(message).withObservedGeneration(generation)
+                .withLastTransitionTime(transitioned).build();
         status.conditions = List.of(ready);
-        policy.setStatus(status);
+        // The informer's cached object is shared with every reader, and a status set on it before the write
+        // succeeds would make the next round believe the write was done: write a copy.
+        T copy = client.getKubernetesSerialization().clone(cached);
+        copy.setStatus(status);
+        String what = cached.getKind() + " " + cached.getMetadata().getName();
+        for (int attempt = 1;; attempt++) {
+            try {
+                statusUpdate.accept(copy);
+                return;
+            } catch (KubernetesClientException e) {
+                // 409: the policy changed meanwhile, 404: it is gone; the next round sees the current object.
+                boolean transientFailure = e.getCode() != 409 && e.getCode() != 404
+                        && (e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500);
+                if (!transientFailure || attempt >= MAX_ATTEMPTS) {
+                    LOG.debugf("status of %s not written (%d) after %d attempt(s): retrying next round", what,
+                            e.getCode(), attempt);
+                    return;
+                }
+                Duration wait = FIRST_BACKOFF.multipliedBy(1L << (attempt - 1));
+                LOG.debugf("status of %s not written (%d): attempt %d again in %s", what, e.getCode(), attempt + 1,
+                        wait);
+                if (!backoff.test(wait)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sleeps for the backoff; false when interrupted (the duty is being stopped). */
+    private static boolean sleep(Duration d) {
         try {
-            client.resource(policy).updateStatus();
-        } catch (KubernetesClientException e) {
-            // A conflict or a deleted policy: the next round sees the current object.
-            LOG.debugf("status of %s %s not written (%d): retrying next round", policy.getKind(),
-                    policy.getMetadata().getName(), e.getCode());
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fleetwarden.gate.KubernetesApiUnavailable;
 import io.fleetwarden.gate.OciSource;
 import io.fleetwarden.gate.RegistryAccess;
 import io.fleetwarden.oci.Deadline;
@@ -37,8 +38,8 @@ import java.util.function.Function;
  *
  * <p>A missing service account, a missing Secret or one without a usable {@code .dockerconfigjson} (or
  * {@code .dockercfg}) is an
- * {@link RegistryException.Kind#UNAUTHORIZED} error, as source-controller fails such a pull; messages name the
- * object and never quote Secret data.
+ * {@link RegistryException.Kind#UNAUTHORIZED} error, as source-controller fails such a pull; an API server that
+ * cannot answer is {@link KubernetesApiUnavailable}; messages name the object and never quote Secret data.
  */
 public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
 
@@ -133,18 +134,21 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         }
     }
 
-    /** A read within what is left of the review's deadline (see {@link BoundedReads}). */
+    /**
+     * A read within what is left of the review's deadline (see {@link BoundedReads}). An API failure is about the
+     * API server, not a registry: it is reported as {@link KubernetesApiUnavailable}, so that the gate answers
+     * Unavailable and says which server to look at.
+     */
     private <T> T read(Deadline deadline, Function<KubernetesClient, T> read, String what) throws RegistryException {
         Duration left = deadline.leftFor("reading " + what);
         try {
             return BoundedReads.within(kube, left, read);
         } catch (BoundedReads.NoAnswer e) {
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "cannot read " + what
-                    + " from the Kubernetes API: " + e.getMessage());
+            throw new KubernetesApiUnavailable("cannot read " + what + " from the Kubernetes API: " + e.getMessage());
         } catch (KubernetesClientException e) {
             // The code only: the message of an API error may quote the object, and this may be a Secret.
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "cannot read " + what
-                    + " from the Kubernetes API: " + (e.getCode() > 0 ? "HTTP " + e.getCode()
+            throw new KubernetesApiUnavailable("cannot read " + what + " from the Kubernetes API: "
+                    + (e.getCode() > 0 ? "HTTP " + e.getCode()
                     : "the request failed (" + rootCause(e).getClass().getSimpleName() + ")"));
         }
     }

@@ -66,13 +66,27 @@ public final class ArtifactVerifier {
     private VerificationResult discoverAndJudge(OciReference ref, Digest digest, List<Authority> authorities,
             Deadline deadline) throws RegistryException {
         SignatureDiscovery.Found found = discovery.discover(ref, digest, deadline);
+        if (found.signatures().isEmpty() && found.unreadable()) {
+            return new VerificationResult.Unavailable(digest, "no signature could be read: "
+                    + String.join("; ", found.skipped()));
+        }
         if (found.signatures().isEmpty()) {
             String skipped = found.skipped().isEmpty() ? "" : " (skipped: " + String.join("; ", found.skipped()) + ")";
             return notVerified(digest, Check.SIGNATURE_PRESENT, "no cosign signature found for " + digest
                     + ": neither a Sigstore bundle referrer nor the legacy tag " + digest.asTagPrefix() + ".sig"
                     + skipped);
         }
-        return judge.judge(ref, digest, found.signatures(), authorities);
+        VerificationResult judged = judge.judge(ref, digest, found.signatures(), authorities);
+        if (judged instanceof VerificationResult.Verified v && !found.skipped().isEmpty()) {
+            return new VerificationResult.Verified(v.digest(), v.signer(), v.authority(), v.signature(), v.evidence(),
+                    found.skipped());
+        }
+        if (judged instanceof VerificationResult.NotVerified && found.unreadable()) {
+            // A signature we could not read might have been the valid one: undecided, not "not signed".
+            return new VerificationResult.Unavailable(digest, "no signature verified and some could not be read: "
+                    + String.join("; ", found.skipped()));
+        }
+        return judged;
     }
 
     private static VerificationResult failed(OciReference ref, Digest digest, RegistryException e) {

@@ -36,13 +36,24 @@ public final class SignatureDiscovery {
         this.registry = registry;
     }
 
-    /** The signatures found, plus notes on what was skipped (shown when nothing verifies). */
-    public record Found(List<DiscoveredSignature> signatures, List<String> skipped) {
+    /**
+     * The signatures found, plus notes on what was skipped (reported with the verdict either way).
+     *
+     * @param unreadable whether a listed signature could not be read for an infrastructure reason (registry
+     *        unavailable, refused): when nothing else verifies, that one might have, so the answer is "could not
+     *        decide" rather than "not signed"
+     */
+    public record Found(List<DiscoveredSignature> signatures, List<String> skipped, boolean unreadable) {
+        public Found {
+            signatures = List.copyOf(signatures);
+            skipped = List.copyOf(skipped);
+        }
     }
 
     public Found discover(OciReference ref, Digest digest, Deadline deadline) throws RegistryException {
         List<DiscoveredSignature> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        boolean[] unreadable = {false};
         // The legacy tag does not depend on the referrers: ask for it at once, so that a cold review waits for
         // the longer of the two chains rather than for their sum.
         String legacyTag = digest.asTagPrefix() + ".sig";
@@ -53,7 +64,8 @@ public final class SignatureDiscovery {
                     skipped.add("more than " + MAX_SIGNATURES + " bundle referrers; the rest were not read");
                     break;
                 }
-                bundle(ref, d, deadline, skipped).ifPresent(out::add);
+                readOrSkip("referrer " + d.digest(), () -> bundle(ref, d, deadline, skipped), skipped, unreadable)
+                        .ifPresent(out::add);
             }
         } catch (RegistryException | RuntimeException e) {
             legacy.cancel(true);
@@ -68,10 +80,42 @@ public final class SignatureDiscovery {
                     skipped.add("more than " + MAX_SIGNATURES + " signatures; the rest were not read");
                     break;
                 }
-                legacy(ref, digest, i, layers.get(i), deadline, skipped).ifPresent(out::add);
+                int index = i;
+                readOrSkip("legacy " + digest.asTagPrefix() + ".sig layer " + i,
+                        () -> legacy(ref, digest, index, layers.get(index), deadline, skipped), skipped, unreadable)
+                        .ifPresent(out::add);
             }
         }
-        return new Found(out, skipped);
+        return new Found(out, skipped, unreadable[0]);
+    }
+
+    private interface Read {
+        Optional<DiscoveredSignature> read() throws RegistryException;
+    }
+
+    /**
+     * One listed signature that cannot be fetched or parsed is skipped and noted, never the end of discovery:
+     * anyone who can push to a registry without the referrers API can add an entry to the tag-schema index, and
+     * such an entry must not deny an artifact that carries a valid signature. Only a spent deadline stops the
+     * search, since nothing more can be read then.
+     */
+    private static Optional<DiscoveredSignature> readOrSkip(String label, Read read, List<String> skipped,
+            boolean[] unreadable) throws RegistryException {
+        try {
+            return read.read();
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.TIMEOUT) {
+                throw e;
+            }
+            boolean infrastructure = e.kind() == RegistryException.Kind.UNAVAILABLE
+                    || e.kind() == RegistryException.Kind.UNAUTHORIZED;
+            unreadable[0] |= infrastructure;
+            skipped.add(label + ": could not be read (" + e.kind().name().toLowerCase() + "): " + e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            skipped.add(label + ": could not be parsed: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Optional<DiscoveredSignature> bundle(OciReference ref, Descriptor d, Deadline deadline, List<String> skipped)

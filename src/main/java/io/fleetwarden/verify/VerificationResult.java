@@ -20,11 +20,17 @@ public sealed interface VerificationResult {
      *
      * @param authority name of the authority that accepted it
      * @param signature which signature (label) passed
+     * @param skipped listed signatures that could not be read or parsed and were passed over (reported, not fatal)
      */
-    record Verified(Digest digest, SignerIdentity signer, String authority, String signature, Set<Evidence> evidence)
-            implements VerificationResult {
+    record Verified(Digest digest, SignerIdentity signer, String authority, String signature, Set<Evidence> evidence,
+            List<String> skipped) implements VerificationResult {
         public Verified {
             evidence = Set.copyOf(evidence);
+            skipped = List.copyOf(skipped);
+        }
+
+        public Verified(Digest digest, SignerIdentity signer, String authority, String signature, Set<Evidence> evidence) {
+            this(digest, signer, authority, signature, evidence, List.of());
         }
     }
 

@@ -229,4 +229,154 @@ class CheckCommandTest {
         assertThat(missing.code()).isEqualTo(64);
         assertThat(missing.err()).contains("nope.yaml: cannot read: no such file or directory");
     }
+
+    static final String TENANT_KUSTOMIZATION = """
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: apps, namespace: frontend}
+            spec:
+              interval: 10m
+              path: ./staging
+              prune: true
+              serviceAccountName: flux
+              targetNamespace: kube-system
+              sourceRef: {kind: OCIRepository, name: apps}
+            """;
+
+    @Test
+    void aNamespaceInTheClusterStateIsUpdatedNotCreated() throws IOException {
+        // The tenant's pull request drops its own tenancy label. The webhook sees an UPDATE of an existing tenant
+        // namespace by a non-platform identity and denies it, so the namespace stays a tenant and the
+        // Kustomization is judged as a tenant's.
+        Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS);
+        Path pr = Files.writeString(dir.resolve("pr.yaml"), """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: frontend}
+                ---
+                """ + TENANT_KUSTOMIZATION);
+        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
+                "--cluster-state", state.toString(), "-f", pr.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
+                l -> assertThat(l).startsWith("DENIED Namespace frontend (").contains("TenancyViolation")
+                        .contains("toolkit.fluxcd.io/role").contains("keep it \"tenant\""),
+                l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation")
+                        .contains("spec.targetNamespace"));
+        assertThat(r.code()).isEqualTo(1);
+
+        // A platform identity may change it: then the namespace is no tenant any more when the rest is applied.
+        Run platform = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
+                "--cluster-state", state.toString(), "-f", pr.toString(),
+                "--as", "system:serviceaccount:flux-system:kustomize-controller");
+        assertThat(platform.out()).as(platform.out()).contains("ALLOWED Namespace frontend (")
+                .contains("ALLOWED Kustomization frontend/apps (");
+        assertThat(platform.code()).isZero();
+    }
+
+    @Test
+    void governedKindsInOtherServedVersionsAreJudgedOrRefused() throws IOException {
+        Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS);
+        Path pr = Files.writeString(dir.resolve("pr.yaml"), String.join("---\n",
+                """
+                apiVersion: helm.toolkit.fluxcd.io/v2beta2
+                kind: HelmRelease
+                metadata: {name: podinfo, namespace: frontend}
+                spec:
+                  interval: 10m
+                  serviceAccountName: flux
+                  targetNamespace: kube-system
+                  chart: {spec: {chart: podinfo, sourceRef: {kind: HelmRepository, name: podinfo}}}
+                """,
+                TENANT_KUSTOMIZATION.replace("kustomize.toolkit.fluxcd.io/v1", "kustomize.toolkit.fluxcd.io/v1beta2"),
+                TENANT_KUSTOMIZATION.replace("kustomize.toolkit.fluxcd.io/v1", "kustomize.toolkit.fluxcd.io/v1beta1")
+                        .replace("name: apps,", "name: old,"),
+                """
+                apiVersion: source.toolkit.fluxcd.io/v1beta2
+                kind: GitRepository
+                metadata: {name: evil, namespace: frontend}
+                spec: {interval: 5m, url: https://github.com/evil/repo}
+                """));
+        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
+                "--cluster-state", state.toString(), "-f", pr.toString());
+        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).as(r.out()).satisfiesExactly(
+                l -> assertThat(l).startsWith("DENIED HelmRelease frontend/podinfo (").contains("TenancyViolation")
+                        .contains("spec.targetNamespace"),
+                l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation"),
+                l -> assertThat(l).startsWith("DENIED Kustomization frontend/old (").contains("UnsupportedVersion")
+                        .contains("apiVersion kustomize.toolkit.fluxcd.io/v1beta1"),
+                l -> assertThat(l).startsWith("DENIED GitRepository frontend/evil (").contains("TenancyViolation"));
+        assertThat(r.code()).isEqualTo(1);
+    }
+
+    @Test
+    void everyServedVersionOfTheFluxCrdsIsJudged() throws IOException {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS);
+        int judged = 0;
+        try (var crds = Files.list(Path.of("..", "shared", "fixtures", "crds"))) {
+            for (Path crd : crds.sorted().toList()) {
+                var spec = yaml.readTree(crd.toFile()).path("spec");
+                String kind = spec.path("names").path("kind").asText();
+                if (io.fleetwarden.tenancy.GovernedKind.byKind(kind).isEmpty()) {
+                    continue;
+                }
+                for (var v : spec.path("versions")) {
+                    if (!v.path("served").asBoolean()) {
+                        continue;
+                    }
+                    String apiVersion = spec.path("group").asText() + "/" + v.path("name").asText();
+                    Path f = Files.writeString(dir.resolve(kind + v.path("name").asText() + ".yaml"), """
+                            apiVersion: %s
+                            kind: %s
+                            metadata: {name: x, namespace: frontend}
+                            spec: {}
+                            """.formatted(apiVersion, kind));
+                    Run r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state",
+                            state.toString(), "-f", f.toString());
+                    assertThat(r.out()).as(apiVersion + " " + kind)
+                            .contains(kind + " frontend/x (").doesNotContain("UnsupportedVersion");
+                    judged++;
+                }
+            }
+        }
+        assertThat(judged).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aMalformedDocumentGetsItsOwnLineAndTheOthersAreJudged() throws IOException {
+        Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS);
+        Path pr = Files.writeString(dir.resolve("pr.yaml"), String.join("---\n",
+                TENANT_KUSTOMIZATION,
+                """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: apps
+                spec: {}
+                """,
+                """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: OCIRepository
+                metadata:
+                spec: {}
+                """,
+                """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: other, labels: {a: [b]}}
+                """,
+                TENANT_KUSTOMIZATION.replace("name: apps,", "name: last,")));
+        Run r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state", state.toString(),
+                "-f", pr.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).as(r.out()).satisfiesExactly(
+                l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (" + pr + "#0)"),
+                l -> assertThat(l).startsWith("DENIED Kustomization " + pr + "#1 (" + pr + "#1): Invalid: "
+                        + "metadata: must be an object with a name, got a string (\"apps\")"),
+                l -> assertThat(l).startsWith("DENIED OCIRepository " + pr + "#2 (" + pr + "#2): Invalid: "
+                        + "metadata: must be an object with a name, got null"),
+                l -> assertThat(l).contains(pr + "#3").contains("Invalid: metadata.labels.a: must be a string, got a list"),
+                l -> assertThat(l).startsWith("DENIED Kustomization frontend/last (" + pr + "#4)"));
+        assertThat(r.code()).isEqualTo(1);
+    }
 }

@@ -106,6 +106,49 @@ class VerifyCommandTest {
                 "workflow is \".github/workflows/evil.yaml\", policy requires \".github/workflows/push-artifact.yaml\"");
     }
 
+    static Path policyInMode(String repoPattern, String mode) throws IOException {
+        Path p = policy(repoPattern);
+        Files.writeString(p, Files.readString(p).replace("spec:\n", "spec:\n  mode: " + mode + "\n"));
+        return p;
+    }
+
+    @Test
+    void theModeDecidesAsAtTheGate() throws IOException {
+        String unsigned = signed("cli-mode", null);
+        Run warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn").toString(),
+                "--trusted-root", "local=" + trustedRoot);
+        assertThat(warn.code()).as(warn.out() + warn.err()).isZero();
+        assertThat(warn.out()).startsWith("NOT VERIFIED " + unsigned).contains("(policy fleet-staging, mode Warn)")
+                .contains("SIGNATURE_PRESENT [artifact]: no cosign signature found")
+                .contains("warning: policy fleet-staging is in mode Warn: the webhook admits this artifact with a warning");
+
+        Run warnJson = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn")
+                .toString(), "--trusted-root", "local=" + trustedRoot, "-o", "json");
+        assertThat(warnJson.code()).isZero();
+        JsonNode verdict = new ObjectMapper().readTree(warnJson.out()).path("verdicts").path(0);
+        assertThat(verdict.path("mode").asText()).isEqualTo("Warn");
+        assertThat(verdict.path("outcome").asText()).isEqualTo("NotVerified");
+        assertThat(verdict.path("warning").asText()).contains("mode Warn");
+
+        Path allowPolicy = Files.writeString(dir.resolve("allow.yaml"), """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: fleet-staging}
+                spec:
+                  mode: Allow
+                  sources: ["oci://%s/cli-mode-*"]
+                """.formatted(artifacts.host()));
+        Run allow = cli("verify", unsigned, "--policy", allowPolicy.toString());
+        assertThat(allow.code()).as(allow.out() + allow.err()).isZero();
+        assertThat(allow.out()).isEqualTo("ALLOWED " + unsigned + " (policy fleet-staging, mode Allow): no signature "
+                + "required" + System.lineSeparator());
+
+        Run enforce = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Enforce")
+                .toString(), "--trusted-root", "local=" + trustedRoot);
+        assertThat(enforce.code()).isEqualTo(1);
+        assertThat(enforce.out()).startsWith("NOT VERIFIED ").doesNotContain("warning");
+    }
+
     @Test
     void identityFlagsAndJsonOutput() throws IOException {
         String ref = signed("cli-flags", SigningRequest.github());

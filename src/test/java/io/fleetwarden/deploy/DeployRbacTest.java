@@ -59,8 +59,8 @@ class DeployRbacTest {
                     Set.of("list", "watch"), CLUSTER, "fleetwarden.io", "artifactpolicies"),
             new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(TenancyPolicy.class)",
                     Set.of("list", "watch"), CLUSTER, "fleetwarden.io", "tenancypolicies"),
-            // The leader's status writes: policy is the informer's object of either kind, which always carries
-            // its resourceVersion, so fabric8 sends the PUT to /status without a GET first.
+            // The leader's status writes: policy is a copy of the informer's object of either kind, which always
+            // carries its resourceVersion, so fabric8 sends the PUT to /status without a GET first.
             new Expected("io/fleetwarden/kube/PolicyStatusWriter.java", "resource(policy)", Set.of("update"), CLUSTER,
                     "fleetwarden.io", "artifactpolicies/status"),
             new Expected("io/fleetwarden/kube/PolicyStatusWriter.java", "resource(policy)", Set.of("update"), CLUSTER,

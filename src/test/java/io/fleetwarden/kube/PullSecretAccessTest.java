@@ -11,7 +11,18 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetwarden.gate.DecisionCache;
+import io.fleetwarden.gate.GateDecision;
+import io.fleetwarden.gate.KubernetesApiUnavailable;
 import io.fleetwarden.gate.OciSource;
+import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.policy.PolicyDocuments;
+import io.fleetwarden.testing.LoopbackHttpServer;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.oci.OciReference;
@@ -253,20 +264,92 @@ class PullSecretAccessTest {
                         .withMasterUrl("http://127.0.0.1:" + server.port()).build()).build();
                 PullSecretAccess stuck = new PullSecretAccess(hanging, RegistryClientConfig.defaults())) {
             OciSource src = source("{\"secretRef\":{\"name\":\"creds\"}}");
-            RegistryException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            KubernetesApiUnavailable e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
                 try {
                     stuck.forSource(src, Deadline.after(budget));
                     throw new AssertionError("a read without an answer returned");
-                } catch (RegistryException thrown) {
+                } catch (KubernetesApiUnavailable thrown) {
                     return thrown;
                 }
             });
-            assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
             Matcher m = Pattern.compile("cannot read pull secret frontend/creds from the Kubernetes API: "
                     + "no answer within (\\d+) ms").matcher(e.getMessage());
             assertThat(m.matches()).as(e.getMessage()).isTrue();
             assertThat(Long.parseLong(m.group(1))).isBetween(1L, budget.toMillis());
         }
+    }
+
+    /**
+     * An API server that answers 500: an infrastructure outcome about the API server (503 Unavailable at the gate),
+     * never a 403 and never a message about a registry.
+     */
+    @Test
+    void anApiServerAnswering500IsUnavailableAboutTheApiServer() throws Exception {
+        try (LoopbackHttpServer failing = LoopbackHttpServer.start()) {
+            LoopbackHttpServer.Route error = exchange -> LoopbackHttpServer.respond(exchange, 500,
+                    Map.of("Content-Type", "application/json"), """
+                    {"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcdserver: leader changed",
+                     "reason":"InternalError","code":500}""".getBytes(StandardCharsets.UTF_8));
+            failing.route("/api/v1/namespaces/frontend/secrets/creds", error)
+                    .route("/api/v1/namespaces/frontend/serviceaccounts/puller", error)
+                    .route("/api/v1/namespaces/frontend", error);
+            try (KubernetesClient broken = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                            .withMasterUrl("http://" + failing.host()).build()).build();
+                    PullSecretAccess access500 = new PullSecretAccess(broken, RegistryClientConfig.defaults());
+                    NamespaceLabelCache labels = new NamespaceLabelCache(broken)) {
+                assertThatThrownBy(() -> access500.forSource(source("{\"secretRef\":{\"name\":\"creds\"}}"),
+                        deadline())).isInstanceOf(KubernetesApiUnavailable.class)
+                        .hasMessage("cannot read pull secret frontend/creds from the Kubernetes API: HTTP 500");
+
+                // Through the gate: pull secrets, service accounts and namespace labels (a selector-scoped policy).
+                PolicySnapshot policies = PolicySnapshot.compile(1, PolicyDocuments.parse("test", """
+                        apiVersion: fleetwarden.io/v1alpha1
+                        kind: ArtifactPolicy
+                        metadata: {name: private}
+                        spec:
+                          mode: Warn
+                          sources: ["oci://%s/private/*"]
+                          authorities:
+                            - keyless:
+                                issuer: https://token.actions.githubusercontent.com
+                                subjectRegExp: ^https://github\\.com/acme/fleet/.*$
+                        ---
+                        apiVersion: fleetwarden.io/v1alpha1
+                        kind: ArtifactPolicy
+                        metadata: {name: tenants}
+                        spec:
+                          sources: ["oci://%s/tenant/*"]
+                          namespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
+                          mode: Allow
+                        """.formatted(registry.host(), registry.host())), Uncovered.ALLOW);
+                OciSourceGate gate = new OciSourceGate(() -> policies, access500, new CosignSignatureVerifier(
+                        TrustedRoots.empty(), java.time.Clock.systemUTC()),
+                        DecisionCache.defaults(), labels::labelsOrFail);
+                for (var c : java.util.List.of(
+                        java.util.Map.entry(gateSource("private/app", "\"secretRef\":{\"name\":\"creds\"}"),
+                                "pull secret frontend/creds"),
+                        java.util.Map.entry(gateSource("private/app", "\"serviceAccountName\":\"puller\""),
+                                "service account frontend/puller"),
+                        java.util.Map.entry(gateSource("tenant/app", null), "the labels of namespace frontend"))) {
+                    GateDecision d = gate.decide(c.getKey(), deadline(), false);
+                    assertThat(d).as(c.getValue()).isInstanceOfSatisfying(GateDecision.Unavailable.class, u -> {
+                        assertThat(u.reason()).isEqualTo("Unavailable");
+                        assertThat(u.message()).contains("cannot read " + c.getValue()
+                                + " from the Kubernetes API: HTTP 500").contains("Kubernetes API server")
+                                .doesNotContain("registry");
+                    });
+                }
+            }
+        }
+    }
+
+    private static OciSource gateSource(String repo, String extraSpec) throws Exception {
+        JsonNode o = new ObjectMapper().readTree("""
+                {"apiVersion":"source.toolkit.fluxcd.io/v1","kind":"OCIRepository",
+                 "metadata":{"name":"apps","namespace":"frontend"},
+                 "spec":{"url":"oci://%s/%s","ref":{"tag":"v1"}%s}}
+                """.formatted(registry.host(), repo, extraSpec == null ? "" : "," + extraSpec));
+        return ((OciSource.Valid) OciSource.from(o)).source();
     }
 
     @Test

@@ -136,6 +136,21 @@ public final class OciPublisher implements AutoCloseable {
         land.oras.Descriptor stored = registry.getDescriptor(ref.withDigest(digest.toString()));
         ManifestDescriptor entry = ManifestDescriptor.of(stored.getMediaType(), digest.toString(), stored.getSize())
                 .withArtifactType(artifactType).withAnnotations(annotations);
+        appendToReferrersIndex(ref, subject, entry);
+        return digest;
+    }
+
+    /** Deletes a manifest by digest (the registry has deletes enabled): an index entry pointing at it then dangles. */
+    public void deleteManifest(String repo, Digest digest) {
+        registry.deleteManifest(ref(repo).withDigest(digest.toString()));
+    }
+
+    /** Deletes a blob by digest: a manifest whose layer it was can then be read, but not its content. */
+    public void deleteBlob(String repo, Digest digest) {
+        registry.deleteBlob(ref(repo).withDigest(digest.toString()));
+    }
+
+    private void appendToReferrersIndex(ContainerRef ref, Digest subject, ManifestDescriptor entry) {
         ContainerRef indexTag = ref.withTag(subject.asTagPrefix());
         Index index;
         try {
@@ -147,7 +162,6 @@ public final class OciPublisher implements AutoCloseable {
             index = Index.fromManifests(List.of());
         }
         registry.pushIndex(indexTag, index.withNewManifests(entry));
-        return digest;
     }
 
     private ContainerRef ref(String repo) {

@@ -56,6 +56,44 @@ class ArtifactVerifierTest {
     }
 
     @Test
+    void aListedReferrerThatCannotBeFetchedIsSkippedAndReported() {
+        // Distribution 2.8 has no referrers API: anyone who may push can change the tag-schema index, and a
+        // referrer listed there may be gone (deleted manifest) or half there (deleted bundle blob).
+        String repo = SignedArtifacts.uniqueRepo("dangling", "frontend");
+        Digest d = artifacts.publish(repo, "latest");
+        byte[] gone = "{\"gone\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Digest dangling = artifacts.publisher().pushBundleReferrer(repo, d, gone);
+        byte[] headless = "{\"headless\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Digest withoutBlob = artifacts.publisher().pushBundleReferrer(repo, d, headless);
+        artifacts.signBundle(repo, d, SigningRequest.github());
+        // Deleted after the index was written: the registry checks entries when an index is pushed.
+        artifacts.publisher().deleteManifest(repo, dangling);
+        artifacts.publisher().deleteBlob(repo, Digest.sha256Of(headless));
+        assertThat(verify(artifacts.ref(repo, "latest"), TamperMatrixTest.staging()))
+                .isInstanceOfSatisfying(VerificationResult.Verified.class, v -> {
+                    assertThat(v.signature()).startsWith("referrer sha256:");
+                    assertThat(v.skipped()).hasSize(2)
+                            .anySatisfy(s -> assertThat(s).startsWith("referrer " + dangling + ": could not be read"))
+                            .anySatisfy(s -> assertThat(s).startsWith("referrer " + withoutBlob + ": could not be read"));
+                });
+    }
+
+    @Test
+    void aListedReferrerThatCannotBeFetchedDoesNotMakeAnUnsignedArtifactLookSigned() {
+        String repo = SignedArtifacts.uniqueRepo("dangling-only", "frontend");
+        Digest d = artifacts.publish(repo, "latest");
+        Digest dangling = artifacts.publisher().pushBundleReferrer(repo, d,
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        artifacts.publisher().deleteManifest(repo, dangling);
+        assertThat(verify(artifacts.ref(repo, "latest"), TamperMatrixTest.staging()))
+                .isInstanceOfSatisfying(VerificationResult.NotVerified.class, n -> assertThat(n.failures())
+                        .singleElement().satisfies(f -> {
+                            assertThat(f.check()).isEqualTo(Check.SIGNATURE_PRESENT);
+                            assertThat(f.message()).contains("skipped: referrer " + dangling + ": could not be read");
+                        }));
+    }
+
+    @Test
     void aTagMovedToAnUnsignedArtifactIsNoLongerVerified() {
         String repo = SignedArtifacts.uniqueRepo("moved", "frontend");
         Digest signed = artifacts.publish(repo, "latest");

@@ -67,6 +67,29 @@ class SignatureDiscoveryTest {
     }
 
     @Test
+    void aListedReferrerTheRegistryCannotServeIsSkippedButNothingElseVerifyingIsUnavailable() {
+        // A referrer that could not be read because the registry failed might have been the valid signature:
+        // the answer is "could not decide" (503), never "not signed" (403).
+        Digest listed = Digest.sha256Of("referrer".getBytes(StandardCharsets.UTF_8));
+        RegistryClient registry = new StubRegistry() {
+            @Override
+            public List<Descriptor> referrers(OciReference ref, Digest subject, String type, Deadline deadline) {
+                return List.of(Descriptor.of("application/vnd.oci.image.manifest.v1+json", listed, 100));
+            }
+
+            @Override
+            public Manifest manifest(OciReference ref, Digest digest, Deadline deadline) throws RegistryException {
+                throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "GET manifest " + digest + ": HTTP 503");
+            }
+        };
+        VerificationResult r = new ArtifactVerifier(registry, null).verifyResolved(REF.withDigest(DIGEST), List.of(),
+                Deadline.after(Duration.ofSeconds(10)));
+        assertThat(r).isInstanceOfSatisfying(VerificationResult.Unavailable.class, u -> assertThat(u.reason())
+                .contains("referrer " + listed + ": could not be read (unavailable): GET manifest " + listed
+                        + ": HTTP 503"));
+    }
+
+    @Test
     void aLegacyReadStillRunningAtTheDeadlineIsATimeout() {
         CountDownLatch never = new CountDownLatch(1);
         RegistryClient registry = new StubRegistry() {

@@ -18,7 +18,7 @@ class StubRegistry implements RegistryClient {
     }
 
     @Override
-    public Manifest manifest(OciReference ref, Digest digest, Deadline deadline) {
+    public Manifest manifest(OciReference ref, Digest digest, Deadline deadline) throws RegistryException {
         throw new UnsupportedOperationException();
     }
 
