@@ -64,9 +64,11 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
                 ns = BoundedReads.within(client, LIVE_READ_TIMEOUT, (KubernetesClient c) -> c.namespaces()
                         .withName(namespace).get());
             } catch (KubernetesClientException e) {
-                throw new ClusterUnavailable("the Kubernetes API server could not be asked for the labels of namespace "
-                        + namespace + " (" + (e instanceof BoundedReads.NoAnswer ? e.getMessage() : "HTTP " + e.getCode()
-                        + ": " + e.getMessage()) + ")", e);
+                // One wording for every API read a decision needs (pull secrets, service accounts, labels); the
+                // response body is not quoted (it can be long and says nothing the status code does not).
+                throw new ClusterUnavailable("cannot read the labels of namespace " + namespace
+                        + " from the Kubernetes API: " + (e instanceof BoundedReads.NoAnswer || e.getCode() <= 0
+                        ? e.getMessage() : "HTTP " + e.getCode()) + " (the Kubernetes API server did not answer usefully)", e);
             }
         }
         if (ns == null) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged service ({@code target/quarkus-app}, built by {@code mvn package}) in its own JVM, configured
@@ -17,11 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private final Process process;
+    private final io.fleetwarden.testing.cluster.GuardedProcess process;
     private final int port;
     private final Path log;
 
-    private ServiceProcess(Process process, int port, Path log) {
+    private ServiceProcess(io.fleetwarden.testing.cluster.GuardedProcess process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
@@ -47,7 +46,8 @@ public final class ServiceProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Files.createTempFile("fleetwarden-service", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Guarded: the service cannot outlive this JVM, even one killed with SIGKILL.
+        var p = io.fleetwarden.testing.cluster.GuardedProcess.start("fleetwarden", command, Map.of(), log);
         ServiceProcess service = new ServiceProcess(p, port, log);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close));
         return service;
@@ -70,7 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
         Instant end = Instant.now().plus(timeout);
         while (Instant.now().isBefore(end)) {
             if (!process.isAlive()) {
-                throw new IOException("the service exited with " + process.exitValue() + "; log: " + log + "\n" + tail());
+                throw new IOException("the service exited; log: " + log + "\n" + tail());
             }
             try {
                 if (client.at(port).get("/q/health/ready").statusCode() == 200) {
@@ -80,7 +80,7 @@ public final class ServiceProcess implements AutoCloseable {
                 // not listening yet
             }
             try {
-                process.waitFor(100, TimeUnit.MILLISECONDS); // returns early if the process dies
+                Thread.sleep(100); // polling a process of our own making that gives no other signal
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the service", e);
@@ -96,14 +96,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }
