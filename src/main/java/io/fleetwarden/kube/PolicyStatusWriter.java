@@ -139,6 +139,14 @@ public final class PolicyStatusWriter implements Runnable {
                 // 409: the policy changed meanwhile, 404: it is gone; the next round sees the current object.
                 boolean transientFailure = e.getCode() != 409 && e.getCode() != 404
                         && (e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500);
+                if (e.getCode() == 403) {
+                    // Not transient and not ours to retry: the service account lacks the RBAC rule, and an operator
+                    // must hear of it (policies would otherwise show no status at all, silently).
+                    LOG.warnf("status of %s not written: forbidden (the ClusterRole fleetwarden must allow update on "
+                            + "%s/status): %s", what, cached.getPlural(), e.getStatus() == null ? e.getMessage()
+                            : e.getStatus().getMessage());
+                    return;
+                }
                 if (!transientFailure || attempt >= MAX_ATTEMPTS) {
                     LOG.debugf("status of %s not written (%d) after %d attempt(s): retrying next round", what,
                             e.getCode(), attempt);

@@ -36,10 +36,14 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build it first with mvn -B package -DskipTests");
         }
-        int port = LoopbackPorts.free();
+        // A caller that registers webhooks keeps one port across restarts; otherwise any free one.
+        int port = properties.containsKey("quarkus.http.ssl-port") ? Integer.parseInt(properties.get("quarkus.http.ssl-port"))
+                : LoopbackPorts.free();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(jvmOptions);
-        command.add("-Dquarkus.http.ssl-port=" + port);
+        if (!properties.containsKey("quarkus.http.ssl-port")) {
+            command.add("-Dquarkus.http.ssl-port=" + port);
+        }
         if (!properties.containsKey("quarkus.http.host")) {
             command.add("-Dquarkus.http.host=127.0.0.1"); // tests serve on loopback only
         }

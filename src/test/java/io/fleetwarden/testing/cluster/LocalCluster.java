@@ -45,6 +45,8 @@ public final class LocalCluster implements AutoCloseable {
     private final TlsFixture tls;
     private final Map<String, String> extraProperties;
     private final List<GenericKubernetesResource> shippedWebhooks;
+    /** Fixed for the cluster's life: the registered webhook configurations name it. */
+    private final int port;
     private ServiceProcess service;
 
     private LocalCluster(ControlPlane plane, Path app, Path dir, Map<String, String> extraProperties,
@@ -55,6 +57,11 @@ public final class LocalCluster implements AutoCloseable {
         this.tls = TlsFixture.create();
         this.extraProperties = Map.copyOf(extraProperties);
         this.shippedWebhooks = shippedWebhooks;
+        try {
+            this.port = io.fleetwarden.testing.LoopbackPorts.free();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -106,6 +113,14 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts the packaged service (again, after {@link #stopService()}) and waits until it is ready. */
     public synchronized void startService() throws IOException {
+        startService(true);
+    }
+
+    /**
+     * Starts the packaged service; with {@code awaitReady} false it returns once the process runs (for tests of
+     * a service that must not become ready).
+     */
+    public synchronized void startService(boolean awaitReady) throws IOException {
         if (service != null) {
             throw new IllegalStateException("the service is running already");
         }
@@ -114,14 +129,17 @@ public final class LocalCluster implements AutoCloseable {
         // fabric8 reads the kubeconfig named by this system property when no API server URL is configured.
         properties.put("kubeconfig", kubeconfig.toString());
         properties.put("quarkus.kubernetes-client.namespace", NAMESPACE);
+        properties.put("quarkus.http.ssl-port", String.valueOf(port));
         properties.put("fleetwarden.tls.cert-file", tls.certFile().toString());
         properties.put("fleetwarden.tls.key-file", tls.keyFile().toString());
         properties.putIfAbsent("fleetwarden.certs.self-managed", "false");
         // A policy applied with kubectl shows Ready within a second instead of the in-cluster 15 s.
         properties.putIfAbsent("fleetwarden.leader.policy-status-period", "1s");
         ServiceProcess started = ServiceProcess.start(app, properties, List.of("-Xmx256m"));
-        started.awaitReady(WebhookClient.trusting(tls.allCas()), Duration.ofSeconds(60));
         service = started;
+        if (awaitReady) {
+            started.awaitReady(WebhookClient.trusting(tls.allCas()), Duration.ofSeconds(60));
+        }
     }
 
     /** Stops the service; the webhook configurations stay registered (failurePolicy then decides). */
@@ -135,7 +153,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Registers deploy/'s webhook configurations for the running service, with the fixture's current CA. */
     public void registerWebhooks() {
         List<GenericKubernetesResource> rewritten = shippedWebhooks.stream()
-                .map(w -> WebhookRegistration.forLoopback(w, service.port(), TlsFixture.pem(tls.current().ca())))
+                .map(w -> WebhookRegistration.forLoopback(w, port, TlsFixture.pem(tls.current().ca())))
                 .toList();
         try (KubernetesClient admin = plane.adminClient()) {
             WebhookRegistration.apply(admin, rewritten);
