@@ -61,6 +61,9 @@ public final class VerifyBench {
             artifacts.signLegacy(legacyRepo, legacy, SigningRequest.github());
             CosignSignatureVerifier signatures = new CosignSignatureVerifier(
                     TrustedRoots.empty().add("local", sigstore.trustedRootJson()), Clock.systemUTC());
+            SignatureBench.run(signatures, bundle, d, sigstore.signLegacy(legacy.toString(),
+                    registry.host() + "/" + legacyRepo, SigningRequest.github()), legacy, n / 3, n);
+            SignatureBench.firstSight(signatures, sigstore, legacy, registry.host() + "/" + legacyRepo, 200);
             List<Authority> authorities = List.of(new KeylessAuthority("staging", "local", Authority.COSIGN_SIGN_PREDICATE,
                     StringMatch.exact(ACTIONS), null, "https://github.com/acme/fleet", ".github/workflows/push-artifact.yaml",
                     List.of("refs/heads/main"), Set.of("push"), "github-hosted", TagRefBinding.D2_DEFAULT));

@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TamperMatrixTest {
 
-    enum Format { LEGACY_TAG, BUNDLE_REFERRER }
+    /** BUNDLE_REKOR_V2: cosign v3 signing to Rekor v2 (dsse 0.0.2 entry, checkpoint, RFC 3161 timestamp). */
+    enum Format { LEGACY_TAG, BUNDLE_REFERRER, BUNDLE_REKOR_V2 }
 
     static SignedArtifacts artifacts;
     static ArtifactVerifier verifier;
@@ -69,9 +70,43 @@ class TamperMatrixTest {
         return SigningRequest.keyless(id.apply(Identity.github()).build()).tamper(tampers).build();
     }
 
+    static SigningRequest v2(Tamper... tampers) {
+        return SigningRequest.keyless(Identity.github().build()).rekorV2().tamper(tampers).build();
+    }
+
+    /** The Rekor v2 evidence: each defect refused by the check it belongs to. */
+    static List<Row> rekorV2Rows() {
+        Format f = Format.BUNDLE_REKOR_V2;
+        UnaryOperator<KeylessAuthority> same = a -> a;
+        return List.of(
+                new Row("untampered", f, v2(), same, "latest", Set.of()),
+                new Row("untampered, cosign v3 statement", f, SigningRequest.keyless(Identity.github().build())
+                        .subjectName(null).rekorV2().build(), same, "latest", Set.of()),
+                new Row("body altered after logging", f, v2(Tamper.TLOG_BODY_ALTERED), same, "latest",
+                        Set.of(Check.TLOG_ENTRY, Check.TLOG_BODY)),
+                new Row("log entry of another signature", f, v2(Tamper.TLOG_BODY_OF_OTHER_SIGNATURE), same, "latest",
+                        Set.of(Check.TLOG_BODY)),
+                new Row("checkpoint by another log key", f, v2(Tamper.CHECKPOINT_BY_UNKNOWN_KEY), same, "latest",
+                        Set.of(Check.TLOG_ENTRY)),
+                new Row("broken inclusion proof", f, v2(Tamper.BROKEN_INCLUSION_PROOF), same, "latest",
+                        Set.of(Check.TLOG_ENTRY)),
+                new Row("no timestamp", f, v2(Tamper.TIMESTAMP_MISSING), same, "latest",
+                        Set.of(Check.RFC3161_TIMESTAMP)),
+                new Row("timestamp over other bytes", f, v2(Tamper.TIMESTAMP_OVER_OTHER_BYTES), same, "latest",
+                        Set.of(Check.RFC3161_TIMESTAMP)),
+                new Row("timestamp by a TSA not in the root", f, v2(Tamper.TIMESTAMP_BY_UNKNOWN_TSA), same, "latest",
+                        Set.of(Check.RFC3161_TIMESTAMP)),
+                new Row("certificate expired at the timestamp's time", f,
+                        v2(Tamper.INTEGRATED_TIME_OUTSIDE_CERT_VALIDITY), same, "latest", Set.of(Check.RFC3161_TIMESTAMP)),
+                new Row("signature over another payload", f, v2(Tamper.SIGNATURE_OVER_OTHER_PAYLOAD), same, "latest",
+                        Set.of(Check.SIGNATURE)),
+                new Row("certificate from an unknown CA", f, v2(Tamper.CERT_FROM_UNKNOWN_CA), same, "latest",
+                        Set.of(Check.CERTIFICATE_CHAIN)));
+    }
+
     static List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
-        for (Format f : Format.values()) {
+        List<Row> rows = new ArrayList<>(rekorV2Rows());
+        for (Format f : List.of(Format.LEGACY_TAG, Format.BUNDLE_REFERRER)) {
             boolean bundle = f == Format.BUNDLE_REFERRER;
             UnaryOperator<KeylessAuthority> same = a -> a;
             rows.add(new Row("untampered, only in this format", f, github(b -> b), same, "latest", Set.of()));
@@ -144,8 +179,15 @@ class TamperMatrixTest {
         if (row.expected().isEmpty()) {
             assertThat(result).isInstanceOfSatisfying(VerificationResult.Verified.class, v -> {
                 assertThat(v.digest()).isEqualTo(digest);
-                assertThat(v.evidence()).contains(row.format() == Format.LEGACY_TAG ? Evidence.LEGACY_SIGNATURE_TAG
-                        : Evidence.BUNDLE_REFERRER, Evidence.CERTIFICATE_CHAIN, Evidence.SCT, Evidence.SIGNED_ENTRY_TIMESTAMP);
+                if (row.format() == Format.BUNDLE_REKOR_V2) {
+                    assertThat(v.evidence()).contains(Evidence.BUNDLE_REFERRER, Evidence.CERTIFICATE_CHAIN, Evidence.SCT,
+                            Evidence.INCLUSION_PROOF, Evidence.CHECKPOINT, Evidence.RFC3161_TIMESTAMP)
+                            .doesNotContain(Evidence.SIGNED_ENTRY_TIMESTAMP);
+                } else {
+                    assertThat(v.evidence()).contains(row.format() == Format.LEGACY_TAG ? Evidence.LEGACY_SIGNATURE_TAG
+                            : Evidence.BUNDLE_REFERRER, Evidence.CERTIFICATE_CHAIN, Evidence.SCT,
+                            Evidence.SIGNED_ENTRY_TIMESTAMP);
+                }
                 assertThat(v.signer().sourceRepository()).isEqualTo("https://github.com/acme/fleet");
             });
             return;

@@ -87,11 +87,8 @@ final class AuthorityValidity {
                 }
             }
             if (cert.getIssuerX500Principal().equals(caTop.getSubjectX500Principal())) {
-                try {
-                    cert.verify(caTop.getPublicKey());
+                if (KeySignatures.signedBy(cert, caTop)) {
                     return true;
-                } catch (Exception e) {
-                    // not this CA
                 }
             }
         }

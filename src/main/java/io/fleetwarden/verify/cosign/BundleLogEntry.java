@@ -20,14 +20,16 @@ import java.util.Set;
  * checkpoint signed by the log); with only a SET it is verified offline by {@link SignedEntryTimestamps}, unless
  * the caller requires the proof (keyless bundles: sigstore-java 2.0.0 requires it there, and the bundle spec
  * v0.2+ does). The body must describe this signature: {@code hashedrekord} 0.0.1 ({@link HashedRekordBody}) or
- * {@code dsse} 0.0.1 ({@link DsseLogBody}).
+ * {@code dsse} 0.0.1 ({@link DsseLogBody}). Entries of a Rekor v2 log (version 0.0.2) go to {@link RekorV2Entry}:
+ * their evidence and body are of another kind.
  */
 final class BundleLogEntry {
 
     private BundleLogEntry() {
     }
 
-    record Checked(Set<Evidence> evidence, Instant integratedTime, byte[] logId) {
+    /** @param rekorV2 the entry is from a Rekor v2 log, so it has no integrated time by design */
+    record Checked(Set<Evidence> evidence, Instant integratedTime, byte[] logId, boolean rekorV2) {
     }
 
     static Checked verify(JsonNode entry, LoadedRoot root, LoggedSignature expected, boolean requireProof,
@@ -40,7 +42,10 @@ final class BundleLogEntry {
             Encodings.base64("tlogEntries[0].canonicalizedBody", body);
         } catch (IllegalArgumentException e) {
             f.add(Check.SIGNATURE_FORMAT, e.getMessage());
-            return new Checked(evidence, null, null);
+            return new Checked(evidence, null, null, false);
+        }
+        if (RekorV2Entry.isV2(entry)) {
+            return RekorV2Entry.verify(entry, logId, Encodings.base64("canonicalizedBody", body), root, expected, f);
         }
         String logIdHex = HexFormat.of().formatHex(logId);
         long integratedTime = entry.path("integratedTime").asLong(0);
@@ -95,7 +100,8 @@ final class BundleLogEntry {
             HashedRekordBody.check(body, expected.loggedHash(), expected.signature(), expected.certificate(),
                     expected.key(), f);
         }
-        return new Checked(evidence, logOk && integratedTime > 0 ? Instant.ofEpochSecond(integratedTime) : null, logId);
+        return new Checked(evidence, logOk && integratedTime > 0 ? Instant.ofEpochSecond(integratedTime) : null, logId,
+                false);
     }
 
     private static String hex(String base64) {

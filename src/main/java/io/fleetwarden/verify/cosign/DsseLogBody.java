@@ -17,9 +17,9 @@ import java.util.HexFormat;
  *
  * <p>The {@code envelopeHash} is deliberately not compared (neither sigstore-java nor sigstore-js do): Rekor
  * hashes the envelope as the client serialized it, which the bundle cannot reproduce byte for byte, and the
- * payload hash plus the signature already bind the entry to this envelope. Other kinds (Rekor v2
- * {@code dsse}/{@code hashedrekord} 0.0.2, {@code intoto}) are refused: the first need RFC 3161 time and a body
- * format sigstore-java 2.0.0 cannot parse either, the last is not written by cosign for DSSE bundles.
+ * payload hash plus the signature already bind the entry to this envelope. Rekor v2 {@code dsse} 0.0.2 bodies are
+ * checked by {@link DsseV2LogBody}; other kinds ({@code hashedrekord} 0.0.2 over a DSSE envelope, {@code intoto})
+ * are refused: cosign does not write them for DSSE bundles.
  */
 final class DsseLogBody {
 

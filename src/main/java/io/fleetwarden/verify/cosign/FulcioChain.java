@@ -29,10 +29,19 @@ final class FulcioChain {
     }
 
     static void verify(LoadedRoot root, X509Certificate leaf, List<X509Certificate> chain, Failures f) {
+        if (root.chains().contains(leaf, chain)) {
+            return; // this exact leaf and chain passed against this root before (see VerifiedChains)
+        }
+        if (verifies(root, leaf, chain, f)) {
+            root.chains().add(leaf, chain);
+        }
+    }
+
+    private static boolean verifies(LoadedRoot root, X509Certificate leaf, List<X509Certificate> chain, Failures f) {
         Exception leafOnly;
         try {
             root.fulcio().verifySigningCertificate(Certificates.toCertPath(leaf));
-            return;
+            return true;
         } catch (FulcioVerificationException | IOException | CertificateException | RuntimeException e) {
             leafOnly = e;
         }
@@ -44,7 +53,7 @@ final class FulcioChain {
                 full.addAll(chain);
                 CertPath trimmed = root.fulcio().trimTrustedParent(Certificates.toCertPath(full));
                 root.fulcio().verifySigningCertificate(trimmed);
-                return;
+                return true;
             } catch (FulcioVerificationException | IOException | CertificateException | RuntimeException e) {
                 failure = isSctFailure(e) ? e : leafOnly;
             }
@@ -57,6 +66,7 @@ final class FulcioChain {
             f.add(Check.CERTIFICATE_CHAIN, "the certificate does not chain to a Fulcio CA of the trusted root "
                     + "(sigstore-java: " + detail + ")");
         }
+        return false;
     }
 
     private static boolean isSctFailure(Exception e) {

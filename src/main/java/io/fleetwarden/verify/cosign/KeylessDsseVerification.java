@@ -26,12 +26,14 @@ import java.util.Set;
  * <li>envelope: one signature, in-toto payload type, subject digest, byte-length PAE signature with the leaf's
  * key ({@link DsseSignature}, the same code as key-based bundles);</li>
  * <li>log entry: {@code RekorVerifier} (inclusion proof, checkpoint, SET) and a {@code dsse} 0.0.1 body that
- * records this payload hash, signature and certificate ({@link BundleLogEntry});</li>
+ * records this payload hash, signature and certificate ({@link BundleLogEntry}); or a Rekor v2 {@code dsse} 0.0.2
+ * entry, whose inclusion proof and checkpoint are verified here ({@link RekorV2Entry});</li>
  * <li>RFC 3161 timestamps, if any: {@code TimestampVerifier} ({@link BundleTimestamps});</li>
  * </ol>
  * and then the checks 2.0.0 misses: integrated time within the certificate's validity, signing times within the
  * trusted root's authority windows and not in the future. The integrated time only counts as a signing time when
  * the log signed it (SET); without a SET or a timestamp there is no trusted signing time and the bundle fails.
+ * A Rekor v2 entry has no integrated time, so it needs an RFC 3161 timestamp ({@link Check#RFC3161_TIMESTAMP}).
  */
 final class KeylessDsseVerification {
 
@@ -70,7 +72,12 @@ final class KeylessDsseVerification {
         }
         List<Instant> stamped = BundleTimestamps.verify(doc, root, dsse.signature(), leaf, f);
         signingTimes.addAll(stamped);
-        if (signingTimes.isEmpty() && !f.has(Check.TLOG_ENTRY) && !f.has(Check.RFC3161_TIMESTAMP)) {
+        if (logged.rekorV2() && stamped.isEmpty() && !f.has(Check.RFC3161_TIMESTAMP)) {
+            // Rekor v2 logs sign no time at all: without a verified timestamp nothing says when the certificate
+            // was used, so its ten-minute validity would bind nothing. Fail closed, naming what is missing.
+            f.add(Check.RFC3161_TIMESTAMP, "the Rekor v2 log entry carries no integrated time, and the bundle has no "
+                    + "RFC 3161 timestamp from a TSA of the trusted root to give the signing time");
+        } else if (signingTimes.isEmpty() && !f.has(Check.TLOG_ENTRY) && !f.has(Check.RFC3161_TIMESTAMP)) {
             f.add(Check.TLOG_ENTRY, "the bundle has no trusted signing time: neither a signed entry timestamp nor an "
                     + "RFC 3161 timestamp");
         }

@@ -13,13 +13,14 @@ import java.security.GeneralSecurityException;
  * root is loaded; a root whose keys do not parse fails there, not on the first admission request.
  */
 record LoadedRoot(String name, SigstoreTrustedRoot root, KeylessVerifier keyless, FulcioVerifier fulcio,
-        RekorVerifier rekor, TimestampVerifier timestamps) {
+        RekorVerifier rekor, TimestampVerifier timestamps, VerifiedChains chains) {
 
     static LoadedRoot build(String name, SigstoreTrustedRoot root) {
         try {
             KeylessVerifier keyless = KeylessVerifier.builder().trustedRootProvider(() -> root).build();
             return new LoadedRoot(name, root, keyless, FulcioVerifier.newFulcioVerifier(root),
-                    RekorVerifier.newRekorVerifier(root), TimestampVerifier.newTimestampVerifier(root));
+                    RekorVerifier.newRekorVerifier(root), TimestampVerifier.newTimestampVerifier(root),
+                    new VerifiedChains());
         } catch (GeneralSecurityException | dev.sigstore.trustroot.SigstoreConfigurationException
                 | RuntimeException e) {
             throw new TrustedRootException("trusted root \"" + name + "\" has keys or certificates that cannot be used: "

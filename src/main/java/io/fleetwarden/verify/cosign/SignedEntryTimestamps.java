@@ -2,7 +2,6 @@ package io.fleetwarden.verify.cosign;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sigstore.encryption.signers.Verifiers;
 import dev.sigstore.json.canonicalizer.JsonCanonicalizer;
 import dev.sigstore.trustroot.TransparencyLog;
 import java.io.IOException;
@@ -52,7 +51,8 @@ final class SignedEntryTimestamps {
             payload.put("logID", logIdHex);
             payload.put("logIndex", logIndex);
             byte[] signed = new JsonCanonicalizer(JSON.writeValueAsString(payload)).getEncodedUTF8();
-            boolean valid = Verifiers.newVerifier(log.get().getPublicKey().toJavaPublicKey()).verify(signed, set);
+            // KeySignatures: BouncyCastle's fixed-curve P-256 for Rekor's key, the JDK for any other key.
+            boolean valid = KeySignatures.verifies(log.get().getPublicKey().toJavaPublicKey(), signed, set);
             return valid ? new Result(log.get(), null)
                     : new Result(log.get(), "the SET signature does not verify with the key of log "
                             + log.get().getBaseUrl());

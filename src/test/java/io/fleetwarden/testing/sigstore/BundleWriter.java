@@ -23,7 +23,20 @@ final class BundleWriter {
     }
 
     static byte[] dsse(Signer signer, LogEntry entry, byte[] payload, String payloadType, byte[] signature) {
+        return dsse(signer, entry, payload, payloadType, signature, null);
+    }
+
+    /**
+     * @param timestamp a DER TimeStampResp for {@code timestampVerificationData}, or null; an entry without SET
+     *                  (Rekor v2) is written as kind dsse 0.0.2 with no integrated time and no inclusion promise
+     */
+    static byte[] dsse(Signer signer, LogEntry entry, byte[] payload, String payloadType, byte[] signature,
+            byte[] timestamp) {
         ObjectNode bundle = header(signer, entry, "dsse");
+        if (timestamp != null) {
+            ((ObjectNode) bundle.get("verificationMaterial")).putObject("timestampVerificationData")
+                    .putArray("rfc3161Timestamps").addObject().put("signedTimestamp", Crypto.b64(timestamp));
+        }
         ObjectNode envelope = bundle.putObject("dsseEnvelope");
         envelope.put("payload", Crypto.b64(payload));
         envelope.put("payloadType", payloadType);
@@ -57,9 +70,12 @@ final class BundleWriter {
         ObjectNode t = entries.addObject();
         t.put("logIndex", Long.toString(e.logIndex()));
         t.putObject("logId").put("keyId", Crypto.b64(HexFormat.of().parseHex(e.logIdHex())));
-        t.putObject("kindVersion").put("kind", kind).put("version", "0.0.1");
-        t.put("integratedTime", Long.toString(e.integratedTime()));
-        t.putObject("inclusionPromise").put("signedEntryTimestamp", Crypto.b64(e.set()));
+        boolean v2 = e.set() == null;
+        t.putObject("kindVersion").put("kind", kind).put("version", v2 ? "0.0.2" : "0.0.1");
+        if (!v2) {
+            t.put("integratedTime", Long.toString(e.integratedTime()));
+            t.putObject("inclusionPromise").put("signedEntryTimestamp", Crypto.b64(e.set()));
+        }
         ObjectNode proof = t.putObject("inclusionProof");
         proof.put("logIndex", Long.toString(e.logIndex()));
         proof.put("rootHash", Crypto.b64(e.rootHash()));

@@ -47,6 +47,38 @@ final class Crypto {
         }
     }
 
+    /** A P-384 key pair: Fulcio's root and intermediate keys are P-384 (and sign with SHA-384). */
+    static KeyPair newP384KeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
+            generator.initialize(new ECGenParameterSpec("secp384r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An Ed25519 key pair, the key type of Rekor v2 logs (log2025-1.rekor.sigstore.dev). */
+    static KeyPair newEd25519KeyPair() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Ed25519 over {@code data} (a checkpoint's note text). */
+    static byte[] signEd25519(PrivateKey key, byte[] data) {
+        try {
+            Signature signature = Signature.getInstance("Ed25519");
+            signature.initSign(key);
+            signature.update(data);
+            return signature.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** ECDSA over SHA-256 of {@code data}. */
     static byte[] sign(PrivateKey key, byte[] data) {
         return signWith("SHA256withECDSA", key, data);

@@ -35,7 +35,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A Fulcio-like CA: a self-signed P-256 root and an intermediate, issuing short-lived code-signing leaves with
+ * A Fulcio-like CA: a self-signed P-384 root and a P-384 intermediate (ECDSA with SHA-384, as sigstore.dev's), issuing short-lived code-signing leaves with
  * an empty subject, one critical SAN, the Sigstore OIDC extensions and an embedded SCT — the shape of a real
  * Fulcio certificate, so that sigstore-java's PKIX and SCT checks run unmodified.
  */
@@ -50,8 +50,9 @@ final class FulcioCa {
     private final byte[] issuerKeyHash;
 
     FulcioCa(String organization, String name, Instant notBefore, Instant notAfter) {
-        rootKey = Crypto.newP256KeyPair();
-        intermediateKey = Crypto.newP256KeyPair();
+        // P-384 root and intermediate signing with SHA-384, as Fulcio's; leaves stay P-256 (the client's key).
+        rootKey = Crypto.newP384KeyPair();
+        intermediateKey = Crypto.newP384KeyPair();
         X500Name rootName = new X500Name("O=" + organization + ",CN=" + name);
         X500Name intermediateName = new X500Name("O=" + organization + ",CN=" + name + "-intermediate");
         try {
@@ -128,7 +129,7 @@ final class FulcioCa {
     }
 
     private static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
-        return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Crypto.BC).setSecureRandom(Crypto.RANDOM)
+        return new JcaContentSignerBuilder("SHA384withECDSA").setProvider(Crypto.BC).setSecureRandom(Crypto.RANDOM)
                 .build(key);
     }
 

@@ -9,7 +9,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * A private Sigstore for tests and the demo: a Fulcio-like CA, a CT log, a Rekor v1 log and the trusted root
+ * A private Sigstore for tests and the demo: a Fulcio-like CA, a CT log, a Rekor v1 log, a Rekor v2 log (dsse
+ * 0.0.2 entries, signed checkpoints), an RFC 3161 timestamp authority and the trusted root
  * that describes them, producing the real formats byte for byte — legacy cosign {@code .sig} layers and
  * Sigstore bundles v0.3 (DSSE in-toto and message signature) that sigstore-java 2.0.0 and cosign accept.
  * Creating one and signing take milliseconds; instances are thread-safe.
@@ -30,12 +31,17 @@ public final class LocalSigstore {
     public static final String FULCIO_URL = "https://fulcio.fleetwarden.test";
     public static final String REKOR_URL = "https://rekor.fleetwarden.test";
     public static final String CTLOG_URL = "https://ctfe.fleetwarden.test";
+    public static final String REKOR_V2_URL = "https://rekor-v2.fleetwarden.test";
+    public static final String TSA_URL = "https://tsa.fleetwarden.test/api/v1/timestamp";
 
     private final Clock clock;
     private final TrustedRootOptions rootOptions;
     private final FulcioCa ca;
     private final CtLog ctLog;
     private final RekorLog rekor;
+    private final String rekorV2Url;
+    private final RekorV2Log rekorV2;
+    private final TimestampAuthority tsa;
     private Rogues rogues;
 
     private LocalSigstore(Builder b) {
@@ -47,6 +53,16 @@ public final class LocalSigstore {
         rekor = new RekorLog(Crypto.newP256KeyPair(), "rekor.fleetwarden.test", Crypto.RANDOM.nextLong() >>> 1);
         // A first entry so every real entry has a non-empty audit path, as on any live log.
         rekor.append(Crypto.canonicalJson("{\"genesis\":true}"), now.getEpochSecond());
+        rekorV2Url = b.rekorV2Url;
+        rekorV2 = new RekorV2Log(Crypto.newEd25519KeyPair(), origin(rekorV2Url));
+        rekorV2.append(Crypto.canonicalJson("{\"genesis\":true}"), null);
+        tsa = new TimestampAuthority("tsa", now.minus(3650, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+    }
+
+    /** The checkpoint origin rekor-tiles uses: the URL's host, with its port when the URL names one. */
+    private static String origin(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
 
     public static LocalSigstore create() {
@@ -64,7 +80,7 @@ public final class LocalSigstore {
 
     public byte[] trustedRootJson(TrustedRootOptions options) {
         return TrustedRootWriter.write(ca, FULCIO_URL, rekor.publicKey(), REKOR_URL, ctLog.publicKey(), CTLOG_URL,
-                options);
+                new TrustedRootWriter.V2(rekorV2Url, rekorV2.publicKey(), rekorV2.logId(), tsa, TSA_URL), options);
     }
 
     public TrustedRootOptions trustedRootOptions() {
@@ -143,12 +159,22 @@ public final class LocalSigstore {
         return rekor;
     }
 
+    RekorV2Log rekorV2() {
+        return rekorV2;
+    }
+
+    TimestampAuthority tsa() {
+        return tsa;
+    }
+
     /** Created on the first tamper that needs them, so untampered use pays nothing. */
     synchronized Rogues rogues() {
         if (rogues == null) {
             Instant now = now();
             rogues = new Rogues(new FulcioCa("rogue.test", "rogue", now.minus(3650, ChronoUnit.DAYS),
-                    now.plus(3650, ChronoUnit.DAYS)), new CtLog(Crypto.newP256KeyPair()), Crypto.newP256KeyPair());
+                    now.plus(3650, ChronoUnit.DAYS)), new CtLog(Crypto.newP256KeyPair()), Crypto.newP256KeyPair(),
+                    Crypto.newEd25519KeyPair(), new TimestampAuthority("rogue-tsa", now.minus(3650, ChronoUnit.DAYS),
+                            now.plus(3650, ChronoUnit.DAYS)));
         }
         return rogues;
     }
@@ -156,8 +182,15 @@ public final class LocalSigstore {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private TrustedRootOptions rootOptions;
+        private String rekorV2Url = REKOR_V2_URL;
 
         private Builder() {
+        }
+
+        /** Where the Rekor v2 log is served; its checkpoint origin follows (a port included). */
+        public Builder rekorV2Url(String url) {
+            rekorV2Url = Objects.requireNonNull(url, "url");
+            return this;
         }
 
         /** Where "now" comes from (integrated times, certificate validity, trusted-root starts). */

@@ -45,6 +45,32 @@ final class RekorBodies {
         return entry("dsse", spec);
     }
 
+    /**
+     * Rekor v2 dsse 0.0.2 (rekor-tiles {@code DSSELogEntryV002} as protobuf JSON, canonicalized): the payload hash
+     * and the signature with its verifier, the DER certificate (or public key) and its key details.
+     */
+    static byte[] dsseV2(byte[] payload, byte[] signature, Signer signer) {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.putObject("payloadHash").put("algorithm", "SHA2_256").put("digest", Crypto.b64(Crypto.sha256(payload)));
+        ObjectNode verifier = spec.putArray("signatures").addObject().put("content", Crypto.b64(signature))
+                .putObject("verifier");
+        verifier.put("keyDetails", "PKIX_ECDSA_P256_SHA_256");
+        try {
+            if (signer.keyless()) {
+                verifier.putObject("x509Certificate").put("rawBytes", Crypto.b64(signer.leaf().getEncoded()));
+            } else {
+                verifier.putObject("publicKey").put("rawBytes", Crypto.b64(signer.key().getPublic().getEncoded()));
+            }
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("apiVersion", "0.0.2");
+        body.put("kind", "dsse");
+        body.putObject("spec").set("dsseV002", spec);
+        return Crypto.canonicalJson(body.toString());
+    }
+
     /** DSSE v1 pre-authentication encoding; lengths are byte lengths. */
     static byte[] pae(String payloadType, byte[] payload) {
         byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);

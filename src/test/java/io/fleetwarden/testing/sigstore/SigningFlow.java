@@ -34,6 +34,15 @@ final class SigningFlow {
                         + (keyless ? "" : " made with a key") + (request.tlog() ? "" : " without tlog"));
             }
         }
+        for (Tamper t : request.tampers()) {
+            if (request.rekorV2() ? Tamper.REKOR_V1_ONLY.contains(t) : Tamper.REKOR_V2_ONLY.contains(t)) {
+                throw new IllegalArgumentException("tamper " + t + " does not apply to a Rekor "
+                        + (request.rekorV2() ? "v2" : "v1") + " entry");
+            }
+        }
+        if (request.rekorV2() && format != Tamper.Format.DSSE) {
+            throw new IllegalArgumentException("Rekor v2 signing is implemented for DSSE bundles only");
+        }
         if (format != Tamper.Format.LEGACY && !request.tlog()) {
             throw new IllegalArgumentException("a Sigstore bundle needs a transparency log entry");
         }
@@ -68,11 +77,44 @@ final class SigningFlow {
         byte[] otherStatement = Payloads.inTotoStatement(request.subjectName(), other(subject), predicate);
         byte[] signature = sign(RekorBodies.pae(payloadType,
                 request.has(Tamper.SIGNATURE_OVER_OTHER_PAYLOAD) ? otherStatement : statement));
+        if (request.rekorV2()) {
+            return dsseV2(statement, otherStatement, payloadType, signature);
+        }
         byte[] body = request.has(Tamper.TLOG_BODY_OF_OTHER_SIGNATURE)
                 ? RekorBodies.dsse(otherStatement, payloadType, sign(RekorBodies.pae(payloadType, otherStatement)),
                         signer.verifierPem())
                 : RekorBodies.dsse(statement, payloadType, signature, signer.verifierPem());
         return BundleWriter.dsse(signer, log(body), statement, payloadType, signature);
+    }
+
+    /**
+     * cosign v3 with {@code --with-default-rekor-v2}: a dsse 0.0.2 entry in the v2 log (checkpoint, no SET, no
+     * integrated time) and an RFC 3161 timestamp over the signature at the signing time.
+     */
+    private byte[] dsseV2(byte[] statement, byte[] otherStatement, String payloadType, byte[] signature) {
+        byte[] body = request.has(Tamper.TLOG_BODY_OF_OTHER_SIGNATURE)
+                ? RekorBodies.dsseV2(otherStatement, sign(RekorBodies.pae(payloadType, otherStatement)), signer)
+                : RekorBodies.dsseV2(statement, signature, signer);
+        PrivateKey checkpointKey = request.has(Tamper.CHECKPOINT_BY_UNKNOWN_KEY)
+                ? local.rogues().v2LogKey().getPrivate() : null;
+        LogEntry entry = local.rekorV2().append(body, checkpointKey);
+        if (request.has(Tamper.BROKEN_INCLUSION_PROOF)) {
+            entry = breakProof(entry);
+        }
+        if (request.has(Tamper.TLOG_BODY_ALTERED)) {
+            byte[] altered = entry.body().clone();
+            int at = new String(altered, java.nio.charset.StandardCharsets.UTF_8).indexOf("\"digest\":\"") + 10;
+            altered[at] = (byte) (altered[at] == 'A' ? 'B' : 'A');
+            entry = new LogEntry(entry.logIndex(), 0, entry.logIdHex(), altered, null, entry.treeSize(),
+                    entry.proofHashes(), entry.rootHash(), entry.checkpoint());
+        }
+        byte[] timestamp = null;
+        if (!request.has(Tamper.TIMESTAMP_MISSING)) {
+            TimestampAuthority tsa = request.has(Tamper.TIMESTAMP_BY_UNKNOWN_TSA) ? local.rogues().tsa() : local.tsa();
+            timestamp = tsa.stamp(request.has(Tamper.TIMESTAMP_OVER_OTHER_BYTES) ? otherBytes(signature) : signature,
+                    integratedTime);
+        }
+        return BundleWriter.dsse(signer, entry, statement, payloadType, signature, timestamp);
     }
 
     byte[] message(byte[] sha256) {
@@ -128,6 +170,11 @@ final class SigningFlow {
     /** A digest of "another artifact", derived so that tests are reproducible. */
     private static String other(String hex) {
         return Crypto.hex(Crypto.sha256("other:" + hex));
+    }
+
+    /** Other bytes than {@code bytes}, derived reproducibly. */
+    private static byte[] otherBytes(byte[] bytes) {
+        return Crypto.sha256(bytes);
     }
 
     private static byte[] other(byte[] sha256) {

@@ -12,9 +12,12 @@ import java.util.Set;
  * certificate valid from one minute before to ten minutes after the integrated time.
  *
  * @param tlog for key signing: whether the signature is logged (keyless signatures always are)
+ * @param rekorV2 log to the Rekor v2 log and timestamp with the TSA, as {@code cosign sign --with-default-rekor-v2}
+ *                (DSSE bundles only); the integrated time is then the timestamp's time
  */
 public record SigningRequest(Identity identity, KeyPair key, Instant integratedTime, Instant certNotBefore,
-        Instant certNotAfter, String predicateType, String subjectName, boolean tlog, Set<Tamper> tampers) {
+        Instant certNotAfter, String predicateType, String subjectName, boolean tlog, Set<Tamper> tampers,
+        boolean rekorV2) {
 
     public static final String COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
     public static final String DEFAULT_SUBJECT_NAME = "artifact";
@@ -56,6 +59,7 @@ public record SigningRequest(Identity identity, KeyPair key, Instant integratedT
         b.subjectName = subjectName;
         b.tlog = tlog;
         b.tampers.addAll(tampers);
+        b.rekorV2 = rekorV2;
         return b;
     }
 
@@ -68,6 +72,7 @@ public record SigningRequest(Identity identity, KeyPair key, Instant integratedT
         private String predicateType = COSIGN_SIGN_PREDICATE;
         private String subjectName = DEFAULT_SUBJECT_NAME;
         private boolean tlog = true;
+        private boolean rekorV2;
         private final Set<Tamper> tampers = EnumSet.noneOf(Tamper.class);
 
         private Builder(Identity identity, KeyPair key) {
@@ -106,6 +111,12 @@ public record SigningRequest(Identity identity, KeyPair key, Instant integratedT
             return this;
         }
 
+        /** Sign the cosign v3 way to Rekor v2: dsse 0.0.2 entry, checkpoint, RFC 3161 timestamp, no SET. */
+        public Builder rekorV2() {
+            rekorV2 = true;
+            return this;
+        }
+
         public Builder tamper(Tamper... t) {
             tampers.addAll(Set.of(t));
             return this;
@@ -113,7 +124,7 @@ public record SigningRequest(Identity identity, KeyPair key, Instant integratedT
 
         public SigningRequest build() {
             return new SigningRequest(identity, key, integratedTime, certNotBefore, certNotAfter, predicateType,
-                    subjectName, tlog, tampers);
+                    subjectName, tlog, tampers, rekorV2);
         }
     }
 }

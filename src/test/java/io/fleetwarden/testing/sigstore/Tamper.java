@@ -37,7 +37,21 @@ public enum Tamper {
     /** The in-toto predicateType is SLSA provenance instead of the requested one. */
     WRONG_PREDICATE_TYPE(false, false, Format.DSSE),
     /** The in-toto subject carries another sha256. */
-    DSSE_SUBJECT_OTHER_DIGEST(false, false, Format.DSSE);
+    DSSE_SUBJECT_OTHER_DIGEST(false, false, Format.DSSE),
+    /** Rekor v2: one byte of the logged body is changed after logging (the proof no longer reaches the root). */
+    TLOG_BODY_ALTERED(true, false, Format.DSSE),
+    /** Rekor v2: the bundle carries no RFC 3161 timestamp. */
+    TIMESTAMP_MISSING(true, false, Format.DSSE),
+    /** Rekor v2: the timestamp is genuine but over other bytes than the signature. */
+    TIMESTAMP_OVER_OTHER_BYTES(true, false, Format.DSSE),
+    /** Rekor v2: the timestamp is by a TSA the trusted root does not list. */
+    TIMESTAMP_BY_UNKNOWN_TSA(true, false, Format.DSSE);
+
+    /** Only exist with {@link SigningRequest#rekorV2()}. */
+    static final Set<Tamper> REKOR_V2_ONLY = EnumSet.of(TLOG_BODY_ALTERED, TIMESTAMP_MISSING, TIMESTAMP_OVER_OTHER_BYTES,
+            TIMESTAMP_BY_UNKNOWN_TSA);
+    /** Rekor v2 logs issue no SET. */
+    static final Set<Tamper> REKOR_V1_ONLY = EnumSet.of(SET_BY_UNKNOWN_KEY);
 
     /** The three outputs of {@link LocalSigstore}. */
     public enum Format { LEGACY, DSSE, MESSAGE }

@@ -28,11 +28,23 @@ class TrustedRootTest {
         assertThat(root.getCAs()).hasSize(1);
         assertThat(List.<Object>copyOf(root.getCAs().get(0).getCertPath().getCertificates()))
                 .containsExactly(LOCAL.intermediateCertificate(), LOCAL.rootCertificate());
-        assertThat(root.getTLogs()).singleElement().satisfies(t -> {
+        assertThat(root.getTLogs()).hasSize(2);
+        assertThat(root.getTLogs().get(0)).satisfies(t -> {
             assertThat(t.getBaseUrl().toString()).isEqualTo(LocalSigstore.REKOR_URL);
             assertThat(HexFormat.of().formatHex(t.getLogId().getKeyId())).isEqualTo(LOCAL.rekorLogIdHex());
             assertThat(t.getPublicKey().toJavaPublicKey()).isEqualTo(LOCAL.rekorPublicKey());
         });
+        // The Rekor v2 log: Ed25519, its log id the signed-note key id of its origin, as log2025-1's.
+        assertThat(root.getTLogs().get(1)).satisfies(t -> {
+            assertThat(t.getBaseUrl().toString()).isEqualTo(LocalSigstore.REKOR_V2_URL);
+            assertThat(t.getLogId().getKeyId()).isEqualTo(RekorV2Log.keyId("rekor-v2.fleetwarden.test",
+                    t.getPublicKey().toJavaPublicKey()));
+        });
+        assertThat(root.getTSAs()).singleElement()
+                .satisfies(a -> assertThat(a.getUri().toString()).isEqualTo(LocalSigstore.TSA_URL));
+        assertThat(((java.security.interfaces.ECPublicKey) LOCAL.rootCertificate().getPublicKey()).getParams()
+                .getCurve().getField().getFieldSize()).as("a Fulcio-like P-384 root").isEqualTo(384);
+        assertThat(LOCAL.intermediateCertificate().getSigAlgName()).isEqualTo("SHA384withECDSA");
         assertThat(root.getCTLogs()).singleElement()
                 .satisfies(c -> assertThat(c.getPublicKey().toJavaPublicKey()).isEqualTo(LOCAL.ctLogPublicKey()));
         JsonNode json = JSON.readTree(LOCAL.trustedRootJson());

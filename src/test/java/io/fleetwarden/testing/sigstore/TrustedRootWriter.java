@@ -10,7 +10,7 @@ import java.security.cert.X509Certificate;
 
 /**
  * Writes a Sigstore {@code trusted_root.json} (protobuf-specs TrustedRoot v0.1, the format of the public-good
- * root embedded in src/main) for the local CA, Rekor and CT log.
+ * root embedded in src/main) for the local CA, Rekor v1 and v2 logs, CT log and TSA.
  */
 final class TrustedRootWriter {
 
@@ -20,11 +20,17 @@ final class TrustedRootWriter {
     private TrustedRootWriter() {
     }
 
+    /** The Rekor v2 log and the TSA beside the v1 log: {@code logId} is the log's signed-note key id. */
+    record V2(String url, PublicKey key, byte[] logId, TimestampAuthority tsa, String tsaUrl) {
+    }
+
     static byte[] write(FulcioCa ca, String fulcioUrl, PublicKey rekorKey, String rekorUrl, PublicKey ctKey,
-            String ctUrl, TrustedRootOptions options) {
+            String ctUrl, V2 v2, TrustedRootOptions options) {
         ObjectNode root = JSON.createObjectNode();
         root.put("mediaType", MEDIA_TYPE);
-        log(root.putArray("tlogs"), rekorUrl, rekorKey, options.tlog());
+        ArrayNode tlogs = root.putArray("tlogs");
+        log(tlogs, rekorUrl, rekorKey, options.tlog(), "PKIX_ECDSA_P256_SHA_256", Crypto.keyId(rekorKey));
+        log(tlogs, v2.url(), v2.key(), options.tlog(), "PKIX_ED25519", v2.logId());
 
         ObjectNode authority = root.putArray("certificateAuthorities").addObject();
         authority.putObject("subject").put("organization", LocalSigstore.ORGANIZATION)
@@ -36,8 +42,15 @@ final class TrustedRootWriter {
         }
         validFor(authority, options.ca());
 
-        log(root.putArray("ctlogs"), ctUrl, ctKey, options.ctlog());
-        root.putArray("timestampAuthorities");
+        log(root.putArray("ctlogs"), ctUrl, ctKey, options.ctlog(), "PKIX_ECDSA_P256_SHA_256", Crypto.keyId(ctKey));
+        ObjectNode tsa = root.putArray("timestampAuthorities").addObject();
+        tsa.putObject("subject").put("organization", LocalSigstore.ORGANIZATION).put("commonName", "tsa");
+        tsa.put("uri", v2.tsaUrl());
+        ArrayNode tsaCerts = tsa.putObject("certChain").putArray("certificates");
+        for (X509Certificate cert : v2.tsa().chain()) {
+            tsaCerts.addObject().put("rawBytes", Crypto.b64(der(cert)));
+        }
+        validFor(tsa, options.tlog());
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
@@ -45,15 +58,16 @@ final class TrustedRootWriter {
         }
     }
 
-    private static void log(ArrayNode logs, String url, PublicKey key, TrustedRootOptions.Validity validity) {
+    private static void log(ArrayNode logs, String url, PublicKey key, TrustedRootOptions.Validity validity,
+            String keyDetails, byte[] logId) {
         ObjectNode log = logs.addObject();
         log.put("baseUrl", url);
         log.put("hashAlgorithm", "SHA2_256");
         ObjectNode publicKey = log.putObject("publicKey");
         publicKey.put("rawBytes", Crypto.b64(key.getEncoded()));
-        publicKey.put("keyDetails", "PKIX_ECDSA_P256_SHA_256");
+        publicKey.put("keyDetails", keyDetails);
         validFor(publicKey, validity);
-        log.putObject("logId").put("keyId", Crypto.b64(Crypto.keyId(key)));
+        log.putObject("logId").put("keyId", Crypto.b64(logId));
     }
 
     private static void validFor(ObjectNode parent, TrustedRootOptions.Validity validity) {

@@ -49,4 +49,21 @@ class KeySignaturesTest {
         signer.update(content);
         return signer.sign();
     }
+
+    @Test
+    void p384CertificateLinksAreCheckedWithTheFixedCurveAndOnlySuccessesAreRemembered() throws Exception {
+        var local = io.fleetwarden.testing.sigstore.LocalSigstore.create();
+        var root = local.rootCertificate();
+        var intermediate = local.intermediateCertificate();
+        assertThat(intermediate.getSigAlgName()).isEqualTo("SHA384withECDSA");
+
+        assertThat(KeySignatures.signedBy(intermediate, root)).isTrue();
+        assertThat(KeySignatures.signedBy(intermediate, root)).isTrue();
+        // The root did not sign itself with the intermediate's key, asked twice: a refusal is never cached as
+        // a success, and a remembered success for (intermediate, root) says nothing about (root, intermediate).
+        assertThat(KeySignatures.signedBy(root, intermediate)).isFalse();
+        assertThat(KeySignatures.signedBy(root, intermediate)).isFalse();
+        var other = io.fleetwarden.testing.sigstore.LocalSigstore.create().rootCertificate();
+        assertThat(KeySignatures.signedBy(intermediate, other)).isFalse();
+    }
 }
