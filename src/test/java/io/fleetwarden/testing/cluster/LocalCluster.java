@@ -44,6 +44,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Where the API server reaches the service, and the IP SAN a self-managed certificate needs for it. */
     public static final String LOOPBACK = "127.0.0.1";
+    /** The field manager that applied deploy/base: applying an object again with it removes what is left out. */
+    public static final String FIELD_MANAGER = "fleetwarden-tests";
 
     private final ControlPlane plane;
     private final Path app;
@@ -117,9 +119,6 @@ public final class LocalCluster implements AutoCloseable {
         }
         return new LocalCluster(plane, app, dir, properties, base, webhooks, selfManaged);
     }
-
-    /** The field manager that applied deploy/base: applying an object again with it removes what is left out. */
-    public static final String FIELD_MANAGER = "fleetwarden-tests";
 
     /** An object of deploy/base as rendered (a copy: change it freely and apply it as {@link #FIELD_MANAGER}). */
     public GenericKubernetesResource baseObject(String kind, String name) {

@@ -42,8 +42,6 @@ public final class SelfManagedOnCluster {
             admin.secrets().inNamespace(LocalCluster.NAMESPACE).withName("fleetwarden-webhook-tls").delete();
             admin.secrets().inNamespace(LocalCluster.NAMESPACE).withName("fleetwarden-webhook-ca").delete();
             admin.leases().inNamespace(LocalCluster.NAMESPACE).withName("fleetwarden-leader").delete();
-        } catch (RuntimeException e) {
-            // the namespace does not exist before the first test: nothing to remove
         }
         return LocalCluster.prepareSelfManaged(p, Components.repositoryRoot().resolve("target/quarkus-app"),
                 p.dir().resolve("fleetwarden-" + name + "-" + System.nanoTime()), properties);
