@@ -18,7 +18,16 @@ public class FleetwardenMain {
     public static void main(String... args) {
         if (args.length == 0) {
             // The HTTPS server needs the mounted certificate files; at a fresh install they must be made first.
-            ServiceBootstrap.beforeQuarkus();
+            try {
+                ServiceBootstrap.beforeQuarkus();
+            } catch (RuntimeException e) {
+                // Exit explicitly: the Kubernetes client leaves non-daemon threads (its HTTP event loop) behind,
+                // so returning from main with an exception would hang forever instead of letting the kubelet
+                // restart the pod (seen on a real API server with a missing RBAC grant).
+                System.err.println("fleetwarden cannot start: " + e.getMessage());
+                e.printStackTrace();
+                System.exit(1);
+            }
             Quarkus.run(args);
             return;
         }

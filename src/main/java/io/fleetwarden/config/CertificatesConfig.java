@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Self-managed webhook certificates ({@code fleetwarden.certs.*}). With {@code self-managed=false}
@@ -36,6 +37,13 @@ public interface CertificatesConfig {
 
     @WithDefault("cluster.local")
     String clusterDomain();
+
+    /**
+     * IP literals the serving certificate is also for (env {@code FLEETWARDEN_CERTS_IP_ADDRESSES}, comma
+     * separated), for webhook configurations that call {@code url: https://<ip>...} instead of the Service:
+     * the service run outside the cluster (development) or behind a fixed address. Host names are refused.
+     */
+    Optional<List<String>> ipAddresses();
 
     @WithDefault("fleetwarden")
     List<String> validatingWebhookConfigurations();
@@ -72,7 +80,7 @@ public interface CertificatesConfig {
 
     default CertificateSettings settings() {
         return new CertificateSettings(namespace(), secretName(), caSecretName(),
-                CertificateSettings.serviceDnsNames(serviceName(), namespace(), clusterDomain()),
+                CertificateSettings.serviceDnsNames(serviceName(), namespace(), clusterDomain()), ipAddresses().orElse(List.of()),
                 validatingWebhookConfigurations(), mutatingWebhookConfigurations(), caLifetime(), servingLifetime(), overlap());
     }
 }

@@ -3,6 +3,7 @@ package io.fleetwarden.config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fleetwarden.kube.certs.CertificateBootstrap;
+import io.fleetwarden.kube.certs.CertificateSettings;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -28,11 +29,17 @@ public final class ServiceBootstrap {
         ServingTlsConfig tls = config.getConfigMapping(ServingTlsConfig.class);
         Path certFile = Path.of(tls.certFile());
         Path keyFile = Path.of(tls.keyFile());
-        if (!certificates.selfManaged() || CertificateBootstrap.mounted(certFile, keyFile)) {
+        if (!certificates.selfManaged()) {
+            return;
+        }
+        // Built even when the files are mounted: a wrong setting (e.g. an ip-addresses entry that is no IP
+        // literal) stops the start here, with its message, not at the leader's first pass.
+        CertificateSettings settings = certificates.settings();
+        if (CertificateBootstrap.mounted(certFile, keyFile)) {
             return;
         }
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            new CertificateBootstrap(client, certificates.settings(), Clock.systemUTC())
+            new CertificateBootstrap(client, settings, Clock.systemUTC())
                     .ensureMounted(certFile, keyFile, certificates.bootstrapWait());
         }
     }

@@ -44,7 +44,7 @@ class SelfManagedRotationTest {
     void caRotationKeepsServingClientsThatTrustTheCaBundle() throws Exception {
         Instant now = Instant.now();
         CertificateSettings settings = new CertificateSettings("certs-rotation", "fleetwarden-webhook-tls",
-                "fleetwarden-webhook-ca", List.of("localhost"), List.of("fleetwarden-rotation"),
+                "fleetwarden-webhook-ca", List.of("localhost"), List.of(), List.of("fleetwarden-rotation"),
                 List.of("fleetwarden-defaults-rotation"), Duration.ofDays(30), Duration.ofDays(9), Duration.ofHours(1));
         CertificateWorld world = new CertificateWorld(client, settings).applyWebhookConfigurations();
         MutableClock clock = new MutableClock(now.minus(Duration.ofDays(21)));

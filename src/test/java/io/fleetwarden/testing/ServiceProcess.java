@@ -69,6 +69,24 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; whether it did. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (process.isAlive() && Instant.now().isBefore(end)) {
+            Thread.sleep(100); // a process of our own making that gives no other signal
+        }
+        return !process.isAlive();
+    }
+
+    /** The whole log so far. */
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
     /** Waits until {@code /q/health/ready} answers 200 over HTTPS, or the process dies, or {@code timeout} passes. */
     public void awaitReady(WebhookClient client, Duration timeout) throws IOException {
         Instant end = Instant.now().plus(timeout);

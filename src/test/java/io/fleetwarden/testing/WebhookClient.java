@@ -31,20 +31,31 @@ public final class WebhookClient {
     private final TrustManager trust;
     private final HttpClient http;
     private final Integer port;
+    private final String host;
 
     private WebhookClient(TrustManager trust) {
-        this(trust, null);
+        this(trust, null, "localhost");
     }
 
-    private WebhookClient(TrustManager trust, Integer port) {
+    private WebhookClient(TrustManager trust, Integer port, String host) {
         this.trust = trust;
         this.port = port;
+        this.host = host;
         this.http = HttpClient.newBuilder().sslContext(context(trust)).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The same trust, for a service on {@code port} (a packaged service started outside the test's Quarkus). */
     public WebhookClient at(int servicePort) {
-        return new WebhookClient(trust, servicePort);
+        return new WebhookClient(trust, servicePort, host);
+    }
+
+    /**
+     * The same trust, dialling {@code address} (an IP literal) instead of {@code localhost}: the host name
+     * check then wants an IP subject alternative name, as the API server does for a {@code url: https://<ip>}
+     * webhook.
+     */
+    public WebhookClient at(String address, int servicePort) {
+        return new WebhookClient(trust, servicePort, address);
     }
 
     /**
@@ -120,7 +131,7 @@ public final class WebhookClient {
     }
 
     private URI target(String path) {
-        return port == null ? uri(path) : URI.create("https://localhost:" + port + path);
+        return port == null ? uri(path) : URI.create("https://" + host + ":" + port + path);
     }
 
     public HttpResponse<String> post(String path, String contentType, byte[] body) {
@@ -145,7 +156,8 @@ public final class WebhookClient {
      * so neither a pooled connection nor a resumed session can show an older certificate.
      */
     public X509Certificate presentedCertificate() {
-        try (SSLSocket socket = (SSLSocket) context(trust).getSocketFactory().createSocket("localhost", httpsPort())) {
+        try (SSLSocket socket = (SSLSocket) context(trust).getSocketFactory().createSocket(host,
+                port == null ? httpsPort() : port)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);

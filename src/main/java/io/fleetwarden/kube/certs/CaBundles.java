@@ -69,7 +69,11 @@ final class CaBundles {
                 }
             }
             if (!patch.isEmpty()) {
-                entry.getKey().patch(patch.toString());
+                Named target = entry.getKey();
+                Forbidden.explain("patch caBundle of " + target, Forbidden.WEBHOOKS_GRANT, () -> {
+                    target.patch(patch.toString());
+                    return null;
+                });
                 LOG.infof("caBundle set on %d webhook(s) of %s (%d CA(s))", patch.size() / 2, entry.getKey(), bundle.size());
             }
         }
@@ -80,7 +84,8 @@ final class CaBundles {
         Map<Named, List<Webhook>> out = new LinkedHashMap<>();
         var validating = client.admissionRegistration().v1().validatingWebhookConfigurations();
         for (String name : settings.validatingConfigurations()) {
-            var configuration = validating.withName(name).get();
+            var configuration = Forbidden.explain("read ValidatingWebhookConfiguration " + name, Forbidden.WEBHOOKS_GRANT,
+                    () -> validating.withName(name).get());
             if (configuration != null) {
                 List<Webhook> webhooks = new ArrayList<>();
                 configuration.getWebhooks().forEach(w -> webhooks.add(new Webhook(w.getName(), w.getClientConfig())));
@@ -90,7 +95,8 @@ final class CaBundles {
         }
         var mutating = client.admissionRegistration().v1().mutatingWebhookConfigurations();
         for (String name : settings.mutatingConfigurations()) {
-            var configuration = mutating.withName(name).get();
+            var configuration = Forbidden.explain("read MutatingWebhookConfiguration " + name, Forbidden.WEBHOOKS_GRANT,
+                    () -> mutating.withName(name).get());
             if (configuration != null) {
                 List<Webhook> webhooks = new ArrayList<>();
                 configuration.getWebhooks().forEach(w -> webhooks.add(new Webhook(w.getName(), w.getClientConfig())));

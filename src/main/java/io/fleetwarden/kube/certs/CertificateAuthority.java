@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -59,8 +60,12 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         }
     }
 
-    /** A server certificate for {@code dnsNames}, never valid beyond this CA (a chain is only as valid as its CA). */
-    public Issued issueServing(List<String> dnsNames, Instant now, Duration lifetime) {
+    /**
+     * A server certificate for {@code dnsNames} and {@code ipAddresses} (IP literals, as SANs of type iPAddress:
+     * a client connecting to an address checks those, never DNS names), never valid beyond this CA (a chain is
+     * only as valid as its CA).
+     */
+    public Issued issueServing(List<String> dnsNames, List<String> ipAddresses, Instant now, Duration lifetime) {
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one DNS name");
         }
@@ -76,8 +81,9 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
-                    .map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new)));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(Stream.concat(
+                    dnsNames.stream().map(name -> new GeneralName(GeneralName.dNSName, name)),
+                    ipAddresses.stream().map(ip -> new GeneralName(GeneralName.iPAddress, ip))).toArray(GeneralName[]::new)));
             builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
             return new Issued(sign(builder, key), keys.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {

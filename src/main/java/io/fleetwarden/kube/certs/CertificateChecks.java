@@ -71,12 +71,21 @@ final class CertificateChecks {
     }
 
     static Set<String> dnsNames(X509Certificate certificate) {
+        return alternativeNames(certificate, 2);
+    }
+
+    /** The iPAddress SANs, in {@code InetAddress.getHostAddress()} form (what the JDK's parser produces). */
+    static Set<String> ipAddresses(X509Certificate certificate) {
+        return alternativeNames(certificate, 7);
+    }
+
+    private static Set<String> alternativeNames(X509Certificate certificate, int type) {
         Set<String> names = new TreeSet<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
             if (alternatives != null) {
                 for (List<?> alternative : alternatives) {
-                    if (Integer.valueOf(2).equals(alternative.get(0))) {
+                    if (Integer.valueOf(type).equals(alternative.get(0))) {
                         names.add((String) alternative.get(1));
                     }
                 }

@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * {@code caBundle} for another O, time for the kubelet to put the new certificate in every replica and
  * for {@code ServingTls} to load it; then the old CA is dropped. At every instant, every certificate a
  * replica may serve chains to a CA in {@code caBundle}. A serving certificate is reissued (same CA, no
- * trust change needed) once a third of its life is left, or when it is unusable or for other names.
+ * trust change needed) once a third of its life is left, or when it is unusable or for other names or IP addresses.
  */
 public record RotationPlan(CaState ca, boolean caChanged, CertificateAuthority.Issued serving, boolean servingChanged,
         List<String> reasons) {
@@ -62,7 +62,7 @@ public record RotationPlan(CaState ca, boolean caChanged, CertificateAuthority.I
         CertificateAuthority.Issued next = serving;
         if (servingProblem != null) {
             reasons.add(servingProblem);
-            next = ca.current().issueServing(settings.dnsNames(), now, settings.servingLifetime());
+            next = ca.current().issueServing(settings.dnsNames(), settings.ipAddresses(), now, settings.servingLifetime());
         }
         return new RotationPlan(ca, !ca.equals(stored), next, next != serving, List.copyOf(reasons));
     }
@@ -77,6 +77,10 @@ public record RotationPlan(CaState ca, boolean caChanged, CertificateAuthority.I
         }
         if (!CertificateChecks.dnsNames(serving.certificate()).equals(new TreeSet<>(settings.dnsNames()))) {
             return "the serving certificate is for other names than " + settings.dnsNames();
+        }
+        // Exact, both ways: an address removed from the settings must stop being served too.
+        if (!CertificateChecks.ipAddresses(serving.certificate()).equals(new TreeSet<>(settings.ipAddresses()))) {
+            return "the serving certificate is for other IP addresses than " + settings.ipAddresses();
         }
         if (CertificateChecks.renewalDue(serving.certificate(), now)) {
             return "the serving certificate has less than a third of its life left";

@@ -93,21 +93,24 @@ public final class WebhookCertificates {
     }
 
     private Secret secret(String name) {
-        return client.secrets().inNamespace(settings.namespace()).withName(name).get();
+        return Forbidden.explain("read Secret " + settings.namespace() + "/" + name, Forbidden.SECRETS_GRANT,
+                () -> client.secrets().inNamespace(settings.namespace()).withName(name).get());
     }
 
     /** Create when it was absent (409 if someone else did), else update at the version read (409 if changed). */
     private void write(Secret read, Secret desired) {
         var secrets = client.secrets().inNamespace(settings.namespace());
+        String what = (read == null ? "create" : "update") + " Secret " + settings.namespace() + "/"
+                + desired.getMetadata().getName();
         if (read == null) {
-            secrets.resource(desired).create();
+            Forbidden.explain(what, Forbidden.SECRETS_GRANT, () -> secrets.resource(desired).create());
             return;
         }
         desired.getMetadata().setResourceVersion(read.getMetadata().getResourceVersion());
         // A Secret's type is immutable; keep whatever the existing one has.
         desired.setType(read.getType());
         desired.getMetadata().setLabels(merged(read.getMetadata().getLabels(), desired.getMetadata().getLabels()));
-        secrets.resource(desired).update();
+        Forbidden.explain(what, Forbidden.SECRETS_GRANT, () -> secrets.resource(desired).update());
     }
 
     private static Map<String, String> merged(Map<String, String> existing, Map<String, String> ours) {

@@ -22,7 +22,12 @@ public record CertificateWorld(KubernetesClient client, CertificateSettings sett
     public static final List<String> MUTATING_WEBHOOKS = List.of("tenancy-defaults.fleetwarden.io");
 
     public static CertificateSettings settings(String namespace, List<String> dnsNames, String suffix) {
-        return new CertificateSettings(namespace, "fleetwarden-webhook-tls", "fleetwarden-webhook-ca", dnsNames,
+        return settings(namespace, dnsNames, List.of(), suffix);
+    }
+
+    public static CertificateSettings settings(String namespace, List<String> dnsNames, List<String> ipAddresses,
+            String suffix) {
+        return new CertificateSettings(namespace, "fleetwarden-webhook-tls", "fleetwarden-webhook-ca", dnsNames, ipAddresses,
                 List.of("fleetwarden" + suffix), List.of("fleetwarden-defaults" + suffix), Duration.ofDays(365),
                 Duration.ofDays(90), Duration.ofHours(1));
     }

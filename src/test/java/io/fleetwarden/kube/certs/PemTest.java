@@ -17,7 +17,7 @@ class PemTest {
     @Test
     void certificatesAndKeysRoundTrip() throws Exception {
         CertificateAuthority ca = CertificateAuthority.generate("test CA", NOW, Duration.ofDays(10));
-        CertificateAuthority.Issued serving = ca.issueServing(List.of("a.example"), NOW, Duration.ofDays(30));
+        CertificateAuthority.Issued serving = ca.issueServing(List.of("a.example"), List.of(), NOW, Duration.ofDays(30));
 
         assertThat(Pem.parseCertificates(Pem.certificates(List.of(ca.certificate(), serving.certificate())), "x"))
                 .containsExactly(ca.certificate(), serving.certificate());

@@ -216,8 +216,48 @@ class WebhookCertificatesTest {
     @Test
     void settingsRefuseACaThatCannotOutliveItsServingCertificates() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CertificateSettings("ns", "s", "c", DNS, List.of(),
-                List.of(), Duration.ofDays(90), Duration.ofDays(90), Duration.ofHours(1)))
+                List.of(), List.of(), Duration.ofDays(90), Duration.ofDays(90), Duration.ofHours(1)))
                 .hasMessageContaining("ca-lifetime (PT2160H) must be at least 3 x (serving-lifetime + 2 x overlap)");
+    }
+
+    @Test
+    void configuredIpAddressesBecomeIpSansNextToTheServiceNames() throws Exception {
+        CertificateSettings settings = CertificateWorld.settings("flux-system", DNS, List.of("127.0.0.1", "::1"), "");
+        new WebhookCertificates(client, settings, clock).reconcile();
+
+        X509Certificate serving = world.serving().certificate();
+        assertThat(CertificateChecks.ipAddresses(serving)).containsExactlyInAnyOrder("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(CertificateChecks.dnsNames(serving)).containsExactlyInAnyOrderElementsOf(DNS);
+    }
+
+    @Test
+    void aServingCertificateForOtherIpAddressesIsReissuedFromTheSameCa() {
+        certificates.reconcile(); // no IP addresses configured
+        X509Certificate before = world.serving().certificate();
+        assertThat(CertificateChecks.ipAddresses(before)).isEmpty();
+        CertificateSettings withIp = CertificateWorld.settings("flux-system", DNS, List.of("10.0.0.7"), "");
+
+        WebhookCertificates.Outcome added = new WebhookCertificates(client, withIp, clock).reconcile();
+
+        assertThat(added.servingWritten()).isTrue();
+        assertThat(added.caWritten()).isFalse();
+        assertThat(added.reasons()).contains("the serving certificate is for other IP addresses than [10.0.0.7]");
+        assertThat(CertificateChecks.ipAddresses(world.serving().certificate())).containsExactly("10.0.0.7");
+        // Same settings again: nothing to do. Back to none: the address is dropped, not kept.
+        assertThat(new WebhookCertificates(client, withIp, clock).reconcile().wroteNothing()).isTrue();
+        assertThat(certificates.reconcile().servingWritten()).isTrue();
+        assertThat(CertificateChecks.ipAddresses(world.serving().certificate())).isEmpty();
+    }
+
+    @Test
+    void ipAddressesMustBeLiteralsAndAreNormalised() {
+        for (String bad : List.of("localhost", "fleetwarden.flux-system.svc", "127.0.0.1/8", "300.1.1.1", "")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CertificateWorld.settings("ns", DNS, List.of(bad), ""))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("fleetwarden.certs.ip-addresses: \"" + bad + "\" is not an IPv4 or IPv6 address literal");
+        }
+        assertThat(CertificateWorld.settings("ns", DNS, List.of(" 127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), "").ipAddresses())
+                .containsExactly("127.0.0.1", "0:0:0:0:0:0:0:1");
     }
 
     private void patchFirstValidatingCaBundle(String value) {
