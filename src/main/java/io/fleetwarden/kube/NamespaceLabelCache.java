@@ -31,7 +31,7 @@ public final class NamespaceLabelCache implements NamespaceLabels, AutoCloseable
     }
 
     public void start() {
-        informer = client.namespaces().runnableInformer(0);
+        informer = InformerRetries.retrying(client.namespaces().runnableInformer(0), "namespaces");
         informer.start();
     }
 

@@ -48,9 +48,11 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
      * pod; readiness stays false (no admission traffic) until both have synced, and they keep retrying.
      */
     public void start() {
-        artifactPolicies = client.resources(ArtifactPolicy.class).runnableInformer(0);
+        artifactPolicies = InformerRetries.retrying(client.resources(ArtifactPolicy.class).runnableInformer(0),
+                "artifactpolicies");
         artifactPolicies.addEventHandler(new Recompile<>());
-        tenancyPolicies = client.resources(TenancyPolicy.class).runnableInformer(0);
+        tenancyPolicies = InformerRetries.retrying(client.resources(TenancyPolicy.class).runnableInformer(0),
+                "tenancypolicies");
         tenancyPolicies.addEventHandler(new Recompile<>());
         artifactPolicies.start();
         tenancyPolicies.start();

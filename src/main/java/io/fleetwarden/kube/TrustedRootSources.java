@@ -72,10 +72,12 @@ public final class TrustedRootSources implements AutoCloseable {
 
     /** Starts the informers without waiting, like {@link PolicyInformer#start()}; readiness waits for them. */
     public synchronized void start() {
-        configMaps = client.configMaps().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
+        configMaps = InformerRetries.retrying(client.configMaps().inNamespace(namespace).withLabel(LABEL)
+                .runnableInformer(0), "trusted-root configmaps");
         configMaps.addEventHandler(new Resync<>());
         if (watchSecrets) {
-            secrets = client.secrets().inNamespace(namespace).withLabel(LABEL).runnableInformer(0);
+            secrets = InformerRetries.retrying(client.secrets().inNamespace(namespace).withLabel(LABEL)
+                    .runnableInformer(0), "trusted-root secrets");
             secrets.addEventHandler(new Resync<>());
         }
         policies.onRecompiled(this::sync);

@@ -138,6 +138,9 @@ class LeastPrivilegeIT {
         } finally {
             admin.resource(role).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
         }
+        // The same process recovers once the rule is back: its informers kept retrying (no restart needed).
+        await("ready again with " + key).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().until(() -> gate.cluster().webhookClient().get("/q/health/ready").statusCode() == 200);
     }
 
     private static void applyNewPolicy(GateOnCluster gate, KubernetesClient admin) throws Exception {

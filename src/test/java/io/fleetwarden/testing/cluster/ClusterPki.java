@@ -149,13 +149,15 @@ public final class ClusterPki {
                 keys.getPublic());
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
+    /** Signs with ECDSA over SHA-256, as every test certificate here is signed. */
+    public static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
             throws GeneralSecurityException, OperatorCreationException {
         return new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
-    private static KeyPair ecKeys() throws GeneralSecurityException {
+    /** A fresh P-256 key pair. */
+    public static KeyPair ecKeys() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
@@ -169,7 +171,8 @@ public final class ClusterPki {
         }
     }
 
-    static String pem(String type, byte[] der) {
+    /** PEM text of {@code der} under {@code type} (64-column base64). */
+    public static String pem(String type, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }

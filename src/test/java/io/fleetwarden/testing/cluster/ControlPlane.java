@@ -209,23 +209,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A kubeconfig that authenticates with a bearer token (a service account token from the TokenRequest API). */
     public String tokenKubeconfig(String token) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: fleetwarden-test
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: token
-                  user:
-                    token: %s
-                contexts:
-                - name: fleetwarden-test
-                  context: {cluster: fleetwarden-test, user: token}
-                current-context: fleetwarden-test
-                """.formatted(url, base64(pki.caPem()), token);
+        return kubeconfig(url, pki.caPem(), "token: " + token);
     }
 
     @Override
@@ -237,6 +221,12 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private static String kubeconfig(URI server, String caPem, ClusterPki.Credential user) {
+        return kubeconfig(server, caPem, "client-certificate-data: " + base64(user.certificatePem())
+                + "\n    client-key-data: " + base64(user.keyPem()));
+    }
+
+    /** A one-cluster, one-user kubeconfig; {@code credentials} are the user's fields (indented under {@code user:}). */
+    private static String kubeconfig(URI server, String caPem, String credentials) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -248,13 +238,12 @@ public final class ControlPlane implements AutoCloseable {
                 users:
                 - name: user
                   user:
-                    client-certificate-data: %s
-                    client-key-data: %s
+                    %s
                 contexts:
                 - name: fleetwarden-test
                   context: {cluster: fleetwarden-test, user: user}
                 current-context: fleetwarden-test
-                """.formatted(server, base64(caPem), base64(user.certificatePem()), base64(user.keyPem()));
+                """.formatted(server, base64(caPem), credentials);
     }
 
     private static String base64(String pem) {
