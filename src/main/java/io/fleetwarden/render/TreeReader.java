@@ -100,6 +100,9 @@ final class TreeReader {
     }
 
     static String join(String dir, String name) {
+        if (name.isEmpty()) {
+            return dir;
+        }
         return dir.isEmpty() ? name : dir + "/" + name;
     }
 }

@@ -26,7 +26,7 @@ public final class Yaml {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .disable(YAMLGenerator.Feature.SPLIT_LINES)
-            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).build());
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).stringQuotingChecker(new PlainScalars()).build());
 
     private Yaml() {
     }
