@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -20,7 +21,6 @@ public final class Yaml {
     /** Deep enough for any Kubernetes object, shallow enough to stop a stack-exhausting document. */
     static final int MAX_NESTING = 100;
 
-    private static final ObjectMapper READER = reader();
     private static final ObjectMapper WRITER = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -31,21 +31,16 @@ public final class Yaml {
     private Yaml() {
     }
 
-    /** Every non-empty document of a stream; the file name is for the error. */
+    /** Every non-empty document of a stream, read as kustomize reads it ({@link GoYaml}); the file name is for the error. */
     public static List<JsonNode> documents(String file, byte[] bytes) {
         List<JsonNode> out = new ArrayList<>();
-        // Not readValues: it would unwrap a top-level list (a JSON 6902 patch) into its elements.
-        try (JsonParser parser = READER.getFactory().createParser(bytes)) {
-            while (parser.nextToken() != null) {
-                JsonNode doc = READER.readTree(parser);
-                // A document of only comments reads as an empty scalar; kustomize skips it like an empty one.
-                boolean empty = doc == null || doc.isNull() || doc.isMissingNode()
-                        || doc.isTextual() && doc.asText().isEmpty();
-                if (!empty) {
+        try {
+            for (JsonNode doc : GoYaml.documents(new String(bytes, StandardCharsets.UTF_8), loaderOptions())) {
+                if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
                     out.add(doc);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new RenderException(file, null, "not valid YAML: " + firstLine(e.getMessage()));
         }
         return out;
@@ -91,13 +86,12 @@ public final class Yaml {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static ObjectMapper reader() {
+    private static LoaderOptions loaderOptions() {
         LoaderOptions loader = new LoaderOptions();
         loader.setCodePointLimit(64 * 1024 * 1024);
         loader.setMaxAliasesForCollections(50);
         loader.setNestingDepthLimit(MAX_NESTING);
         loader.setAllowDuplicateKeys(false);
-        return new ObjectMapper(YAMLFactory.builder().loaderOptions(loader)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build()).build());
+        return loader;
     }
 }
