@@ -337,6 +337,15 @@ public final class KustomizeBuilder {
         if (sort != null && !sort.path("order").asText("").equals("fifo")) {
             throw new RenderException(file, "sortOptions", "only order: fifo is supported (legacy ordering is not)");
         }
+        boolean empty = true;
+        for (var it = k.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            empty &= f.equals("apiVersion") || f.equals("kind");
+        }
+        if (empty) {
+            // kustomize's CheckEmpty: nothing but type metadata is an error, not an empty build.
+            throw new RenderException(file, null, "kustomization is empty");
+        }
     }
 
     private static JsonNode list(ObjectNode k, String field, String file) {
