@@ -2,7 +2,6 @@ package io.fleetwarden.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,5 +107,4 @@ record FieldSpec(String group, String version, String kind, String path, boolean
                 n.path("path").asText(), n.path("create").asBoolean(false));
     }
 
-    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 }

@@ -106,7 +106,7 @@ final class JsonPatch {
             return o.get(token);
         }
         if (node instanceof ArrayNode a) {
-            int idx = index(token, a.size(), false);
+            int idx = index(token, a.size());
             return a.get(idx);
         }
         return null;
@@ -136,7 +136,7 @@ final class JsonPatch {
             if (last.equals("-")) {
                 a.add(value);
             } else {
-                a.insert(index(last, a.size() + 1, false), value);
+                a.insert(index(last, a.size() + 1), value);
             }
         } else {
             throw new IllegalArgumentException("parent is not a map or list");
@@ -152,13 +152,13 @@ final class JsonPatch {
                 throw new IllegalArgumentException("path not found");
             }
         } else if (parent instanceof ArrayNode a) {
-            a.remove(index(last, a.size(), false));
+            a.remove(index(last, a.size()));
         } else {
             throw new IllegalArgumentException("path not found");
         }
     }
 
-    private static int index(String token, int size, boolean unused) {
+    private static int index(String token, int size) {
         int idx;
         try {
             idx = Integer.parseInt(token);
