@@ -24,31 +24,38 @@ final class MergeKeys {
             Map.entry("ephemeralContainers", "name"), Map.entry("env", "name"), Map.entry("volumes", "name"),
             Map.entry("volumeMounts", "mountPath"), Map.entry("volumeDevices", "devicePath"),
             Map.entry("imagePullSecrets", "name"), Map.entry("hostAliases", "ip"),
-            Map.entry("ownerReferences", "uid"), Map.entry("conditions", "type"), Map.entry("finalizers", ""),
-            Map.entry("resourceClaims", "name"), Map.entry("schedulingGates", "name"));
+            Map.entry("ownerReferences", "uid"), Map.entry("conditions", "type"), Map.entry("finalizers", ""));
 
     private MergeKeys() {
     }
 
     /**
-     * The merge key of the list at {@code path} (field names from the object's root) in an object of this
-     * id, or null when the list is replaced.
+     * The merge keys of the list at {@code path} (field names from the object's root) in an object of this
+     * id: one key, several (the schema's list-map keys: ports by port and protocol, topology spread constraints
+     * by topology key and when-unsatisfiable), {@code [""]} for a set of scalars, or null when the list is
+     * replaced. kustomize's schema is Kubernetes 1.21's, so newer list fields (resizePolicy, resourceClaims,
+     * schedulingGates) are replaced.
      */
-    static String forField(ResId id, List<String> path) {
+    static List<String> forField(ResId id, List<String> path) {
         if (!BUILT_IN_GROUPS.contains(id.group()) || path.isEmpty()) {
             return null;
         }
         String field = path.get(path.size() - 1);
         if (field.equals("ports")) {
             if (id.kind().equals("Service") && path.equals(List.of("spec", "ports"))) {
-                return "port";
+                return List.of("port", "protocol");
             }
             String parent = path.size() >= 2 ? path.get(path.size() - 2) : "";
-            return parent.equals("containers") || parent.equals("initContainers") ? "containerPort" : null;
+            return parent.equals("containers") || parent.equals("initContainers")
+                    ? List.of("containerPort", "protocol") : null;
+        }
+        if (field.equals("topologySpreadConstraints")) {
+            return List.of("topologyKey", "whenUnsatisfiable");
         }
         if (field.equals("finalizers") && !(path.size() == 2 && path.get(0).equals("metadata"))) {
             return null;
         }
-        return BY_FIELD.get(field);
+        String key = BY_FIELD.get(field);
+        return key == null ? null : List.of(key);
     }
 }

@@ -74,11 +74,19 @@ final class StrategicMerge {
             return mergeMap(d, p, path);
         }
         if (dest instanceof ArrayNode d && patch instanceof ArrayNode p) {
-            String key = MergeKeys.forField(id, path);
-            if (key == null) {
+            List<String> keys = MergeKeys.forField(id, path);
+            if (keys == null) {
                 return strip(p);
             }
-            return key.isEmpty() ? mergeScalars(d, p) : mergeAssociative(d, p, key, path);
+            if (keys.get(0).isEmpty()) {
+                return mergeScalars(d, p);
+            }
+            // kyaml keeps only the keys some element has a value for; with one left, the list merges by one key.
+            List<String> valid = keys.stream().filter(k -> has(d, k) || has(p, k)).toList();
+            if (valid.size() <= 1) {
+                return mergeAssociative(d, p, valid.isEmpty() ? keys.get(0) : valid.get(0), path);
+            }
+            return mergeMultiKey(d, p, valid, path);
         }
         return strip(patch);
     }
@@ -130,6 +138,62 @@ final class StrategicMerge {
         result.values().stream().filter(v -> v != null).forEach(out::add);
         keyless.forEach(out::add);
         return out;
+    }
+
+    /**
+     * A list with several merge keys, as kyaml does it: elements match when their key values agree where both
+     * have one (a port without protocol matches the same port with TCP); the result is the patch's new elements,
+     * then the target's elements in their order, merged.
+     */
+    private JsonNode mergeMultiKey(ArrayNode dest, ArrayNode patch, List<String> keys, List<String> path) {
+        List<JsonNode> merged = new ArrayList<>();
+        dest.forEach(merged::add);
+        List<JsonNode> added = new ArrayList<>();
+        for (JsonNode p : patch) {
+            if (!(p instanceof ObjectNode po)) {
+                continue;
+            }
+            int match = -1;
+            for (int i = 0; i < merged.size() && match < 0; i++) {
+                if (merged.get(i) != null && keysMatch(merged.get(i), po, keys)) {
+                    match = i;
+                }
+            }
+            if (match >= 0) {
+                JsonNode d = merged.get(match);
+                merged.set(match, d instanceof ObjectNode dobj ? mergeMap(dobj, po, path) : strip(po));
+            } else if (!"delete".equals(directive(po, path))) {
+                added.add(strip(po));
+            }
+        }
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        added.forEach(out::add);
+        merged.stream().filter(v -> v != null).forEach(out::add);
+        return out;
+    }
+
+    private static boolean has(ArrayNode list, String key) {
+        for (JsonNode e : list) {
+            if (e.path(key).isValueNode() && !e.path(key).asText().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean keysMatch(JsonNode a, JsonNode b, List<String> keys) {
+        boolean common = false;
+        for (String k : keys) {
+            String av = a.path(k).isValueNode() ? a.path(k).asText() : "";
+            String bv = b.path(k).isValueNode() ? b.path(k).asText() : "";
+            if (!av.isEmpty() && !bv.isEmpty()) {
+                if (!av.equals(bv)) {
+                    return false;
+                }
+                common = true;
+            }
+        }
+        return common;
     }
 
     private static JsonNode mergeScalars(ArrayNode dest, ArrayNode patch) {
