@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fleetwarden", mixinStandardHelpOptions = true, versionProvider = FleetwardenCli.Version.class,
         description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
-        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class})
+        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, BuildCommand.class})
 public final class FleetwardenCli {
 
     public static final int VERIFIED = 0;
@@ -34,11 +34,17 @@ public final class FleetwardenCli {
             return INTERNAL_ERROR;
         });
         cli.getCommandSpec().exitCodeOnInvalidInput(USAGE);
-        cli.getSubcommands().values().forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(USAGE));
+        cli.getSubcommands().values().forEach(FleetwardenCli::usageExitCodes);
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Usage errors exit 64 at every depth of subcommands ({@code build kustomization}). */
+    private static void usageExitCodes(CommandLine c) {
+        c.getCommandSpec().exitCodeOnInvalidInput(USAGE);
+        c.getSubcommands().values().forEach(FleetwardenCli::usageExitCodes);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

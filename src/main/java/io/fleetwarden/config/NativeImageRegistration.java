@@ -39,6 +39,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TenancyPolicy.class, TenancyPolicySpec.class, TenantSpec.class, TrustedRootFromSpec.class,
         TrustedRootKeyRef.class }, classNames = { "io.fleetwarden.cli.FleetwardenCli",
                 "io.fleetwarden.cli.FleetwardenCli$Version", "io.fleetwarden.cli.CheckCommand",
+                "io.fleetwarden.cli.BuildCommand", "io.fleetwarden.cli.BuildCommand$Kustomization",
                 "io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.VerifyBundleCommand",
                 "io.fleetwarden.cli.VerifyBundleCommand$Signer", "io.fleetwarden.cli.VerifyBundleCommand$Keyless",
                 "io.fleetwarden.cli.IdentityOptions", "io.fleetwarden.cli.RegistryOptions" })

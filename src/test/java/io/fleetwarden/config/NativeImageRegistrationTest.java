@@ -63,4 +63,16 @@ class NativeImageRegistrationTest {
         assertThat(Path.of("src/main/resources", resource)).exists();
         assertThat(properties.getProperty("quarkus.native.resources.includes")).contains(resource);
     }
+
+    /** The kustomize builder reads kustomize's default field specs from the classpath at run time. */
+    @Test
+    void theKustomizeFieldSpecsAreANativeResource() throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        String resource = "io/fleetwarden/render/kustomize-fieldspecs.yaml";
+        assertThat(Path.of("src/main/resources", resource)).exists();
+        assertThat(properties.getProperty("quarkus.native.resources.includes")).contains(resource);
+    }
 }
