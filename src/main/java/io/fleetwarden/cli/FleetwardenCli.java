@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fleetwarden", mixinStandardHelpOptions = true, versionProvider = FleetwardenCli.Version.class,
         description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
-        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class})
+        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, BuildCommand.class})
 public final class FleetwardenCli {
 
     public static final int VERIFIED = 0;
@@ -35,6 +35,8 @@ public final class FleetwardenCli {
         });
         cli.getCommandSpec().exitCodeOnInvalidInput(USAGE);
         cli.getSubcommands().values().forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(USAGE));
+        cli.getSubcommands().values().forEach(c -> c.getSubcommands().values()
+                .forEach(s -> s.getCommandSpec().exitCodeOnInvalidInput(USAGE)));
         int code = cli.execute(args);
         out.flush();
         err.flush();
