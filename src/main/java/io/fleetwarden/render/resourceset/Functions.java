@@ -848,12 +848,10 @@ final class Functions {
             }, P.STRING, P.STRING);
         }
         for (String n : new String[] {"regexReplaceAll", "mustRegexReplaceAll"}) {
-            def(n, a -> regex(s(a, 0)).matcher(s(a, 1)).replaceAll(goExpandTemplate(s(a, 2))),
-                    P.STRING, P.STRING, P.STRING);
+            def(n, a -> replaceAll(regex(s(a, 0)), s(a, 1), s(a, 2), false), P.STRING, P.STRING, P.STRING);
         }
         for (String n : new String[] {"regexReplaceAllLiteral", "mustRegexReplaceAllLiteral"}) {
-            def(n, a -> regex(s(a, 0)).matcher(s(a, 1)).replaceAll(Matcher.quoteReplacement(s(a, 2))),
-                    P.STRING, P.STRING, P.STRING);
+            def(n, a -> replaceAll(regex(s(a, 0)), s(a, 1), s(a, 2), true), P.STRING, P.STRING, P.STRING);
         }
         for (String n : new String[] {"regexSplit", "mustRegexSplit"}) {
             def(n, a -> {
@@ -1288,19 +1286,88 @@ final class Functions {
         }
     }
 
-    /** Go's regexp Expand template ($1, ${1}, ${name}, $$) to re2j's replacement syntax. */
-    private static String goExpandTemplate(String t) {
+    /** regexp.ReplaceAllString (with Go's $1, ${1}, ${name}, $$ expansion) or ReplaceAllLiteralString. */
+    private static String replaceAll(Pattern re, String src, String template, boolean literal) {
+        Matcher m = re.matcher(src);
+        StringBuilder sb = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            sb.append(src, last, m.start());
+            sb.append(literal ? template : expand(m, template));
+            last = m.end();
+            if (m.end() == m.start()) {
+                if (m.end() >= src.length()) {
+                    break;
+                }
+                // an empty match: Go advances one rune
+                int next = m.end() + Character.charCount(src.codePointAt(m.end()));
+                sb.append(src, m.end(), next);
+                last = next;
+                if (!m.find(next)) {
+                    break;
+                }
+                sb.append(src, last, m.start());
+                sb.append(literal ? template : expand(m, template));
+                last = m.end();
+            }
+        }
+        sb.append(src.substring(Math.min(last, src.length())));
+        return sb.toString();
+    }
+
+    private static String expand(Matcher m, String t) {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < t.length(); k++) {
             char c = t.charAt(k);
-            if (c == '\\') {
-                sb.append("\\\\");
-            } else if (c == '$' && k + 1 < t.length() && t.charAt(k + 1) == '$') {
-                sb.append("\\$");
-                k++;
-            } else {
+            if (c != '$' || k + 1 >= t.length()) {
                 sb.append(c);
+                continue;
             }
+            char d = t.charAt(k + 1);
+            if (d == '$') {
+                sb.append('$');
+                k++;
+                continue;
+            }
+            String name;
+            int end;
+            if (d == '{') {
+                int close = t.indexOf('}', k + 2);
+                if (close < 0) {
+                    sb.append(c);
+                    continue;
+                }
+                name = t.substring(k + 2, close);
+                end = close;
+            } else {
+                int j = k + 1;
+                while (j < t.length() && (Character.isLetterOrDigit(t.charAt(j)) || t.charAt(j) == '_')) {
+                    j++;
+                }
+                name = t.substring(k + 1, j);
+                end = j - 1;
+            }
+            if (name.isEmpty() || !name.matches("[A-Za-z0-9_]+")) {
+                sb.append(c);
+                continue;
+            }
+            String g = null;
+            try {
+                if (name.matches("[0-9]+")) {
+                    int gi = Integer.parseInt(name);
+                    if (gi <= m.groupCount()) {
+                        g = m.group(gi);
+                    }
+                } else {
+                    g = m.group(name);
+                }
+            } catch (RuntimeException e) {
+                g = null;
+            }
+            if (g != null) {
+                sb.append(g);
+            }
+            k = end;
         }
         return sb.toString();
     }

@@ -104,7 +104,7 @@ final class GoFmt {
             return pad(GoValues.typeName(arg), spec, false);
         }
         if (arg == null) {
-            if (verb == 'v' || verb == 's') {
+            if (verb == 'v') {
                 return pad("<nil>", spec, false);
             }
             return "%!" + new String(Character.toChars(verb)) + "(<nil>)";

@@ -1280,6 +1280,9 @@ final class GoTemplate {
 
         /** An argument node converted to the parameter's Go type, as text/template's evalArg does. */
         Object evalArg(Object dot, Arg a, Functions.P p) throws TemplateException {
+            if (a instanceof NilArg && p == Functions.P.ANY) {
+                return null;
+            }
             if (p != Functions.P.ANY) {
                 if (a instanceof NumArg n) {
                     switch (p) {
@@ -1394,7 +1397,11 @@ final class GoTemplate {
             throw error(a.pos(), a.source(), "can't handle " + a.source());
         }
 
+        /** An action's value as text; a nil interface is an invalid value to text/template: "<no value>". */
         String printValue(Object v) {
+            if (v == null) {
+                return "<no value>";
+            }
             return GoValues.print(v);
         }
     }
