@@ -424,7 +424,14 @@ public final class GoYaml {
             } else if (v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
                 put(v.toString());
             } else if (v instanceof Double d) {
-                put(GoValues.formatFloat(d, 'g', -1));
+                // sigs.k8s.io/yaml goes through JSON: encoding/json writes an integral float below 1e21 as digits,
+                // which go-yaml reads back as an unsigned integer when it fits 64 bits.
+                if (d == Math.rint(d) && d >= 0 && d < 1e21
+                        && new BigDecimal(d).compareTo(new BigDecimal("18446744073709551615")) <= 0) {
+                    put(new BigDecimal(Double.toString(d)).toBigInteger().toString());
+                } else {
+                    put(GoValues.formatFloat(d, 'g', -1));
+                }
             } else {
                 stringScalar(v.toString(), indent, simpleKey);
             }

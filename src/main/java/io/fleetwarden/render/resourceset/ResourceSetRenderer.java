@@ -298,17 +298,16 @@ public final class ResourceSetRenderer {
                 throw new RenderException("failed to build " + what + " for " + set + ": document #" + (index - 1)
                         + ": Object 'Kind' is missing");
             }
-            List<Map<String, Object>> items = new ArrayList<>();
-            if (o.get("items") instanceof List<?> l && str(o.get("kind")).endsWith("List")) {
+            if (o.get("items") instanceof List<?> l) {
+                // a List's items are taken as they are (Flux Operator checks only top-level objects)
                 for (Object it : l) {
                     if (it instanceof Map<?, ?> im) {
-                        items.add(cast(im));
+                        objects.add(cast(im));
                     }
                 }
-            } else {
-                items.add(o);
+                continue;
             }
-            for (Map<String, Object> it : items) {
+            for (Map<String, Object> it : List.of(o)) {
                 String kind = str(it.get("kind"));
                 String apiVersion = str(it.get("apiVersion"));
                 String n = it.get("metadata") instanceof Map<?, ?> md ? str(md.get("name")) : "";
