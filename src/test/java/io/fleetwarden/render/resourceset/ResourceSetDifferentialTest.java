@@ -9,9 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Our renderer against the real Flux Operator CLI (bin/build-flux-operator-cli): every case of
@@ -52,6 +57,63 @@ class ResourceSetDifferentialTest {
         assertThat(mine.err()).as("our error for %s", file).isEmpty();
         assertThat(mine.out()).as("our output for %s", file).isEqualTo(theirs.out());
         assertThat(mine.code()).isZero();
+    }
+
+    static final Path D2_FLEET = Path.of("..", "shared", "fixtures", "d2", "d2-fleet");
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * D2's real tenants, after the post-build substitution kustomize-controller applies from the cluster's
+     * runtime info ({@code ${VAR}}, {@code ${VAR:=default}}, {@code ${VAR:-default}}).
+     */
+    @TestFactory
+    Stream<DynamicTest> d2TenantsRenderAsFluxOperatorDoes() throws IOException {
+        Map<String, String> vars = runtimeInfo(D2_FLEET.resolve("clusters/staging/flux-system/runtime-info.yaml"));
+        assertThat(vars).containsKeys("ARTIFACT_TAG", "ENVIRONMENT");
+        List<Path> tenants;
+        try (Stream<Path> s = Files.list(D2_FLEET.resolve("tenants"))) {
+            tenants = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(tenants).hasSizeGreaterThanOrEqualTo(3);
+        return tenants.stream().map(t -> DynamicTest.dynamicTest(t.getFileName().toString(), () -> {
+            Path file = tmp.resolve(t.getFileName());
+            Files.writeString(file, substitute(Files.readString(t), vars));
+            assertThat(Files.readString(file)).doesNotContain("${");
+            compare(file, null, null);
+            Ours mine = ours(file, null, null);
+            assertThat(mine.out()).as("renders objects").contains("---\n");
+        }));
+    }
+
+    static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]([^}]*))?}");
+
+    static String substitute(String text, Map<String, String> vars) {
+        Matcher m = VAR.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = vars.get(m.group(1));
+            if (v == null) {
+                v = m.group(2) == null ? "" : m.group(2);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> runtimeInfo(Path file) throws IOException {
+        Map<String, Object> cm;
+        try {
+            cm = (Map<String, Object>) ResourceSetRenderer.readYaml(Files.readString(file)).get(0);
+        } catch (ResourceSetRenderer.RenderException e) {
+            throw new IOException(e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        ((Map<String, Object>) cm.get("data")).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
     }
 
     @TestFactory
