@@ -101,6 +101,8 @@ final class GoJson {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 case '\u2028' -> sb.append("\\u2028");
                 case '\u2029' -> sb.append("\\u2029");
                 default -> {

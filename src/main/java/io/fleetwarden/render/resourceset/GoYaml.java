@@ -353,9 +353,31 @@ public final class GoYaml {
                         indentTo(mi);
                     }
                     first = false;
-                    key(e.getKey(), mi);
-                    put(":");
+                    String k = e.getKey();
                     Object val = e.getValue();
+                    if (!simpleKey(k)) {
+                        // go-yaml writes a multi-line or long (> 128 bytes) key as an explicit "? key" / ": value"
+                        put("?");
+                        put(" ");
+                        stringScalar(k, mi + 2, false);
+                        if (column > 0) {
+                            newline();
+                        }
+                        indentTo(mi);
+                        put(":");
+                        if (val instanceof List<?> l && !l.isEmpty()) {
+                            put(" ");
+                            sequence(l, mi + 2, false);
+                        } else if (val instanceof Map<?, ?> vm && !vm.isEmpty()) {
+                            put(" ");
+                            node(val, mi, Ctx.SEQ_ITEM);
+                        } else {
+                            node(val, mi, Ctx.MAP_VALUE);
+                        }
+                        continue;
+                    }
+                    key(k, mi);
+                    put(":");
                     if (val instanceof List<?> l && !l.isEmpty()) {
                         // A block sequence in a mapping is not indented: its dashes sit at the key's column.
                         newline();
@@ -410,6 +432,10 @@ public final class GoYaml {
                     node(item, si, Ctx.SEQ_ITEM);
                 }
             }
+        }
+
+        boolean simpleKey(String k) {
+            return !analyze(k).multiline && k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 128;
         }
 
         void key(String k, int indent) {
@@ -510,7 +536,7 @@ public final class GoYaml {
                     if (!breaks && c == '\n') {
                         newline();
                     }
-                    newline();
+                    writeBreak(c);
                     breaks = true;
                 } else {
                     if (breaks) {
@@ -597,7 +623,7 @@ public final class GoYaml {
             boolean breaks = true;
             for (int c : cps) {
                 if (isBreak(c)) {
-                    newline();
+                    writeBreak(c);
                     breaks = true;
                 } else {
                     if (breaks) {
@@ -606,6 +632,16 @@ public final class GoYaml {
                     putCp(c);
                     breaks = false;
                 }
+            }
+        }
+
+        /** go-yaml's write_break: a line feed is a new line; another break character is written as it is. */
+        void writeBreak(int c) {
+            if (c == '\n') {
+                newline();
+            } else {
+                out.appendCodePoint(c);
+                column = 0;
             }
         }
 

@@ -52,7 +52,7 @@ class ResourceSetRendererTest {
                     apiVersion: v1
                     kind: ConfigMap
                     metadata: {name: << frobnicate "x" >>, namespace: apps}
-                """)).hasMessageContaining("resourceset:3:19: function \"frobnicate\" not defined");
+                """)).hasMessageContaining("resourceset:3:20: function \"frobnicate\" not defined");
         assertThatThrownBy(() -> render(HEAD + """
                   resourcesTemplate: |
                     apiVersion: v1
