@@ -35,7 +35,7 @@ final class Functions {
 
     /** Go parameter types. */
     enum P {
-        ANY("interface {}"), STRING("string"), INT("int"), INT64("int64"), FLOAT("float64"), BOOL("bool"),
+        ANY("interface {}"), RVALUE("reflect.Value"), STRING("string"), INT("int"), INT64("int64"), FLOAT("float64"), BOOL("bool"),
         MAP("map[string]interface {}"), LIST("[]interface {}");
 
         final String goName;
@@ -134,9 +134,9 @@ final class Functions {
     // ------------------------------------------------------------------------------------------------ builtins
 
     private void builtins() {
-        defv("and", a -> null, P.ANY, P.ANY);
-        defv("or", a -> null, P.ANY, P.ANY);
-        def("not", a -> !GoValues.truth(a.get(0)), P.ANY);
+        defv("and", a -> null, P.RVALUE, P.RVALUE);
+        defv("or", a -> null, P.RVALUE, P.RVALUE);
+        def("not", a -> !GoValues.truth(a.get(0)), P.RVALUE);
         def("len", a -> {
             Object v = a.get(0);
             if (v instanceof String str) {
@@ -152,14 +152,14 @@ final class Functions {
                 throw new FuncError("len of nil pointer");
             }
             throw new FuncError("len of type " + GoValues.typeName(v));
-        }, P.ANY);
+        }, P.RVALUE);
         defv("index", a -> {
             Object item = a.get(0);
             for (int k = 1; k < a.size(); k++) {
                 item = indexOne(item, a.get(k));
             }
             return item;
-        }, P.ANY, P.ANY);
+        }, P.RVALUE, P.RVALUE);
         defv("print", a -> sprint(a), P.ANY);
         defv("println", a -> {
             StringBuilder sb = new StringBuilder();
@@ -182,18 +182,18 @@ final class Functions {
                 }
             }
             return false;
-        }, P.ANY, P.ANY);
-        def("ne", a -> !equal(a.get(0), a.get(1)), P.ANY, P.ANY);
-        def("lt", a -> compare(a.get(0), a.get(1)) < 0, P.ANY, P.ANY);
-        def("le", a -> compare(a.get(0), a.get(1)) <= 0, P.ANY, P.ANY);
-        def("gt", a -> compare(a.get(0), a.get(1)) > 0, P.ANY, P.ANY);
-        def("ge", a -> compare(a.get(0), a.get(1)) >= 0, P.ANY, P.ANY);
+        }, P.RVALUE, P.RVALUE);
+        def("ne", a -> !equal(a.get(0), a.get(1)), P.RVALUE, P.RVALUE);
+        def("lt", a -> compare(a.get(0), a.get(1)) < 0, P.RVALUE, P.RVALUE);
+        def("le", a -> compare(a.get(0), a.get(1)) <= 0, P.RVALUE, P.RVALUE);
+        def("gt", a -> compare(a.get(0), a.get(1)) > 0, P.RVALUE, P.RVALUE);
+        def("ge", a -> compare(a.get(0), a.get(1)) >= 0, P.RVALUE, P.RVALUE);
         defv("html", a -> htmlEscape(evalArgs(a)), P.ANY);
         defv("js", a -> jsEscape(evalArgs(a)), P.ANY);
         defv("urlquery", a -> queryEscape(evalArgs(a)), P.ANY);
         defv("call", a -> {
             throw new FuncError("non-function of type " + GoValues.typeName(a.get(0)));
-        }, P.ANY, P.ANY);
+        }, P.RVALUE, P.RVALUE);
     }
 
     private static String evalArgs(List<Object> a) {

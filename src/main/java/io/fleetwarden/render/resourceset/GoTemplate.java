@@ -771,6 +771,7 @@ final class GoTemplate {
         Arg operand() throws TemplateException {
             Arg term = term();
             if (peek().type == T.FIELD) {
+                int chainPos = peek().pos;
                 List<String> fields = new ArrayList<>();
                 while (peek().type == T.FIELD) {
                     fields.add(next().val.substring(1));
@@ -785,7 +786,7 @@ final class GoTemplate {
                 if (term instanceof VarArg v) {
                     List<String> all = new ArrayList<>(v.idents);
                     all.addAll(fields);
-                    return new VarArg(v.pos, src, all);
+                    return new VarArg(chainPos, src, all); // Go positions a variable chain at its first field
                 }
                 if (term instanceof BoolArg || term instanceof StrArg || term instanceof NumArg || term instanceof DotArg
                         || term instanceof NilArg) {
@@ -1280,6 +1281,12 @@ final class GoTemplate {
 
         /** An argument node converted to the parameter's Go type, as text/template's evalArg does. */
         Object evalArg(Object dot, Arg a, Functions.P p) throws TemplateException {
+            if (p == Functions.P.RVALUE) {
+                if (a instanceof NilArg) {
+                    throw error(a.pos(), a.source(), "cannot assign nil to reflect.Value");
+                }
+                return evalArgValue(dot, a);
+            }
             if (a instanceof NilArg && p == Functions.P.ANY) {
                 return null;
             }
@@ -1326,7 +1333,7 @@ final class GoTemplate {
 
         Object checkValue(Object v, Functions.P p, Arg at) throws TemplateException {
             boolean ok = switch (p) {
-                case ANY -> true;
+                case ANY, RVALUE -> true;
                 case STRING -> v instanceof String;
                 case INT -> v instanceof Integer;
                 case INT64 -> v instanceof Long;

@@ -30,7 +30,9 @@ final class Inputs {
         List<Map<String, Object>> own = new ArrayList<>();
         List<Object> inline = ResourceSetRenderer.list(spec.get("inputs"), "spec.inputs");
         for (int i = 0; i < inline.size(); i++) {
-            own.add(new TreeMap<>(ResourceSetRenderer.map(inline.get(i), "spec.inputs[" + i + "]")));
+            Map<String, Object> set = new TreeMap<>(ResourceSetRenderer.map(inline.get(i), "spec.inputs[" + i + "]"));
+            refuseNulls(set, "spec.inputs[" + i + "]");
+            own.add(set);
         }
         providers.add(new Provider("ResourceSet", rsName, rsNamespace, own));
         providers.addAll(referenced(rsNamespace, inputsFrom, providerObjects));
@@ -110,6 +112,17 @@ final class Inputs {
             }
             if (p < 0) {
                 return out;
+            }
+        }
+    }
+
+    /** A null top-level input value crashes Flux Operator (a nil JSON pointer); refuse it with a message instead. */
+    private static void refuseNulls(Map<String, Object> set, String where) throws RenderException {
+        for (Map.Entry<String, Object> e : set.entrySet()) {
+            if (e.getValue() == null) {
+                throw new RenderException(where + "." + e.getKey() + " is null: Flux Operator cannot read a null "
+                        + "input value (give it a value, or leave the key out and use `get inputs \"" + e.getKey()
+                        + "\"`)");
             }
         }
     }
@@ -196,6 +209,7 @@ final class Inputs {
             Map<String, Object> spec = ResourceSetRenderer.map(e.getValue().get("spec"), "spec");
             Map<String, Object> vals = new TreeMap<>(ResourceSetRenderer.map(spec.get("defaultValues"),
                     "spec.defaultValues"));
+            refuseNulls(vals, "ResourceSetInputProvider/" + e.getKey() + " spec.defaultValues");
             vals.put("id", Long.toString(Functions.adler32(e.getKey())));
             List<Map<String, Object>> sets = new ArrayList<>();
             sets.add(vals);
