@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +15,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1558,9 +1556,4 @@ final class Functions {
         }
         return t;
     }
-
-    @SuppressWarnings("unused")
-    private static final Set<String> UNUSED = new LinkedHashSet<>();
-    @SuppressWarnings("unused")
-    private static final BigDecimal UNUSED_BD = BigDecimal.ZERO;
 }

@@ -426,6 +426,7 @@ final class GoTemplate {
         int i;
         final List<List<String>> vars = new ArrayList<>();
         int depth;
+        int rangeDepth;
 
         Parser(String name, String text, Functions functions) {
             this.name = name;
@@ -503,7 +504,10 @@ final class GoTemplate {
             List<List<String>> saved = new ArrayList<>(vars);
             vars.clear();
             vars.add(new ArrayList<>(List.of("$")));
+            int savedRange = rangeDepth;
+            rangeDepth = 0;
             Object[] r = itemList(pos);
+            rangeDepth = savedRange;
             if (!"end".equals(((Tok) r[1]).val)) {
                 throw err(((Tok) r[1]).pos, "unexpected {{else}} in define clause");
             }
@@ -578,6 +582,9 @@ final class GoTemplate {
                         return templateCall(leftPos, true);
                     case "break":
                     case "continue":
+                        if (rangeDepth == 0) {
+                            throw err(t.pos, "{{" + t.val + "}} outside {{range}}");
+                        }
                         expectRight(t.val);
                         return t.val.equals("break") ? new Break(leftPos, "break") : new Continue(leftPos, "continue");
                     case "define":
@@ -622,7 +629,17 @@ final class GoTemplate {
         Node control(int pos, String kind) throws TemplateException {
             vars.add(new ArrayList<>());
             Pipe pipe = pipeline(kind, T.RIGHT);
-            Object[] r = itemList(pos);
+            if (kind.equals("range")) {
+                rangeDepth++;
+            }
+            Object[] r;
+            try {
+                r = itemList(pos);
+            } finally {
+                if (kind.equals("range")) {
+                    rangeDepth--;
+                }
+            }
             @SuppressWarnings("unchecked")
             List<Node> list = (List<Node>) r[0];
             Tok term = (Tok) r[1];
