@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code fleetwarden build}: renders what the reconciler would apply, offline. */
 @Command(name = "build", description = "Render sources offline as the reconciler would.",
-        subcommands = {BuildCommand.Kustomization.class})
+        subcommands = {BuildCommand.Kustomization.class, BuildResourceSetCommand.class})
 final class BuildCommand implements Callable<Integer> {
 
     @Spec
