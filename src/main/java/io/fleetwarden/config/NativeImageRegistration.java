@@ -43,7 +43,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.VerifyBundleCommand",
                 "io.fleetwarden.cli.VerifyBundleCommand$Signer", "io.fleetwarden.cli.VerifyBundleCommand$Keyless",
                 "io.fleetwarden.cli.IdentityOptions", "io.fleetwarden.cli.RegistryOptions",
-                "io.fleetwarden.cli.BuildCommand", "io.fleetwarden.cli.BuildResourceSetCommand" })
+                "io.fleetwarden.cli.BuildResourceSetCommand" })
 public final class NativeImageRegistration {
 
     private NativeImageRegistration() {
