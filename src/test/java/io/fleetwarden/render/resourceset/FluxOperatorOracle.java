@@ -21,16 +21,10 @@ final class FluxOperatorOracle {
     private FluxOperatorOracle() {
     }
 
-    static synchronized Path binary() throws IOException, InterruptedException {
+    static synchronized Path binary() {
         if (binary == null) {
-            Process p = new ProcessBuilder("bin/build-flux-operator-cli").redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("bin/build-flux-operator-cli failed (run bin/install-prerequisites)");
-            }
-            String[] lines = out.split("\n");
-            binary = Path.of(lines[lines.length - 1]).resolve("flux-operator");
+            binary = io.fleetwarden.testing.CachedBuild.folder("bin/build-flux-operator-cli", "fleetwarden.flux-operator", 30)
+                    .resolve("flux-operator");
         }
         return binary;
     }

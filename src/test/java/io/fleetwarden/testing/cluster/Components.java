@@ -1,11 +1,7 @@
 package io.fleetwarden.testing.cluster;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Kubernetes components built from their pinned Go modules by {@code bin/build-components} into a cache
@@ -49,32 +45,7 @@ public record Components(Path dir) {
     }
 
     private static Path find() {
-        String named = System.getProperty("fleetwarden.components", System.getenv("FLEETWARDEN_COMPONENTS"));
-        if (named != null && !named.isBlank()) {
-            Path dir = Path.of(named);
-            if (!Files.isRegularFile(dir.resolve(".complete"))) {
-                throw new IllegalStateException(dir + " holds no complete component build (no .complete stamp)");
-            }
-            return dir;
-        }
-        Path script = repositoryRoot().resolve("bin/build-components");
-        try {
-            Path out = Files.createTempFile("fleetwarden-components", ".out");
-            Process build = new ProcessBuilder(List.of(script.toString())).redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            if (!build.waitFor(30, TimeUnit.MINUTES) || build.exitValue() != 0) {
-                build.destroyForcibly();
-                throw new IllegalStateException("bin/build-components failed; see its output above");
-            }
-            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            Files.delete(out);
-            return Path.of(lines.get(lines.size() - 1).trim());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the components", e);
-        }
+        return io.fleetwarden.testing.CachedBuild.folder("bin/build-components", "fleetwarden.components", 30);
     }
 
     /** The checkout this test runs from (Maven runs tests with the module folder as working directory). */
