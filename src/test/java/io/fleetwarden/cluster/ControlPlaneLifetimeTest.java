@@ -42,20 +42,4 @@ class ControlPlaneLifetimeTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(pids).noneMatch(GuardedProcess::isRunning));
     }
-
-    @Test
-    void aComponentStopsWhenItsGuardIsTerminated(@TempDir Path dir) throws Exception {
-        GuardedProcess sleeper = GuardedProcess.start("sleeper", List.of("sleep", "300"), java.util.Map.of(),
-                dir.resolve("sleeper.log"));
-        try {
-            assertThat(sleeper.isAlive()).isTrue();
-
-            ProcessHandle.of(sleeper.guardPid()).orElseThrow().destroy(); // SIGTERM to the guard only
-
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> !sleeper.isAlive());
-        } finally {
-            sleeper.close();
-        }
-    }
 }

@@ -28,26 +28,17 @@ public final class GuardedProcess implements AutoCloseable {
             "$@" </dev/null >>"$log" 2>&1 &
             child=$!
             echo "$child"
-            stop() {
-              kill -TERM "$child" 2>/dev/null
-              # Up to five seconds to stop cleanly (a zombie, state Z, has stopped), then SIGKILL; wait reaps it.
-              for _ in $(seq 50); do
-                state=$(cut -d' ' -f3 "/proc/$child/stat" 2>/dev/null) || break
-                [ "$state" = Z ] && break
-                sleep 0.1
-              done
-              kill -KILL "$child" 2>/dev/null
-              wait "$child"
-              exit 0
-            }
-            # A signal to the guard itself stops the component too, never orphans it.
-            trap stop TERM INT HUP
-            # Until the JVM closes our standard input (close(), or the JVM died). In the background so that
-            # the trap runs at once; the explicit redirection keeps the pipe (a background job would get /dev/null).
-            exec 3<&0
-            cat <&3 >/dev/null &
-            wait $!
-            stop
+            # Blocks until the JVM closes our standard input (close(), or the JVM died).
+            cat >/dev/null
+            kill -TERM "$child" 2>/dev/null
+            # Up to five seconds to stop cleanly (a zombie, state Z, has stopped), then SIGKILL; wait reaps it.
+            for _ in $(seq 50); do
+              state=$(cut -d' ' -f3 "/proc/$child/stat" 2>/dev/null) || break
+              [ "$state" = Z ] && break
+              sleep 0.1
+            done
+            kill -KILL "$child" 2>/dev/null
+            wait "$child"
             """;
 
     private final String name;
