@@ -1,7 +1,6 @@
 package io.fleetwarden.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetwarden.config.AdmissionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

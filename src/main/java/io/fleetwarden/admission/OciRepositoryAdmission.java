@@ -1,7 +1,7 @@
 package io.fleetwarden.admission;
 
 import io.fleetwarden.gate.GateDecision;
-import io.fleetwarden.gate.OciSource;
+import io.fleetwarden.source.OciSource;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.gate.RegistryWait;
 import io.fleetwarden.oci.Deadline;

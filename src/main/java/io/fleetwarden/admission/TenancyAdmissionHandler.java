@@ -1,6 +1,6 @@
 package io.fleetwarden.admission;
 
-import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.tenancy.ClusterUnavailable;
 import io.fleetwarden.tenancy.Gvk;
 import io.fleetwarden.tenancy.NamespaceLabels;

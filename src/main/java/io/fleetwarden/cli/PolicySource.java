@@ -1,8 +1,8 @@
 package io.fleetwarden.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetwarden.gate.PolicySnapshot;
-import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.platform.PolicySnapshot;
+import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
 import java.io.IOException;
 import java.nio.file.Files;

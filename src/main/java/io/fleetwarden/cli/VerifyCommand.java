@@ -1,6 +1,6 @@
 package io.fleetwarden.cli;
 
-import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.CompiledPolicy;

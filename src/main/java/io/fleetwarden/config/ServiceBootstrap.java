@@ -1,5 +1,6 @@
 package io.fleetwarden.config;
 
+import io.fleetwarden.admission.tls.ServingTlsConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fleetwarden.kube.certs.CertificateBootstrap;

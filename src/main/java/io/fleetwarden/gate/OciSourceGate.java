@@ -1,5 +1,8 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.platform.PolicySnapshot;
+import io.fleetwarden.source.RegistryAccess;
+import io.fleetwarden.source.OciSource;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.Descriptor;
 import io.fleetwarden.oci.OciReference;

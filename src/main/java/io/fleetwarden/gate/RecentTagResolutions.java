@@ -1,5 +1,7 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.source.RegistryAccess;
+import io.fleetwarden.source.OciSource;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;

@@ -1,5 +1,6 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.source.OciSource;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;

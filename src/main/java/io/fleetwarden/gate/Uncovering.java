@@ -1,5 +1,6 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.platform.PolicySnapshot;
 import java.util.List;
 
 /** The decision for a source no policy covers, as configured (deny by default). */

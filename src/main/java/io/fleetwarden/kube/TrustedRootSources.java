@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fleetwarden.gate.PolicySnapshot;
+import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.kube.TrustedRootObjects.Lookup;
 import io.fleetwarden.policy.Authority;
 import io.fleetwarden.policy.CompiledPolicy;

@@ -2,7 +2,7 @@ package io.fleetwarden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.platform.Uncovered;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

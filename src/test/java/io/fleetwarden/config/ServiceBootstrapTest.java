@@ -1,5 +1,6 @@
 package io.fleetwarden.config;
 
+import io.fleetwarden.admission.tls.ServingTlsConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

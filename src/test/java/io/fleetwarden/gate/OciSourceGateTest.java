@@ -1,5 +1,8 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.platform.Uncovered;
+import io.fleetwarden.platform.PolicySnapshot;
+import io.fleetwarden.source.OciSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.platform.Uncovered;
+import io.fleetwarden.platform.PolicySnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
 import io.fleetwarden.api.v1alpha1.PolicyStatus;
-import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.testing.MockApiServer;
 import java.time.Duration;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
 import io.fleetwarden.api.v1alpha1.PolicyStatus;
-import io.fleetwarden.gate.Uncovered;
+import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.testing.MockApiServer;
 import io.fleetwarden.testing.MutableClock;
 import java.time.Duration;

@@ -29,7 +29,7 @@ class TenancyCompilerTest {
 
     @Test
     void withoutAPolicyTenantNamespacesAreRefusedAndNoOnesAllowlistIsTrusted() {
-        TenancyRules none = io.fleetwarden.gate.PolicySnapshot.empty(io.fleetwarden.gate.Uncovered.DENY).tenancy();
+        TenancyRules none = io.fleetwarden.platform.PolicySnapshot.empty(io.fleetwarden.platform.Uncovered.DENY).tenancy();
         assertThat(none.defined()).isFalse();
         assertThat(none.tenants()).isEmpty();
         assertThat(none.platformNamespaces()).containsExactly("flux-system");

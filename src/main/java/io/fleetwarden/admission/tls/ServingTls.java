@@ -1,7 +1,6 @@
 package io.fleetwarden.admission.tls;
 
 import io.fleetwarden.admission.tls.ServingKeyPair.InvalidKeyPairException;
-import io.fleetwarden.config.ServingTlsConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.fleetwarden.gate;
+package io.fleetwarden.platform;
 
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.CompiledPolicy;

@@ -1,4 +1,4 @@
-package io.fleetwarden.gate;
+package io.fleetwarden.platform;
 
 /**
  * What happens to an OCI source that no {@code ArtifactPolicy} covers. DENY by default: a new source is

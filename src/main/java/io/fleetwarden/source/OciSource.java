@@ -1,4 +1,4 @@
-package io.fleetwarden.gate;
+package io.fleetwarden.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwarden.oci.Digest;

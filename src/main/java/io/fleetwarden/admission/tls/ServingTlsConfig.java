@@ -1,4 +1,4 @@
-package io.fleetwarden.config;
+package io.fleetwarden.admission.tls;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

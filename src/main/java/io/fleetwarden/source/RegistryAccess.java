@@ -1,4 +1,4 @@
-package io.fleetwarden.gate;
+package io.fleetwarden.source;
 
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.RegistryClient;
