@@ -9,13 +9,13 @@ import io.fleetwarden.oci.SemverTags;
 import java.util.List;
 
 /** Which tag a source names now, with Flux's precedence: digest (no tag needed), semver, then tag. */
-final class TagSelection {
+public final class TagSelection {
 
     private TagSelection() {
     }
 
     /** The tag to verify; null when the digest decides, or when no tag matches the semver constraint. */
-    static String tag(OciSource source, RegistryClient registry, Deadline deadline) throws RegistryException {
+    public static String tag(OciSource source, RegistryClient registry, Deadline deadline) throws RegistryException {
         if (source.digest() != null) {
             return null;
         }

@@ -26,6 +26,23 @@ public final class LeaderDuties implements AutoCloseable {
     private final List<Duty> duties;
     private final ScheduledExecutorService executor;
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
+    private final List<Leadership> leaderships = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean leading;
+
+    /** Long-running leader-only work (the reconciler): started on gaining leadership, stopped on losing it. */
+    public interface Leadership {
+        void startLeading();
+
+        void stopLeading();
+    }
+
+    /** Adds long-running leader work; started at once if this replica leads already. */
+    public synchronized void add(Leadership leadership) {
+        leaderships.add(leadership);
+        if (leading) {
+            executor.execute(leadership::startLeading);
+        }
+    }
 
     public LeaderDuties(List<Duty> duties) {
         this.duties = List.copyOf(duties);
@@ -38,6 +55,9 @@ public final class LeaderDuties implements AutoCloseable {
 
     synchronized void startLeading() {
         stopLeading();
+        leading = true;
+        // Off the elector's thread: starting informers must not delay the Lease renewal.
+        leaderships.forEach(l -> executor.execute(l::startLeading));
         for (Duty duty : duties) {
             long period = Math.max(1, duty.period().toMillis());
             scheduled.add(executor.scheduleWithFixedDelay(() -> run(duty), 0, period, TimeUnit.MILLISECONDS));
@@ -45,6 +65,11 @@ public final class LeaderDuties implements AutoCloseable {
     }
 
     synchronized void stopLeading() {
+        if (leading) {
+            // At once, on this thread: a former leader must stop writing before another replica starts.
+            leaderships.forEach(Leadership::stopLeading);
+        }
+        leading = false;
         scheduled.forEach(future -> future.cancel(false));
         scheduled.clear();
     }

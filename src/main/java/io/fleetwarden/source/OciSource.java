@@ -103,4 +103,16 @@ public record OciSource(String namespace, String name, OciReference repository, 
         }
         return repository.withTag(resolvedTag);
     }
+
+    /**
+     * The same source pinned to {@code resolvedTag} (the tag a semver range resolved to): what is verified and
+     * what is pulled are then the same tag's artifact, and its revision can name the tag.
+     */
+    public OciSource pinnedTo(String resolvedTag) {
+        if (digest != null || resolvedTag == null) {
+            return this;
+        }
+        return new OciSource(namespace, name, repository, resolvedTag, null, null, null, verify, pullSecret,
+                serviceAccountName, insecure, provider);
+    }
 }

@@ -53,4 +53,9 @@ public final class CachedBuild {
             throw new IllegalStateException("interrupted while running " + script, e);
         }
     }
+
+    /** The last line a script prints (a folder), for scripts that build nothing and keep no stamp. */
+    public static Path output(String script, int timeoutMinutes) {
+        return folder(script, "fleetwarden.unset." + script.replace('/', '.'), timeoutMinutes);
+    }
 }

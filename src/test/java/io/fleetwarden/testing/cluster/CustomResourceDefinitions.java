@@ -47,6 +47,32 @@ public final class CustomResourceDefinitions {
         }
     }
 
+    /**
+     * Installs Flux's own CRDs for {@code kinds} from the pinned Flux distribution ({@code bin/flux-distribution}),
+     * e.g. HelmRelease from {@code helm-controller.yaml}, and waits until they are Established.
+     */
+    public static void installFluxKinds(ControlPlane plane, String manifest, java.util.Set<String> kinds) {
+        Path file = io.fleetwarden.testing.CachedBuild.output("bin/flux-distribution", 10).resolve(manifest);
+        try (KubernetesClient client = plane.adminClient(); InputStream in = Files.newInputStream(file)) {
+            List<String> names = new ArrayList<>();
+            for (HasMetadata o : client.load(in).items()) {
+                if (o instanceof CustomResourceDefinition crd && kinds.contains(crd.getSpec().getNames().getKind())) {
+                    client.resource(crd).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
+                    names.add(crd.getMetadata().getName());
+                }
+            }
+            if (names.size() != kinds.size()) {
+                throw new IllegalStateException(file + " defines " + names + ", not all of " + kinds);
+            }
+            for (String name : names) {
+                client.apiextensions().v1().customResourceDefinitions().withName(name)
+                        .waitUntilCondition(CustomResourceDefinitions::established, 60, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static boolean established(CustomResourceDefinition crd) {
         return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()

@@ -1,0 +1,89 @@
+package io.fleetwarden.config;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetwarden.apply.Applier;
+import io.fleetwarden.apply.Pruner;
+import io.fleetwarden.apply.ResourceMapping;
+import io.fleetwarden.artifact.ArchiveLimits;
+import io.fleetwarden.artifact.ArtifactStore;
+import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.kube.LeaderDuties;
+import io.fleetwarden.kube.NamespaceLabelCache;
+import io.fleetwarden.kube.PolicyInformer;
+import io.fleetwarden.kube.PullSecretAccess;
+import io.fleetwarden.reconcile.Engine;
+import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
+import io.fleetwarden.reconcile.kustomize.TenantGuard;
+import io.fleetwarden.reconcile.runtime.Backoff;
+import io.fleetwarden.reconcile.runtime.Controller;
+import io.fleetwarden.reconcile.source.OciRepositoryReconciler;
+import io.fleetwarden.reconcile.source.VerifiedArtifacts;
+import io.fleetwarden.reconcile.status.EventRecorder;
+import io.fleetwarden.reconcile.status.StatusWriter;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Engine mode's wiring: the reconciler runs on the replica that leads (one leader election for everything only
+ * the leader does), with the gate's policies, verifier, decision cache and registry access. In guard mode nothing
+ * here runs and no Flux kind is watched.
+ */
+@ApplicationScoped
+public class ReconcilerProducers {
+
+    private static final Logger LOG = Logger.getLogger(ReconcilerProducers.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    Optional<Engine> engine(ReconcilerConfig config, KubernetesClient client, OciSourceGate gate,
+            PullSecretAccess registries, PolicyInformer policies, NamespaceLabelCache namespaces, LeaderDuties leader) {
+        if (config.mode() != ReconcilerConfig.Mode.ENGINE) {
+            LOG.info("guard mode: admission only, the reconciler is off");
+            return Optional.empty();
+        }
+        ReconcilerConfig.Reconciler r = config.reconciler();
+        Clock clock = Clock.systemUTC();
+        VerifiedArtifacts held = new VerifiedArtifacts();
+        ArtifactStore store = new ArtifactStore(r.storeBytes());
+        EventRecorder events = new EventRecorder(client, clock);
+        ResourceMapping mapping = new ResourceMapping(client);
+        Applier applier = new Applier(client, mapping);
+        Pruner pruner = new Pruner(client, mapping);
+        TenantGuard tenancy = new TenantGuard(policies, namespaces::labelsOrFail, r.defaultServiceAccount().orElse(null));
+        Engine engine = new Engine(client, r.shard().orElse(null), held,
+                (sources, kustomizations, e) -> new Controller("OCIRepository", r.ociRepositoryConcurrency(),
+                        new OciRepositoryReconciler(sources, gate, registries, store, ArchiveLimits.defaults(), held,
+                                new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged, clock),
+                        Backoff.FLUX, clock),
+                (sources, kustomizations, e) -> new Controller("Kustomization", r.kustomizationConcurrency(),
+                        new KustomizationReconciler(kustomizations, held, client, applier, pruner, mapping, tenancy,
+                                events, clock, r.dependencyRequeue()),
+                        Backoff.FLUX, clock));
+        leader.add(new LeaderDuties.Leadership() {
+            @Override
+            public void startLeading() {
+                engine.start();
+            }
+
+            @Override
+            public void stopLeading() {
+                engine.stop();
+            }
+        });
+        LOG.infof("engine mode: reconciling OCIRepositories and Kustomizations while leading%s",
+                r.shard().map(s -> " shard " + s).orElse(""));
+        return Optional.of(engine);
+    }
+
+    void close(@Disposes Optional<Engine> engine) {
+        engine.ifPresent(Engine::close);
+    }
+}

@@ -1,0 +1,100 @@
+package io.fleetwarden.reconcile.kustomize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetwarden.apply.ApplyResult;
+import io.fleetwarden.apply.ObjectRef;
+import io.fleetwarden.health.Health;
+import io.fleetwarden.health.HealthCheckExprs;
+import io.fleetwarden.health.Kstatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Judges, once and without waiting, the health of what a Kustomization asks to be checked: every applied object
+ * with {@code wait: true}, else its {@code healthChecks}. The reconciler does not hold a worker while objects
+ * become healthy: an in-progress verdict requeues the Kustomization shortly, and the next pass judges the
+ * objects it reads anyway (so a new revision simply replaces the wait for the old one).
+ */
+final class HealthJudge {
+
+    /** The verdict over all checked objects. */
+    sealed interface Verdict {
+    }
+
+    record Healthy(int checked) implements Verdict {
+    }
+
+    record InProgress(String message) implements Verdict {
+    }
+
+    record Failed(String message) implements Verdict {
+    }
+
+    private HealthJudge() {
+    }
+
+    /**
+     * @param live the live object of a health-checked object that was not in this apply (a GET); null if absent
+     */
+    static Verdict judge(KustomizationSpec spec, ApplyResult applied, HealthCheckExprs exprs,
+            Function<KustomizationSpec.HealthCheck, JsonNode> live) {
+        List<String> inProgress = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        int checked = 0;
+        if (spec.wait()) {
+            for (ApplyResult.Applied a : applied.applied()) {
+                if (a.action() == ApplyResult.Action.SKIPPED || a.live() == null) {
+                    continue;
+                }
+                checked++;
+                collect(a.ref().toString(), health(a.live(), exprs), inProgress, failed);
+            }
+        } else {
+            for (KustomizationSpec.HealthCheck h : spec.healthChecks()) {
+                checked++;
+                String name = h.kind() + "/" + (h.namespace() == null ? "" : h.namespace() + "/") + h.name();
+                Optional<ApplyResult.Applied> mine = applied.applied().stream().filter(a -> matches(a.ref(), h))
+                        .findFirst();
+                JsonNode object = mine.map(a -> (JsonNode) a.live()).orElseGet(() -> live.apply(h));
+                if (object == null) {
+                    inProgress.add(name + ": not found");
+                    continue;
+                }
+                collect(name, health(object, exprs), inProgress, failed);
+            }
+        }
+        if (!failed.isEmpty()) {
+            return new Failed("health check failed: " + String.join("; ", failed));
+        }
+        if (!inProgress.isEmpty()) {
+            return new InProgress("health check in progress: " + String.join("; ", first(inProgress, 5))
+                    + (inProgress.size() > 5 ? " (and " + (inProgress.size() - 5) + " more)" : ""));
+        }
+        return new Healthy(checked);
+    }
+
+    private static Health health(JsonNode object, HealthCheckExprs exprs) {
+        return exprs.judge(object).orElseGet(() -> Kstatus.of(object));
+    }
+
+    private static void collect(String name, Health h, List<String> inProgress, List<String> failed) {
+        switch (h.status()) {
+            case CURRENT -> {
+            }
+            case FAILED -> failed.add(name + ": " + h.message());
+            default -> inProgress.add(name + ": " + h.message());
+        }
+    }
+
+    private static boolean matches(ObjectRef ref, KustomizationSpec.HealthCheck h) {
+        return ref.kind().equals(h.kind()) && ref.name().equals(h.name())
+                && (ref.namespace() == null ? "" : ref.namespace()).equals(h.namespace() == null ? "" : h.namespace())
+                && ref.apiVersion().equals(h.apiVersion());
+    }
+
+    private static List<String> first(List<String> l, int n) {
+        return l.size() <= n ? l : l.subList(0, n);
+    }
+}

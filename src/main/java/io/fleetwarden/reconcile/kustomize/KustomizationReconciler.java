@@ -1,0 +1,268 @@
+package io.fleetwarden.reconcile.kustomize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fleetwarden.apply.Applier;
+import io.fleetwarden.apply.ApplyOptions;
+import io.fleetwarden.apply.ApplyResult;
+import io.fleetwarden.apply.Impersonation;
+import io.fleetwarden.apply.Inventory;
+import io.fleetwarden.apply.ObjectRef;
+import io.fleetwarden.apply.PruneResult;
+import io.fleetwarden.apply.Pruner;
+import io.fleetwarden.apply.ResourceMapping;
+import io.fleetwarden.apply.TenantClients;
+import io.fleetwarden.health.HealthCheckExprs;
+import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.runtime.ObjectKey;
+import io.fleetwarden.reconcile.runtime.Reconciler;
+import io.fleetwarden.reconcile.source.StoredArtifact;
+import io.fleetwarden.reconcile.source.VerifiedArtifacts;
+import io.fleetwarden.reconcile.status.EventRecorder;
+import io.fleetwarden.render.Limits;
+import io.fleetwarden.render.RenderException;
+import io.fleetwarden.render.Substitution;
+import io.fleetwarden.status.Outcome;
+import io.fleetwarden.status.Reasons;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Reconciles a Flux {@code Kustomization} (kustomize.toolkit.fluxcd.io/v1) whose source is an OCIRepository, as
+ * kustomize-controller does, in one process with the source: no tarball hop, the artifact tree is shared.
+ *
+ * <p>Steps, in order, each able to end the reconcile: read; finalize if deleted; parse; suspended?; dependencies
+ * ready?; the source's verified artifact; build the overlay; substitute variables; tenancy check of every object;
+ * apply as the tenant; prune what left the inventory (only after everything applied); health; status. A failure
+ * at any step before prune prunes nothing, and the inventory written lists every object that may still exist.
+ */
+public final class KustomizationReconciler implements Reconciler {
+
+    static final String COMPONENT = "kustomize-controller";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How a health check in progress is looked at again: soon, without holding a worker. */
+    private static final Duration HEALTH_POLL = Duration.ofSeconds(2);
+
+    private final Function<ObjectKey, GenericKubernetesResource> cache;
+    private final VerifiedArtifacts artifacts;
+    private final KubernetesClient client;
+    private final Applier applier;
+    private final Pruner pruner;
+    private final ResourceMapping mapping;
+    private final TenantGuard tenancy;
+    private final KustomizationStatus status;
+    private final Clock clock;
+    private final Duration dependencyRequeue;
+    private final Map<ObjectKey, Attempt> attempts = new ConcurrentHashMap<>();
+
+    /** When the apply of one revision and generation started: its health checks time out from there. */
+    private record Attempt(String revision, long generation, Instant started) {
+    }
+
+    public KustomizationReconciler(Function<ObjectKey, GenericKubernetesResource> cache, VerifiedArtifacts artifacts,
+            KubernetesClient client, Applier applier, Pruner pruner, ResourceMapping mapping, TenantGuard tenancy,
+            EventRecorder events, Clock clock, Duration dependencyRequeue) {
+        this.cache = cache;
+        this.artifacts = artifacts;
+        this.client = client;
+        this.applier = applier;
+        this.pruner = pruner;
+        this.mapping = mapping;
+        this.tenancy = tenancy;
+        this.status = new KustomizationStatus(client, events, clock);
+        this.clock = clock;
+        this.dependencyRequeue = dependencyRequeue;
+    }
+
+    @Override
+    public Outcome reconcile(ObjectKey key) {
+        GenericKubernetesResource object = cache.apply(key);
+        if (object == null) {
+            attempts.remove(key);
+            return new Outcome.Done(null);
+        }
+        JsonNode json = JSON.valueToTree(object);
+        KustomizationSpec spec;
+        try {
+            spec = KustomizationSpec.of(key.namespace(), json.path("spec"));
+        } catch (IllegalArgumentException e) {
+            return status.failed(object, null, new Outcome.Stalled(Reasons.RECONCILIATION_FAILED, e.getMessage()));
+        }
+        if (object.getMetadata().getDeletionTimestamp() != null) {
+            return finalize(object, json, spec);
+        }
+        if (spec.suspend()) {
+            return new Outcome.Done(null);
+        }
+        if (!"OCIRepository".equals(spec.sourceKind())) {
+            return status.failed(object, null, new Outcome.Stalled(Reasons.ARTIFACT_FAILED, "source kind '"
+                    + spec.sourceKind() + "' is not reconciled in engine mode (OCIRepository only)"));
+        }
+        Optional<String> denied = tenancy.sourceRefDenied(key.namespace(), spec);
+        if (denied.isPresent()) {
+            return status.failed(object, null, new Outcome.Stalled(Reasons.ACCESS_DENIED, denied.get()));
+        }
+        Optional<StoredArtifact> artifact = artifacts.get(new ObjectKey(spec.sourceNamespace(), spec.sourceName()));
+        if (artifact.isEmpty()) {
+            return status.waiting(object, null, new Outcome.Waiting(Reasons.ARTIFACT_FAILED, "OCIRepository '"
+                    + spec.sourceNamespace() + "/" + spec.sourceName() + "' has no verified artifact yet",
+                    dependencyRequeue));
+        }
+        String revision = artifact.get().revision();
+        Optional<String> notReady = Dependencies.notReady(json, spec, revision, k -> cache.apply(k));
+        if (notReady.isPresent()) {
+            return status.waiting(object, revision, new Outcome.Waiting(Reasons.DEPENDENCY_NOT_READY, notReady.get(),
+                    dependencyRequeue));
+        }
+        var exprs = compileExprs(spec);
+        if (exprs instanceof HealthCheckExprs.Invalid invalid) {
+            return status.failed(object, revision, new Outcome.Stalled(Reasons.INVALID_CEL_EXPRESSION,
+                    String.join("; ", invalid.errors())));
+        }
+        return applyRevision(key, object, spec, artifact.get(), ((HealthCheckExprs.Valid) exprs).exprs());
+    }
+
+    private Outcome applyRevision(ObjectKey key, GenericKubernetesResource object, KustomizationSpec spec,
+            StoredArtifact artifact, HealthCheckExprs exprs) {
+        String revision = artifact.revision();
+        long generation = object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
+        Attempt attempt = attempts.compute(key, (k, a) -> a != null && a.revision.equals(revision)
+                && a.generation == generation ? a : new Attempt(revision, generation, clock.instant()));
+        Instant deadline = attempt.started.plus(spec.timeout());
+        Inventory previous = KustomizationStatus.inventory(object);
+        // Everything read or written for this Kustomization is read or written as whom it runs as: its
+        // postBuild variables, its objects, their health. fleetwarden lends only its ability to impersonate.
+        Impersonation as = tenancy.identity(key.namespace(), spec);
+        KubernetesClient asTenant = TenantClients.as(client, as);
+        List<ObjectNode> objects;
+        try {
+            objects = spec.overlay().build(artifact.artifact().tree(), spec.path(), Limits.DEFAULT);
+            objects = Substitution.apply(objects, Variables.of(asTenant, key.namespace(), spec));
+        } catch (RenderException | IllegalArgumentException | IllegalStateException e) {
+            return status.failed(object, revision, new Outcome.Retry(Reasons.BUILD_FAILED, e.getMessage(),
+                    spec.retryInterval()));
+        } catch (KubernetesClientException e) {
+            return status.failed(object, revision, new Outcome.Retry(Reasons.BUILD_FAILED, "reading postBuild "
+                    + "variables: " + e.getMessage(), spec.retryInterval()));
+        }
+        Map<String, String> owner = ownerLabels(key);
+        objects.forEach(o -> labelOwner(o, owner));
+        TenantGuard.Decision who = tenancy.check(key.namespace(), spec, objects, mapping);
+        if (who instanceof TenantGuard.Refused r) {
+            return status.failed(object, revision, new Outcome.Retry(Reasons.ACCESS_DENIED, r.message(),
+                    spec.retryInterval()));
+        }
+        // Before the first object exists: deleting the Kustomization then garbage-collects what it applied.
+        status.ensureFinalizer(object);
+        Instant applyDeadline = clock.instant().plus(spec.timeout());
+        ApplyResult applied = applier.apply(objects, as, new ApplyOptions(FluxKinds.FIELD_MANAGER, spec.force()),
+                applyDeadline);
+        if (!applied.succeeded()) {
+            // Nothing is pruned; the inventory keeps every object we applied before and every object applied now.
+            Inventory kept = previous.withSurvivors(applied.inventory().entries().stream().map(Inventory.Entry::ref)
+                    .toList());
+            return status.applyFailed(object, revision, kept, applied, spec.retryInterval());
+        }
+        Inventory next = applied.inventory();
+        List<ObjectRef> stale = previous.staleAfter(next);
+        PruneResult pruned = null;
+        if (spec.prune() && !stale.isEmpty()) {
+            // deletionPolicy is about deleting the Kustomization itself; pruning always deletes, as Flux does.
+            pruned = pruner.prune(stale, as, owner, io.fleetwarden.apply.DeletionPolicy.DELETE, applyDeadline);
+            next = next.withSurvivors(pruned.remaining());
+        }
+        try {
+            next.check(Inventory.DEFAULT_MAX_BYTES);
+        } catch (Inventory.InventoryTooLarge e) {
+            return status.failed(object, revision, new Outcome.Stalled(Reasons.RECONCILIATION_FAILED, e.getMessage()));
+        }
+        if (pruned != null && !pruned.succeeded()) {
+            return status.pruneFailed(object, revision, next, applied, pruned, spec.retryInterval());
+        }
+        HealthJudge.Verdict health = spec.wait() || !spec.healthChecks().isEmpty()
+                ? HealthJudge.judge(spec, applied, exprs, h -> live(asTenant, h))
+                : new HealthJudge.Healthy(0);
+        if (health instanceof HealthJudge.InProgress p) {
+            if (clock.instant().isAfter(deadline)) {
+                return status.healthFailed(object, revision, next, applied, pruned, "timeout waiting for: "
+                        + p.message(), spec.retryInterval());
+            }
+            return status.progressing(object, revision, next, applied, pruned, p.message(), HEALTH_POLL);
+        }
+        if (health instanceof HealthJudge.Failed f) {
+            return status.healthFailed(object, revision, next, applied, pruned, f.message(), spec.retryInterval());
+        }
+        attempts.remove(key);
+        return status.succeeded(object, artifact, next, applied, pruned, spec.wait() || !spec.healthChecks().isEmpty(),
+                spec.interval());
+    }
+
+    private Outcome finalize(GenericKubernetesResource object, JsonNode json, KustomizationSpec spec) {
+        List<String> finalizers = object.getMetadata().getFinalizers();
+        if (finalizers == null || !finalizers.contains(FluxKinds.FINALIZER)) {
+            return new Outcome.Done(null);
+        }
+        ObjectKey key = ObjectKey.of(object);
+        Inventory inventory = KustomizationStatus.inventory(object);
+        if (!spec.suspend() && !inventory.entries().isEmpty()) {
+            Impersonation as = tenancy.identity(key.namespace(), spec);
+            PruneResult result = pruner.deleteAll(inventory, as, ownerLabels(key), spec.deletionPolicy(), spec.prune(),
+                    clock.instant().plus(spec.timeout()));
+            if (!result.succeeded()) {
+                return status.pruneFailed(object, null, inventory.withSurvivors(List.of()), null, result,
+                        spec.retryInterval());
+            }
+        }
+        status.removeFinalizer(object);
+        attempts.remove(key);
+        return new Outcome.Done(null);
+    }
+
+    private JsonNode live(KubernetesClient client, KustomizationSpec.HealthCheck h) {
+        try {
+            var resource = mapping.lookup(h.apiVersion(), h.kind());
+            var ctx = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup(resource.group()).withVersion(resource.version()).withKind(resource.kind())
+                    .withPlural(resource.plural()).withNamespaced(resource.namespaced()).build();
+            var ops = client.genericKubernetesResources(ctx);
+            GenericKubernetesResource r = resource.namespaced() ? ops.inNamespace(h.namespace()).withName(h.name()).get()
+                    : ops.withName(h.name()).get();
+            return r == null ? null : JSON.valueToTree(r);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static HealthCheckExprs.Compilation compileExprs(KustomizationSpec spec) {
+        List<HealthCheckExprs.Spec> specs = new ArrayList<>();
+        for (JsonNode e : spec.healthCheckExprs()) {
+            specs.add(new HealthCheckExprs.Spec(e.path("apiVersion").asText(null), e.path("kind").asText(null),
+                    e.path("current").asText(null), e.path("inProgress").asText(null), e.path("failed").asText(null)));
+        }
+        return specs.isEmpty() ? new HealthCheckExprs.Valid(HealthCheckExprs.none()) : HealthCheckExprs.compile(specs);
+    }
+
+    static Map<String, String> ownerLabels(ObjectKey key) {
+        return Map.of(FluxKinds.OWNER_NAME_LABEL, key.name(), FluxKinds.OWNER_NAMESPACE_LABEL, key.namespace());
+    }
+
+    private static void labelOwner(ObjectNode o, Map<String, String> owner) {
+        JsonNode meta = o.get("metadata");
+        ObjectNode m = meta instanceof ObjectNode mo ? mo : o.putObject("metadata");
+        JsonNode labels = m.get("labels");
+        ObjectNode l = labels instanceof ObjectNode lo ? lo : m.putObject("labels");
+        owner.forEach(l::put);
+    }
+}

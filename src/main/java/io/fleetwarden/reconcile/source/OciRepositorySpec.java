@@ -1,0 +1,38 @@
+package io.fleetwarden.reconcile.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetwarden.artifact.LayerSelector;
+import io.fleetwarden.reconcile.FluxDurations;
+import io.fleetwarden.source.OciSource;
+import java.time.Duration;
+
+/**
+ * What the reconciler reads of an OCIRepository besides the {@link OciSource} the gate judges.
+ *
+ * @param timeout Flux's default is 60 s; every registry call of one reconcile runs under it
+ */
+public record OciRepositorySpec(OciSource source, Duration interval, Duration timeout, boolean suspend,
+        LayerSelector layerSelector) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** @throws IllegalArgumentException naming the field, for a spec the API server should not have let in */
+    public static OciRepositorySpec of(OciSource source, JsonNode spec) {
+        Duration interval = FluxDurations.parse(spec.path("interval").asText(null), "spec.interval");
+        Duration timeout = spec.hasNonNull("timeout") ? FluxDurations.parse(spec.get("timeout").asText(), "spec.timeout")
+                : DEFAULT_TIMEOUT;
+        JsonNode ls = spec.path("layerSelector");
+        LayerSelector selector = LayerSelector.DEFAULT;
+        if (ls.isObject() && ls.hasNonNull("mediaType")) {
+            String op = ls.path("operation").asText("extract");
+            LayerSelector.Operation operation = switch (op) {
+                case "extract", "" -> LayerSelector.Operation.EXTRACT;
+                case "copy" -> LayerSelector.Operation.COPY;
+                default -> throw new IllegalArgumentException("spec.layerSelector.operation: must be extract or copy, got \""
+                        + op + "\"");
+            };
+            selector = new LayerSelector(ls.get("mediaType").asText(), operation);
+        }
+        return new OciRepositorySpec(source, interval, timeout, spec.path("suspend").asBoolean(false), selector);
+    }
+}

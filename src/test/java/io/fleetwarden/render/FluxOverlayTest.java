@@ -1,0 +1,94 @@
+package io.fleetwarden.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FluxOverlayTest {
+
+    private static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: podinfo
+              labels: {app: podinfo}
+            spec:
+              selector: {matchLabels: {app: podinfo}}
+              template:
+                metadata: {labels: {app: podinfo}}
+                spec:
+                  containers:
+                  - name: podinfo
+                    image: ghcr.io/stefanprodan/podinfo:6.0.0
+            """;
+
+    private static SourceTree tree(Map<String, String> files) {
+        Map<String, byte[]> bytes = new java.util.HashMap<>();
+        files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        return SourceTree.of(bytes);
+    }
+
+    @Test
+    void theKustomizationsOwnFieldsAreMergedIntoTheFileAtItsPath() {
+        SourceTree t = tree(Map.of("apps/staging/kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                namespace: from-file
+                namePrefix: file-
+                resources: [deployment.yaml]
+                """, "apps/staging/deployment.yaml", DEPLOYMENT));
+        ObjectNode image = JsonNodeFactory.instance.objectNode().put("name", "ghcr.io/stefanprodan/podinfo")
+                .put("newTag", "6.5.0");
+        ObjectNode patch = JsonNodeFactory.instance.objectNode().put("patch", """
+                - op: add
+                  path: /spec/replicas
+                  value: 3
+                """);
+        patch.putObject("target").put("kind", "Deployment");
+        FluxOverlay overlay = new FluxOverlay("apps", "flux-", null, List.of(patch), List.of(image), List.of(),
+                Map.of("team", "a"), Map.of("owner", "platform"));
+        List<ObjectNode> objects = overlay.build(t, "apps/staging", Limits.DEFAULT);
+        JsonNode d = objects.get(0);
+        assertThat(d.at("/metadata/namespace").asText()).as("targetNamespace wins over the file").isEqualTo("apps");
+        assertThat(d.at("/metadata/name").asText()).as("namePrefix replaces the file's").isEqualTo("flux-podinfo");
+        assertThat(d.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(d.at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("ghcr.io/stefanprodan/podinfo:6.5.0");
+        assertThat(d.at("/metadata/labels/team").asText()).isEqualTo("a");
+        assertThat(d.at("/spec/selector/matchLabels").has("team")).as("commonMetadata leaves selectors alone")
+                .isFalse();
+        assertThat(d.at("/metadata/annotations/owner").asText()).isEqualTo("platform");
+    }
+
+    @Test
+    void aDirectoryWithoutKustomizationGetsFluxsGeneratedOneFirst() {
+        SourceTree t = tree(Map.of("deploy/deployment.yaml", DEPLOYMENT));
+        FluxOverlay overlay = new FluxOverlay("apps", null, null, List.of(), List.of(), List.of(), Map.of(), Map.of());
+        List<ObjectNode> objects = overlay.build(t, "deploy", Limits.DEFAULT);
+        assertThat(objects).singleElement().satisfies(o -> assertThat(o.at("/metadata/namespace").asText())
+                .isEqualTo("apps"));
+    }
+
+    @Test
+    void noOverlayBuildsTheTreeAsItIs() {
+        SourceTree t = tree(Map.of("kustomization.yaml", "resources: [deployment.yaml]\n", "deployment.yaml",
+                DEPLOYMENT));
+        assertThat(FluxOverlay.NONE.build(t, "", Limits.DEFAULT)).singleElement()
+                .satisfies(o -> assertThat(o.at("/metadata/name").asText()).isEqualTo("podinfo"));
+    }
+
+    @Test
+    void aMissingPathIsAClearError() {
+        SourceTree t = tree(Map.of("kustomization.yaml", "resources: []\n"));
+        FluxOverlay overlay = new FluxOverlay("apps", null, null, List.of(), List.of(), List.of(), Map.of(), Map.of());
+        assertThatThrownBy(() -> overlay.build(t, "clusters/prod", Limits.DEFAULT))
+                .hasMessageContaining("clusters/prod").hasMessageContaining("no such directory");
+    }
+}

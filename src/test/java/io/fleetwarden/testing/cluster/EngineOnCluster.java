@@ -1,0 +1,102 @@
+package io.fleetwarden.testing.cluster;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetwarden.apply.Applier;
+import io.fleetwarden.apply.Pruner;
+import io.fleetwarden.apply.ResourceMapping;
+import io.fleetwarden.artifact.ArchiveLimits;
+import io.fleetwarden.artifact.ArtifactStore;
+import io.fleetwarden.gate.DecisionCache;
+import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.oci.HttpRegistryClient;
+import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.platform.PolicySnapshot;
+import io.fleetwarden.platform.Uncovered;
+import io.fleetwarden.policy.PolicyDocuments;
+import io.fleetwarden.reconcile.Engine;
+import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
+import io.fleetwarden.reconcile.kustomize.TenantGuard;
+import io.fleetwarden.reconcile.runtime.Backoff;
+import io.fleetwarden.reconcile.runtime.Controller;
+import io.fleetwarden.reconcile.source.OciRepositoryReconciler;
+import io.fleetwarden.reconcile.source.VerifiedArtifacts;
+import io.fleetwarden.reconcile.status.EventRecorder;
+import io.fleetwarden.reconcile.status.StatusWriter;
+import io.fleetwarden.testing.SignedArtifacts;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Engine mode in the test JVM, on the real control plane and the real registry: the same reconcilers, gate,
+ * verifier and apply code the service wires in {@code ReconcilerProducers}, with policies given as YAML (the
+ * service reads them from the cluster; what is under test here is what happens after admission). The admin
+ * client stands for fleetwarden's service account (it may impersonate tenants).
+ */
+public final class EngineOnCluster implements AutoCloseable {
+
+    private final KubernetesClient client;
+    private final HttpRegistryClient registry;
+    private final AtomicReference<PolicySnapshot> policies;
+    private final Engine engine;
+    private final VerifiedArtifacts held = new VerifiedArtifacts();
+
+    public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue) {
+        this.client = plane.adminClient();
+        this.registry = new HttpRegistryClient(RegistryClientConfig.defaults());
+        this.policies = new AtomicReference<>(snapshot(1, policyYaml));
+        CosignSignatureVerifier signatures = new CosignSignatureVerifier(TrustedRoots.empty().add("local",
+                artifacts.sigstore().trustedRootJson()), Clock.systemUTC());
+        io.fleetwarden.tenancy.NamespaceLabels labels = ns -> Optional.ofNullable(
+                client.namespaces().withName(ns).get()).map(Namespace::getMetadata).map(m -> m.getLabels() == null
+                        ? Map.<String, String>of() : m.getLabels());
+        OciSourceGate gate = new OciSourceGate(policies::get, (s, d) -> registry, signatures, DecisionCache.defaults(),
+                labels);
+        Clock clock = Clock.systemUTC();
+        ArtifactStore store = new ArtifactStore(64L * 1024 * 1024);
+        EventRecorder events = new EventRecorder(client, clock);
+        ResourceMapping mapping = new ResourceMapping(client);
+        Applier applier = new Applier(client, mapping);
+        Pruner pruner = new Pruner(client, mapping);
+        TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
+        this.engine = new Engine(client, null, held,
+                (sources, kustomizations, e) -> new Controller("OCIRepository", 2,
+                        new OciRepositoryReconciler(sources, gate, (s, d) -> registry, store, ArchiveLimits.defaults(),
+                                held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged,
+                                clock), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock),
+                (sources, kustomizations, e) -> new Controller("Kustomization", 4,
+                        new KustomizationReconciler(kustomizations, held, client, applier, pruner, mapping, tenancy,
+                                events, clock, dependencyRequeue),
+                        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock));
+        engine.start();
+    }
+
+    public static PolicySnapshot snapshot(long generation, String yaml) {
+        return PolicySnapshot.compile(generation, PolicyDocuments.parse("test", yaml), Uncovered.DENY);
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public VerifiedArtifacts held() {
+        return held;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        registry.close();
+        client.close();
+    }
+}
