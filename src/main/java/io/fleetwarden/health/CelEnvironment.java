@@ -4,6 +4,7 @@ import dev.cel.common.CelOptions;
 import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.Set;
@@ -36,6 +37,7 @@ final class CelEnvironment {
         CelOptions options = homogeneousLiterals ? HOMOGENEOUS : OPTIONS;
         return CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(options)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS) // has, all, exists, exists_one, map, filter
                 .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(options),
                         CelExtensions.encoders(options));
     }
