@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point inward. Pure packages (policy, tenancy, render) do no I/O; {@code oci} is the only
+ * Dependencies point inward. Pure packages (policy, tenancy, render, health) do no I/O; {@code oci} is the only
  * code that talks to registries; {@code verify.cosign} is the only code that imports sigstore-java, so the
  * day we swap or patch the Sigstore library only one package changes.
  */
@@ -42,7 +42,7 @@ class ArchitectureTest {
 
     @Test
     void pureCoreUsesOnlyApiAndOciValues() {
-        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render"))
+        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render", "health"))
                 .should().dependOnClassesThat().resideInAnyPackage(ours("verify", "gate", "apply", "kube", "admission",
                         "reconcile", "cli", "config")));
     }
@@ -59,10 +59,10 @@ class ArchitectureTest {
 
     @Test
     void pureCoreDoesNoIo() {
-        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render", "platform"))
+        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render", "platform", "health", "status"))
                 .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..",
                         "io.fabric8.kubernetes.client..", "io.quarkus.runtime.."));
-        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render", "platform"))
+        check(noClasses().that().resideInAnyPackage(ours("policy", "tenancy", "render", "platform", "health", "status"))
                 .should().dependOnClassesThat().haveFullyQualifiedName(ROOT + "oci.HttpRegistryClient"));
     }
 
