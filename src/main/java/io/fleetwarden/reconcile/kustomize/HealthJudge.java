@@ -5,7 +5,7 @@ import io.fleetwarden.apply.ApplyResult;
 import io.fleetwarden.apply.ObjectRef;
 import io.fleetwarden.health.Health;
 import io.fleetwarden.health.HealthCheckExprs;
-import io.fleetwarden.health.Kstatus;
+import io.fleetwarden.health.FluxHealth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -75,8 +75,9 @@ final class HealthJudge {
         return new Healthy(checked);
     }
 
+    /** Flux's order: its Job rule, then the Kustomization's healthCheckExprs for their kinds, then kstatus. */
     private static Health health(JsonNode object, HealthCheckExprs exprs) {
-        return exprs.judge(object).orElseGet(() -> Kstatus.of(object));
+        return FluxHealth.of(object, exprs);
     }
 
     private static void collect(String name, Health h, List<String> inProgress, List<String> failed) {
