@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,7 +110,7 @@ public final class Applier {
         } else if (resource.namespaced() && ref.clusterScoped()) {
             return failed(ref, ref + ": " + ref.kind() + " is namespaced and the object has no metadata.namespace");
         }
-        Resource<GenericKubernetesResource> target = target(client, resource, ref);
+        Resource<GenericKubernetesResource> target = target(client, resource, ref, body);
         ObjectNode live;
         try {
             live = node(target.get());
@@ -165,20 +163,24 @@ public final class Applier {
         }
     }
 
+    /**
+     * One server-side apply ({@code application/apply-patch+yaml}) of the object as given. fabric8's
+     * {@code patch(PatchContext, String)} answers 404 for an object that does not exist yet (7.4: it reads the
+     * object first), so the apply goes through {@code resource(item).serverSideApply()}, a single PATCH.
+     */
     private ObjectNode serverSideApply(Resource<GenericKubernetesResource> target, ObjectNode body,
             ApplyOptions options) {
-        PatchContext context = PatchContext.of(PatchType.SERVER_SIDE_APPLY);
-        context.setFieldManager(options.fieldManager());
         // Force takes over fields another manager set (a hand edit), which is what drift correction means.
-        context.setForce(true);
-        return node(target.patch(context, body.toString()));
+        return node(target.fieldManager(options.fieldManager()).forceConflicts().serverSideApply());
     }
 
-    private static Resource<GenericKubernetesResource> target(KubernetesClient client,
-            ResourceMapping.Resource resource, ObjectRef ref) {
+    /** The object's endpoint, carrying the desired body for the apply (a GET or DELETE ignores it). */
+    private Resource<GenericKubernetesResource> target(KubernetesClient client, ResourceMapping.Resource resource,
+            ObjectRef ref, ObjectNode body) {
+        GenericKubernetesResource item = service.getKubernetesSerialization()
+                .convertValue(body, GenericKubernetesResource.class);
         var all = client.genericKubernetesResources(resource.context());
-        return resource.namespaced() ? all.inNamespace(ref.namespace()).withName(ref.name())
-                : all.withName(ref.name());
+        return resource.namespaced() ? all.inNamespace(ref.namespace()).resource(item) : all.resource(item);
     }
 
     private ObjectNode node(GenericKubernetesResource resource) {
