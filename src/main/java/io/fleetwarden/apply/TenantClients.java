@@ -15,12 +15,12 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
  * ({@code TenantClientsTest} checks the pool is shared). A derived client is never closed: closing it would close
  * the shared HTTP client; it lives and dies with the service client.
  */
-final class TenantClients {
+public final class TenantClients {
 
     private TenantClients() {
     }
 
-    static KubernetesClient as(KubernetesClient service, Impersonation who) {
+    public static KubernetesClient as(KubernetesClient service, Impersonation who) {
         if (!(who instanceof Impersonation.ServiceAccount account)) {
             return service;
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetwarden.artifact.ArchiveLimits;
-import io.fleetwarden.artifact.ArchiveRefused;
+import io.fleetwarden.artifact.ArtifactPullException;
 import io.fleetwarden.artifact.ArtifactPuller;
 import io.fleetwarden.artifact.ArtifactStore;
 import io.fleetwarden.artifact.PulledArtifact;
@@ -144,9 +144,11 @@ public final class OciRepositoryReconciler implements Reconciler {
                     : Reasons.OCI_PULL_FAILED;
             return fail(object, new Outcome.Retry(reason, "failed to pull " + url + ": " + e.getMessage(),
                     spec.interval()), true);
-        } catch (ArchiveRefused e) {
-            return fail(object, new Outcome.Retry(Reasons.OCI_LAYER_OPERATION_FAILED, "artifact of " + url
-                    + " refused: " + e.getMessage(), spec.interval()), true);
+        } catch (ArtifactPullException e) {
+            // The archive was refused (paths, links, limits, truncated) or no layer matched: the artifact held
+            // before stays in use, and nothing downstream is pruned.
+            return fail(object, new Outcome.Retry(e.conditionReason(), "artifact of " + url + " refused: "
+                    + e.getMessage(), spec.interval()), true);
         } catch (IllegalArgumentException e) {
             return fail(object, new Outcome.Stalled(Reasons.URL_INVALID, e.getMessage()), false);
         }
