@@ -80,6 +80,14 @@ class ArchitectureTest {
         slices().matching("io.fleetwarden.(**)").should().beFreeOfCycles().check(classes);
     }
 
+    /** The artifact adapter pulls and unpacks for the reconciler; it knows neither its caller nor the cluster. */
+    @Test
+    void artifactKnowsNoEdgeAndNoCluster() {
+        check(noClasses().that().resideInAPackage(ROOT + "artifact..")
+                .should().dependOnClassesThat().resideInAnyPackage(ours("admission", "cli", "config", "reconcile", "kube",
+                        "apply", "gate", "verify")));
+    }
+
     @Test
     void onlyCosignAdapterImportsSigstore() {
         check(noClasses().that().resideOutsideOfPackage(ROOT + "verify.cosign..")

@@ -13,6 +13,7 @@ import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;
 import java.time.Duration;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -101,6 +102,12 @@ public final class RecentTagResolutions implements RegistryAccess {
         @Override
         public byte[] blob(OciReference ref, Digest digest, long maxBytes, Deadline deadline) throws RegistryException {
             return client.blob(ref, digest, maxBytes, deadline);
+        }
+
+        @Override
+        public InputStream openBlob(OciReference ref, Digest digest, long maxBytes, Deadline deadline)
+                throws RegistryException {
+            return client.openBlob(ref, digest, maxBytes, deadline);
         }
 
         @Override

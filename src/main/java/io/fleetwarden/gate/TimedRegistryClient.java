@@ -7,7 +7,11 @@ import io.fleetwarden.oci.Manifest;
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 
 /** A registry client that adds the time of every call to a {@link RegistryWait}. */
@@ -52,6 +56,39 @@ final class TimedRegistryClient implements RegistryClient {
     @Override
     public byte[] blob(OciReference ref, Digest digest, long maxBytes, Deadline deadline) throws RegistryException {
         return timed(() -> delegate.blob(ref, digest, maxBytes, deadline));
+    }
+
+    /** The wait lasts until the stream is closed: reading the body is waiting for the registry too. */
+    @Override
+    public InputStream openBlob(OciReference ref, Digest digest, long maxBytes, Deadline deadline)
+            throws RegistryException {
+        wait.enter();
+        try {
+            return new ExitOnClose(delegate.openBlob(ref, digest, maxBytes, deadline));
+        } catch (RegistryException | RuntimeException e) {
+            wait.exit();
+            throw e;
+        }
+    }
+
+    /** Leaves the wait exactly once, however often the stream is closed. */
+    private final class ExitOnClose extends FilterInputStream {
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        ExitOnClose(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                if (open.compareAndSet(true, false)) {
+                    wait.exit();
+                }
+            }
+        }
     }
 
     @Override

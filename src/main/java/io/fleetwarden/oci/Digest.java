@@ -39,9 +39,25 @@ public record Digest(String algorithm, String hex) {
 
     /** Digest of {@code content} with this digest's algorithm, to check content fetched by digest. */
     public boolean matches(byte[] content) {
-        String jca = "sha256".equals(algorithm) ? "SHA-256" : "SHA-512";
-        return MessageDigest.isEqual(HexFormat.of().formatHex(hash(jca, content)).getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(HexFormat.of().formatHex(hash(jcaName(), content)).getBytes(StandardCharsets.US_ASCII),
                 hex.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A fresh hasher of this digest's algorithm, for content that is streamed rather than held whole; finish
+     * with {@link #matchesHash(byte[])}.
+     */
+    public MessageDigest newHasher() {
+        try {
+            return MessageDigest.getInstance(jcaName());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is required by the JDK", e);
+        }
+    }
+
+    /** Whether {@code hash} (the result of a {@link #newHasher()}) is this digest; compared in constant time. */
+    public boolean matchesHash(byte[] hash) {
+        return MessageDigest.isEqual(hash, bytes());
     }
 
     public byte[] bytes() {
@@ -56,6 +72,10 @@ public record Digest(String algorithm, String hex) {
     @Override
     public String toString() {
         return algorithm + ":" + hex;
+    }
+
+    private String jcaName() {
+        return "sha256".equals(algorithm) ? "SHA-256" : "SHA-512";
     }
 
     private static byte[] hash(String algorithm, byte[] content) {

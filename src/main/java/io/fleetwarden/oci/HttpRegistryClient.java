@@ -3,6 +3,7 @@ package io.fleetwarden.oci;
 import io.fleetwarden.oci.RegistryException.Kind;
 import io.fleetwarden.oci.RegistryTransport.Request;
 import io.fleetwarden.oci.RegistryTransport.Response;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -132,6 +133,20 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         }
         requireMatch(digest, response.body(), what);
         return response.body();
+    }
+
+    @Override
+    public InputStream openBlob(OciReference ref, Digest digest, long maxBytes, Deadline deadline)
+            throws RegistryException {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+        }
+        String what = "GET blob " + digest + " of " + ref.repositoryName();
+        Response response = send(ref, Request.stream(api(ref, "blobs/" + digest), maxBytes, digest, what), deadline);
+        if (!response.ok()) {
+            throw RegistryTransport.unexpected(response, what);
+        }
+        return response.stream();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.fleetwarden.oci;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,18 @@ public interface RegistryClient {
 
     /** A blob of at most {@code maxBytes}, digest-checked. */
     byte[] blob(OciReference ref, Digest digest, long maxBytes, Deadline deadline) throws RegistryException;
+
+    /**
+     * A blob of at most {@code maxBytes} as a stream, read as it arrives and never held whole. The stream fails
+     * with a {@link BlobReadException} (carrying a {@link RegistryException}: {@code TOO_LARGE} as soon as more
+     * than {@code maxBytes} arrive, {@code INVALID_RESPONSE} when the content does not match {@code digest},
+     * {@code TIMEOUT} when the deadline passes while reading) and reports end of stream only after the whole
+     * blob arrived and matched its digest: a reader that sees end of stream has the complete, verified blob.
+     * The caller closes it (closing early abandons the transfer).
+     *
+     * @throws RegistryException when the blob cannot be requested, or announces more than {@code maxBytes}
+     */
+    InputStream openBlob(OciReference ref, Digest digest, long maxBytes, Deadline deadline) throws RegistryException;
 
     /** Every tag of the repository (following pagination, bounded in count). */
     List<String> tags(OciReference ref, Deadline deadline) throws RegistryException;

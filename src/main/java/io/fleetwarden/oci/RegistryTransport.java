@@ -2,6 +2,7 @@ package io.fleetwarden.oci;
 
 import io.fleetwarden.oci.RegistryException.Kind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -40,18 +41,28 @@ final class RegistryTransport {
         this.userAgent = userAgent;
     }
 
-    /** A request. {@code authorization} is sent only to {@code origin}; null for none. */
-    record Request(String method, URI uri, String accept, String authorization, long maxBytes, String what) {
+    /**
+     * A request. {@code authorization} is sent only to {@code origin}; null for none. {@code streamed} is the
+     * digest of a body handed over as a {@link BlobStream} instead of being read into memory; null for a body read
+     * whole.
+     */
+    record Request(String method, URI uri, String accept, String authorization, long maxBytes, String what,
+            Digest streamed) {
         static Request get(URI uri, String accept, long maxBytes, String what) {
-            return new Request("GET", uri, accept, null, maxBytes, what);
+            return new Request("GET", uri, accept, null, maxBytes, what, null);
         }
 
         static Request head(URI uri, String accept, String what) {
-            return new Request("HEAD", uri, accept, null, 0, what);
+            return new Request("HEAD", uri, accept, null, 0, what, null);
+        }
+
+        /** A GET whose 2xx body is streamed, capped at {@code maxBytes} and checked against {@code digest}. */
+        static Request stream(URI uri, long maxBytes, Digest digest, String what) {
+            return new Request("GET", uri, null, null, maxBytes, what, Objects.requireNonNull(digest));
         }
 
         Request withAuthorization(String value) {
-            return new Request(method, uri, accept, value, maxBytes, what);
+            return new Request(method, uri, accept, value, maxBytes, what, streamed);
         }
 
         @Override
@@ -60,7 +71,8 @@ final class RegistryTransport {
         }
     }
 
-    record Response(int status, HttpHeaders headers, byte[] body, URI uri) {
+    /** An answer; {@code stream} is the 2xx body of a streamed request (else null), and then {@code body} is empty. */
+    record Response(int status, HttpHeaders headers, byte[] body, URI uri, InputStream stream) {
         boolean ok() {
             return status >= 200 && status <= 299;
         }
@@ -102,14 +114,26 @@ final class RegistryTransport {
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
+        if (request.streamed() != null) {
+            HttpResponse<InputStream> response = await(builder.build(), BlobStream.handler(request.streamed(),
+                    request.maxBytes(), deadline, request.what()), left, request);
+            boolean ok = response.statusCode() >= 200 && response.statusCode() <= 299;
+            return new Response(response.statusCode(), response.headers(), new byte[0], uri, ok ? response.body() : null);
+        }
         HttpResponse.BodyHandler<byte[]> handler = "HEAD".equals(request.method())
                 ? HttpResponse.BodyHandlers.replacing(new byte[0])
                 : BoundedBody.upTo(request.maxBytes());
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(builder.build(), handler);
+        HttpResponse<byte[]> response = await(builder.build(), handler, left, request);
+        return new Response(response.statusCode(), response.headers(), Objects.requireNonNullElse(response.body(),
+                new byte[0]), uri, null);
+    }
+
+    /** The answer (its headers, and for a buffered body the whole body) within {@code left}. */
+    private <T> HttpResponse<T> await(HttpRequest httpRequest, HttpResponse.BodyHandler<T> handler, Duration left,
+            Request request) throws RegistryException {
+        CompletableFuture<HttpResponse<T>> future = http.sendAsync(httpRequest, handler);
         try {
-            HttpResponse<byte[]> response = future.get(left.toNanos(), TimeUnit.NANOSECONDS);
-            return new Response(response.statusCode(), response.headers(), Objects.requireNonNullElse(response.body(),
-                    new byte[0]), uri);
+            return future.get(left.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new RegistryException(Kind.TIMEOUT, request.what() + ": deadline exceeded");

@@ -13,6 +13,8 @@ import io.fleetwarden.oci.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,6 +134,12 @@ class RecentTagResolutionsTest {
         @Override
         public byte[] blob(OciReference ref, Digest digest, long maxBytes, Deadline deadline) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InputStream openBlob(OciReference ref, Digest digest, long maxBytes, Deadline deadline)
+                throws RegistryException {
+            return new ByteArrayInputStream(blob(ref, digest, maxBytes, deadline)); // a fake: the whole blob is fine here
         }
 
         @Override

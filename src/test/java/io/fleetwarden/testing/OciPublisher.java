@@ -84,6 +84,28 @@ public final class OciPublisher implements AutoCloseable {
         return Digest.parse(registry.pushManifest(ref.withTag(tag), manifest).getDescriptor().getDigest());
     }
 
+    /** One layer of {@link #pushLayers}: its media type and bytes. */
+    public record LayerContent(String mediaType, byte[] content) {
+    }
+
+    /** An artifact with a Flux config and the given layers in order, at {@code tag}; returns the manifest digest. */
+    public Digest pushLayers(String repo, String tag, List<LayerContent> layers, Map<String, String> annotations) {
+        ContainerRef ref = ref(repo);
+        Layer configBlob = registry.pushBlob(ref, "{}".getBytes(StandardCharsets.UTF_8));
+        List<Layer> pushed = new ArrayList<>();
+        for (LayerContent layer : layers) {
+            pushed.add(registry.pushBlob(ref, layer.content()).withMediaType(layer.mediaType()));
+        }
+        Manifest manifest = Manifest.empty().withConfig(Config.fromBlob(FLUX_CONFIG, configBlob)).withLayers(pushed)
+                .withAnnotations(annotations);
+        return Digest.parse(registry.pushManifest(ref.withTag(tag), manifest).getDescriptor().getDigest());
+    }
+
+    /** A blob alone (no manifest refers to it); returns its digest. */
+    public Digest pushBlob(String repo, byte[] content) {
+        return Digest.parse(registry.pushBlob(ref(repo), content).getDigest());
+    }
+
     /** Points {@code tag} at the image manifest {@code digest} (re-PUTs its exact stored bytes). */
     public void tag(String repo, Digest digest, String tag) {
         ContainerRef ref = ref(repo);
