@@ -58,7 +58,7 @@ public class ReconcilerProducers {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies, namespaces::labelsOrFail, r.defaultServiceAccount().orElse(null));
-        Engine engine = new Engine(client, r.shard().orElse(null), held,
+        Engine engine = new Engine(client, r.shard().orElse(null),
                 (sources, kustomizations, e) -> new Controller("OCIRepository", r.ociRepositoryConcurrency(),
                         new OciRepositoryReconciler(sources, gate, registries, store, ArchiveLimits.defaults(), held,
                                 new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged, clock),

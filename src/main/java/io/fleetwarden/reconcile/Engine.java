@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetwarden.reconcile.runtime.Controller;
 import io.fleetwarden.reconcile.runtime.ObjectKey;
-import io.fleetwarden.reconcile.source.VerifiedArtifacts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,6 @@ public final class Engine implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String shard;
-    private final VerifiedArtifacts artifacts;
     private final ControllerFactory sourceFactory;
     private final ControllerFactory kustomizationFactory;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
@@ -47,11 +45,10 @@ public final class Engine implements AutoCloseable {
     private Controller kustomizations;
 
     /** @param shard this replica's shard key, or null for the objects without one */
-    public Engine(KubernetesClient client, String shard, VerifiedArtifacts artifacts, ControllerFactory sourceFactory,
+    public Engine(KubernetesClient client, String shard, ControllerFactory sourceFactory,
             ControllerFactory kustomizationFactory) {
         this.client = client;
         this.shard = shard == null || shard.isBlank() ? null : shard;
-        this.artifacts = artifacts;
         this.sourceFactory = sourceFactory;
         this.kustomizationFactory = kustomizationFactory;
     }
@@ -124,10 +121,6 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
-    }
-
-    public VerifiedArtifacts artifacts() {
-        return artifacts;
     }
 
     /** Reconciles so far, per kind: for metrics, benchmarks and tests. */

@@ -206,7 +206,8 @@ class EngineOnClusterTest {
                 "other.yaml", configMap("planted", "x").replace("metadata:\n", "metadata:\n  namespace: " + other + "\n")),
                 SigningRequest.github());
         create(source(ns, repo, "latest"));
-        create(kustomization(ns, "app", "./", true, null));
+        // No targetNamespace: kustomize would otherwise move the planted object into the tenant's namespace.
+        create(kustomization(ns, "app", "./", true, null, null));
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode ready = condition(get(ns, FluxKinds.KUSTOMIZATION, "app"), "Ready");
             assertThat(ready.path("reason").asText()).isEqualTo("AccessDenied");
@@ -277,14 +278,19 @@ class EngineOnClusterTest {
     }
 
     private GenericKubernetesResource kustomization(String ns, String name, String path, boolean wait, String runtimeInfo) {
+        return kustomization(ns, name, path, wait, runtimeInfo, ns);
+    }
+
+    /** @param target the targetNamespace, or null for none (objects keep the namespace they name) */
+    private GenericKubernetesResource kustomization(String ns, String name, String path, boolean wait, String runtimeInfo,
+            String target) {
         String source = ns.startsWith("frontend") ? "apps" : "source";
         return resource("""
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: %s, namespace: %s}
                 spec:
-                  targetNamespace: %s
-                  serviceAccountName: flux
+                %s  serviceAccountName: flux
                   interval: 3s
                   retryInterval: 2s
                   wait: %s
@@ -292,7 +298,7 @@ class EngineOnClusterTest {
                   sourceRef: {kind: OCIRepository, name: %s}
                   path: "%s"
                   prune: true
-                %s""".formatted(name, ns, ns, wait, source, path, runtimeInfo == null ? ""
+                %s""".formatted(name, ns, target == null ? "" : "  targetNamespace: " + target + "\n", wait, source, path, runtimeInfo == null ? ""
                         : "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: " + runtimeInfo + "\n"));
     }
 

@@ -43,7 +43,7 @@ final class HealthJudge {
         List<String> inProgress = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         int checked = 0;
-        if (spec.wait()) {
+        if (spec.waitAll()) {
             for (ApplyResult.Applied a : applied.applied()) {
                 if (a.action() == ApplyResult.Action.SKIPPED || a.live() == null) {
                     continue;

@@ -191,7 +191,7 @@ public final class KustomizationReconciler implements Reconciler {
         if (pruned != null && !pruned.succeeded()) {
             return status.pruneFailed(object, revision, next, applied, pruned, spec.retryInterval());
         }
-        HealthJudge.Verdict health = spec.wait() || !spec.healthChecks().isEmpty()
+        HealthJudge.Verdict health = spec.waitAll() || !spec.healthChecks().isEmpty()
                 ? HealthJudge.judge(spec, applied, exprs, h -> live(asTenant, h))
                 : new HealthJudge.Healthy(0);
         if (health instanceof HealthJudge.InProgress p) {
@@ -205,7 +205,7 @@ public final class KustomizationReconciler implements Reconciler {
             return status.healthFailed(object, revision, next, applied, pruned, f.message(), spec.retryInterval());
         }
         attempts.remove(key);
-        return status.succeeded(object, artifact, next, applied, pruned, spec.wait() || !spec.healthChecks().isEmpty(),
+        return status.succeeded(object, artifact, next, applied, pruned, spec.waitAll() || !spec.healthChecks().isEmpty(),
                 spec.interval());
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code interval} (kustomize-controller's {@code GetTimeout}), {@code path} = the artifact's root.
  */
 public record KustomizationSpec(String sourceKind, String sourceName, String sourceNamespace, String path,
-        Duration interval, Duration retryInterval, Duration timeout, boolean prune, boolean suspend, boolean wait,
+        Duration interval, Duration retryInterval, Duration timeout, boolean prune, boolean suspend, boolean waitAll,
         boolean force, String serviceAccountName, List<Dependency> dependsOn, List<HealthCheck> healthChecks,
         List<JsonNode> healthCheckExprs, FluxOverlay overlay, Map<String, String> substitute,
         List<SubstituteFrom> substituteFrom, DeletionPolicy deletionPolicy) {

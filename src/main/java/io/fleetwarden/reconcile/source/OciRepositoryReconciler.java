@@ -40,7 +40,8 @@ import java.util.function.Function;
  * before it is pulled, and it is pulled by the digest that was judged, never by tag. A moved tag is a new digest,
  * judged again. On any failure the artifact held before stays in use and nothing downstream is pruned.
  *
- * <p>Steps, in order: read the object; parse its spec; stop if suspended; resolve the ref to a tag (semver);
+ * <p>Steps, in order: read the object; parse its spec; stop if suspended; judge what needs no registry (coverage,
+ * spec.verify against the policies); resolve the ref to a tag (semver);
  * judge (resolve the tag to a digest and verify it); pull that digest through the shared store; hold it for
  * consumers; write the status.
  */
@@ -103,6 +104,12 @@ public final class OciRepositoryReconciler implements Reconciler {
         Deadline deadline = Deadline.after(spec.timeout());
         OciSource source = spec.source();
         String url = "oci://" + source.repository().repositoryName();
+        // Coverage and the spec check need no registry: a source no policy lets in is refused before any
+        // registry (or credential) is touched.
+        GateDecision offline = gate.decide(source, deadline, true);
+        if (offline instanceof GateDecision.Denied denied) {
+            return fail(object, new Outcome.Retry(Reasons.VERIFICATION_ERROR, denied.message(), spec.interval()), false);
+        }
         try {
             RegistryClient registry = registries.forSource(source, deadline);
             String tag = TagSelection.tag(source, registry, deadline);

@@ -65,7 +65,7 @@ public final class EngineOnCluster implements AutoCloseable {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
-        this.engine = new Engine(client, null, held,
+        this.engine = new Engine(client, null,
                 (sources, kustomizations, e) -> new Controller("OCIRepository", 2,
                         new OciRepositoryReconciler(sources, gate, (s, d) -> registry, store, ArchiveLimits.defaults(),
                                 held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged,
