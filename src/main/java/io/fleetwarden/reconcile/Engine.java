@@ -130,9 +130,11 @@ public final class Engine implements AutoCloseable {
     }
 
     private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind) {
-        var ops = client.genericKubernetesResources(kind).inAnyNamespace();
-        var filtered = shard == null ? ops.withoutLabel(SHARD_LABEL) : ops.withLabel(SHARD_LABEL, shard);
-        SharedIndexInformer<GenericKubernetesResource> informer = filtered.runnableInformer(0);
+        // No resync: the work queue schedules every object's next reconcile itself.
+        SharedIndexInformer<GenericKubernetesResource> informer = (shard == null
+                ? client.genericKubernetesResources(kind).inAnyNamespace().withoutLabel(SHARD_LABEL)
+                : client.genericKubernetesResources(kind).inAnyNamespace().withLabel(SHARD_LABEL, shard))
+                .runnableInformer(0);
         informers.add(informer);
         return informer;
     }

@@ -31,7 +31,7 @@ class DeployManifestsTest {
     @Test
     void everyYamlFileParsesAndEveryManifestIsRendered() {
         Set<Path> referenced = new HashSet<>();
-        for (Path dir : List.of(BASE, overlay("guard"), overlay("cert-manager"))) {
+        for (Path dir : List.of(BASE, overlay("guard"), overlay("cert-manager"), overlay("engine"))) {
             referenced.add(dir.resolve("kustomization.yaml"));
             for (JsonNode r : Manifests.read(dir.resolve("kustomization.yaml")).get(0).path("resources")) {
                 referenced.add(dir.resolve(r.asText()).normalize());

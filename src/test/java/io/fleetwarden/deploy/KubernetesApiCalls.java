@@ -32,11 +32,11 @@ final class KubernetesApiCalls {
     static final String ENTRIES = "resources|resource|genericKubernetesResources|secrets|namespaces|serviceAccounts"
             + "|configMaps|pods|services|endpoints|nodes|events|leases|leaderElector|apps|batch|rbac|admissionRegistration"
             + "|apiextensions|coordination|network|policy|storage|certificates|authorization|authentication|customResources"
-            + "|persistentVolumes|persistentVolumeClaims|discovery|raw|resourceList";
+            + "|persistentVolumes|persistentVolumeClaims|discovery|raw|resourceList|v1";
 
     /** API-group entries select a kind in a second step: {@code .v1().validatingWebhookConfigurations()}. */
     private static final Set<String> GROUPS = Set.of("apps", "batch", "rbac", "admissionRegistration", "apiextensions",
-            "coordination", "network", "policy", "storage", "certificates", "authorization", "authentication", "discovery");
+            "coordination", "network", "policy", "storage", "certificates", "authorization", "authentication", "discovery", "v1");
 
     private static final Pattern CLIENT = Pattern.compile("\\bKubernetesClient\\s+(\\w+)\\b");
     private static final Pattern KIND = Pattern.compile("\\G(?:\\.(v\\w*)\\(\\))?\\.(\\w+)\\(\\)");
@@ -128,7 +128,8 @@ final class KubernetesApiCalls {
 
     private static Map<Pattern, Set<String>> verbs() {
         Map<Pattern, Set<String>> v = new LinkedHashMap<>();
-        v.put(Pattern.compile("\\.(runnableInformer|inform|informOnCondition)\\("), Set.of("list", "watch"));
+        v.put(Pattern.compile("\\.(runnableInformer|inform|informOnCondition|waitUntilCondition|waitUntilReady)\\("),
+                Set.of("list", "watch"));
         v.put(Pattern.compile("\\.get\\(\\)"), Set.of("get"));
         v.put(Pattern.compile("\\.list\\("), Set.of("list"));
         v.put(Pattern.compile("\\.watch\\("), Set.of("watch"));
