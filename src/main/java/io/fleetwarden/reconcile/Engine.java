@@ -129,6 +129,13 @@ public final class Engine implements AutoCloseable {
         return c == null ? 0 : c.reconciles();
     }
 
+    /** The objects of a kind this engine watches now (its shard's): for tests and diagnostics. */
+    public synchronized List<ObjectKey> watched(String kind) {
+        SharedIndexInformer<GenericKubernetesResource> i = "Kustomization".equals(kind) ? kustomizationInformer
+                : sourceInformer;
+        return i == null || sources == null ? List.of() : i.getStore().list().stream().map(ObjectKey::of).toList();
+    }
+
     private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind) {
         // No resync: the work queue schedules every object's next reconcile itself.
         SharedIndexInformer<GenericKubernetesResource> informer = (shard == null

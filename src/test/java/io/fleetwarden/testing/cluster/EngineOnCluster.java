@@ -48,6 +48,15 @@ public final class EngineOnCluster implements AutoCloseable {
     private final VerifiedArtifacts held = new VerifiedArtifacts();
 
     public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue) {
+        this(plane, artifacts, policyYaml, dependencyRequeue, null, 4, true);
+    }
+
+    /**
+     * @param shard the shard this engine reconciles ({@code sharding.fluxcd.io/key}), or null for unlabelled objects
+     * @param start whether to start at once (else {@link Engine#start()} it, e.g. when a Lease is won)
+     */
+    public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue,
+            String shard, int kustomizationWorkers, boolean start) {
         this.client = plane.adminClient();
         this.registry = new HttpRegistryClient(RegistryClientConfig.defaults());
         this.policies = new AtomicReference<>(snapshot(1, policyYaml));
@@ -65,16 +74,18 @@ public final class EngineOnCluster implements AutoCloseable {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
-        this.engine = new Engine(client, null,
+        this.engine = new Engine(client, shard,
                 (sources, kustomizations, e) -> new Controller("OCIRepository", 2,
                         new OciRepositoryReconciler(sources, gate, (s, d) -> registry, store, ArchiveLimits.defaults(),
                                 held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged,
                                 clock), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock),
-                (sources, kustomizations, e) -> new Controller("Kustomization", 4,
+                (sources, kustomizations, e) -> new Controller("Kustomization", kustomizationWorkers,
                         new KustomizationReconciler(kustomizations, held, client, applier, pruner, mapping, tenancy,
                                 events, clock, dependencyRequeue),
                         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock));
-        engine.start();
+        if (start) {
+            engine.start();
+        }
     }
 
     public static PolicySnapshot snapshot(long generation, String yaml) {
