@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
  * informer's own backoff instead, and logged, so readiness follows the cause: unready while it lasts, ready
  * once it is fixed.
  */
-final class InformerRetries {
+public final class InformerRetries {
 
     private static final Logger LOG = Logger.getLogger(InformerRetries.class);
 
@@ -18,7 +18,7 @@ final class InformerRetries {
     }
 
     /** Makes {@code informer} retry every list or watch failure; call before {@code start()}. */
-    static <T> SharedIndexInformer<T> retrying(SharedIndexInformer<T> informer, String what) {
+    public static <T> SharedIndexInformer<T> retrying(SharedIndexInformer<T> informer, String what) {
         return informer.exceptionHandler((started, failure) -> {
             LOG.warnf("%s: %s failed (%s); retrying", what, started ? "watch" : "initial list",
                     failure.getMessage());

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetwarden.kube.InformerRetries;
 import io.fleetwarden.reconcile.runtime.Controller;
 import io.fleetwarden.reconcile.runtime.ObjectKey;
 import java.util.ArrayList;
@@ -142,6 +143,8 @@ public final class Engine implements AutoCloseable {
                 ? client.genericKubernetesResources(kind).inAnyNamespace().withoutLabel(SHARD_LABEL)
                 : client.genericKubernetesResources(kind).inAnyNamespace().withLabel(SHARD_LABEL, shard))
                 .runnableInformer(0);
+        // Flux's CRDs may arrive after fleetwarden (a fresh cluster, an upgrade): keep listing until they exist.
+        InformerRetries.retrying(informer, kind.getPlural());
         informers.add(informer);
         return informer;
     }

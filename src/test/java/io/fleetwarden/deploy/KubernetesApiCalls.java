@@ -135,7 +135,10 @@ final class KubernetesApiCalls {
         v.put(Pattern.compile("\\.watch\\("), Set.of("watch"));
         v.put(Pattern.compile("\\.create\\("), Set.of("create"));
         v.put(Pattern.compile("\\.(update|replace|updateStatus|replaceStatus)\\("), Set.of("update"));
-        v.put(Pattern.compile("\\.(patch|edit|patchStatus|editStatus|serverSideApply)\\("), Set.of("patch"));
+        // fabric8 7.4 reads the object before a patch or an edit (the API server's RBAC refusal of that GET is
+        // what EngineModeIT saw); a server-side apply is sent as it is.
+        v.put(Pattern.compile("\\.(patch|edit|patchStatus|editStatus)\\("), Set.of("get", "patch"));
+        v.put(Pattern.compile("\\.serverSideApply\\("), Set.of("patch"));
         v.put(Pattern.compile("\\.(delete|withGracePeriod)\\("), Set.of("delete"));
         v.put(Pattern.compile("\\.(createOr|createOrReplace)\\("), Set.of("create", "update"));
         return v;

@@ -189,9 +189,9 @@ final class KustomizationStatus {
         if (applied != null) {
             for (ApplyResult.Applied a : applied.applied()) {
                 switch (a.action()) {
-                    case CREATED -> lines.add(a.ref() + " created");
-                    case CONFIGURED -> lines.add(a.ref() + " configured");
-                    case RECREATED -> lines.add(a.ref() + " recreated");
+                    case CREATED -> lines.add(changeSetName(a.ref()) + " created");
+                    case CONFIGURED -> lines.add(changeSetName(a.ref()) + " configured");
+                    case RECREATED -> lines.add(changeSetName(a.ref()) + " recreated");
                     default -> {
                     }
                 }
@@ -199,12 +199,18 @@ final class KustomizationStatus {
         }
         if (pruned != null) {
             pruned.outcomes().stream().filter(p -> p.outcome() == PruneResult.Outcome.DELETED)
-                    .forEach(p -> lines.add(p.ref() + " deleted"));
+                    .forEach(p -> lines.add(changeSetName(p.ref()) + " deleted"));
         }
         if (!lines.isEmpty()) {
             events.record(object, KustomizationReconciler.COMPONENT, EventRecorder.NORMAL, "Progressing",
                     String.join("\n", lines));
         }
+    }
+
+    /** As Flux's change set names objects: {@code Kind/namespace/name}, {@code Kind/name} when cluster-scoped. */
+    static String changeSetName(io.fleetwarden.apply.ObjectRef ref) {
+        return ref.kind() + "/" + (ref.namespace() == null || ref.namespace().isEmpty() ? "" : ref.namespace() + "/")
+                + ref.name();
     }
 
     private void write(GenericKubernetesResource object, String attempted, StoredArtifact applied, Inventory inventory,

@@ -96,8 +96,10 @@ public final class Controller implements AutoCloseable {
         try {
             return reconciler.reconcile(key);
         } catch (RuntimeException e) {
-            // A bug or an unexpected client error: never let it kill the worker; retry with backoff.
-            LOG.errorf(e, "%s %s: reconcile failed unexpectedly", kind, key);
+            // A bug or an unexpected client error (an RBAC rule missing): never let it kill the worker; retry with
+            // backoff. The stack trace once at debug level: a retried refusal would otherwise flood the log.
+            LOG.errorf("%s %s: reconcile failed unexpectedly, retrying with backoff: %s", kind, key, e.getMessage());
+            LOG.debugf(e, "%s %s: reconcile failed unexpectedly", kind, key);
             return new Outcome.Retry(Reasons.RECONCILIATION_FAILED, String.valueOf(e.getMessage()), null);
         }
     }

@@ -1,5 +1,7 @@
 package io.fleetwarden.testing.cluster;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -48,13 +50,33 @@ public final class GateOnCluster {
     }
 
     static GateOnCluster start(ControlPlane plane, Path app) {
+        return start(plane, app, Map.of());
+    }
+
+    /**
+     * The packaged service in engine mode on {@code plane} (not the shared one: one service per control plane
+     * leads its Lease), with deploy/overlays/engine's RBAC added to deploy/base's, and the same policies.
+     */
+    public static GateOnCluster startEngine(ControlPlane plane, Path app) {
+        try (KubernetesClient admin = plane.adminClient()) {
+            for (HasMetadata o : DeployManifests.render(Components.locate(), "deploy/overlays/engine")) {
+                if (o.getMetadata().getName().equals("fleetwarden-engine")) {
+                    admin.resource(o).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
+                }
+            }
+        }
+        return start(plane, app, Map.of("fleetwarden.mode", "engine"));
+    }
+
+    static GateOnCluster start(ControlPlane plane, Path app, Map<String, String> properties) {
         try {
             SignedArtifacts artifacts = new SignedArtifacts(TestRegistry.shared(), LocalSigstore.create());
             Path dir = plane.dir().resolve("fleetwarden");
             Files.createDirectories(dir);
             Path root = Files.write(dir.resolve("trusted_root.json"), artifacts.sigstore().trustedRootJson());
-            LocalCluster cluster = LocalCluster.install(plane, app, dir,
-                    Map.of("fleetwarden.gate.trusted-roots.local", root.toString()));
+            Map<String, String> all = new java.util.HashMap<>(properties);
+            all.put("fleetwarden.gate.trusted-roots.local", root.toString());
+            LocalCluster cluster = LocalCluster.install(plane, app, dir, all);
             GateOnCluster gate = new GateOnCluster(plane, cluster, artifacts);
             gate.applyPolicies();
             return gate;
