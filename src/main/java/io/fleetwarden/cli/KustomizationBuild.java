@@ -27,6 +27,9 @@ final class KustomizationBuild {
         }
     }
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Parameters(index = "0", paramLabel = "DIR", description = "The kustomization directory.")
     Path dir;
 

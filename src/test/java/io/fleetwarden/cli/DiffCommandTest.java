@@ -284,6 +284,16 @@ class DiffCommandTest {
     }
 
     @Test
+    void theHelpSaysThatThisCommandContactsACluster() {
+        StringWriter out = new StringWriter();
+        assertThat(FleetwardenCli.run(new String[] {"diff", "kustomization", "--help"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()))).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("Unlike the other commands, this one contacts a "
+                + "cluster, with the kubeconfig's credentials").contains("it changes nothing there")
+                .contains("1 changes found");
+    }
+
+    @Test
     void aRefusedBuildIsAnErrorNotAChange() throws IOException {
         manifest("kustomization.yaml", "resources:\n- https://github.com/acme/x//base\n");
         Result r = diff();
