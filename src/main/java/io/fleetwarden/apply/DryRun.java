@@ -86,9 +86,19 @@ public final class DryRun {
             }
         }
         List<Change> changes = new ArrayList<>();
+        int total = objects.size();
         for (Stages.Stage stage : stages) {
             for (Stages.Desired d : stage.objects()) {
-                Change change = one(asked, actor, d.ref(), d.body(), newKinds, newNamespaces);
+                Change change;
+                try {
+                    change = one(asked, actor, d.ref(), d.body(), newKinds, newNamespaces);
+                } catch (NoAnswer e) {
+                    // Every other object would fail the same way, one timeout each: say it once and stop.
+                    int left = total - changes.size() - 1;
+                    changes.add(new Failed(d.ref(), e.getMessage() + (left > 0 ? "; " + left + " more object"
+                            + (left == 1 ? "" : "s") + " not asked" : "")));
+                    return changes;
+                }
                 if (change instanceof Created c && c.ref().kind().equals("Namespace") && c.ref().group().isEmpty()) {
                     newNamespaces.add(c.ref().name());
                 }
@@ -96,6 +106,20 @@ public final class DryRun {
             }
         }
         return changes;
+    }
+
+    /** A request the API server never answered (unreachable, TLS, timeout): no later request will fare better. */
+    private static final class NoAnswer extends RuntimeException {
+        NoAnswer(String message) {
+            super(message);
+        }
+    }
+
+    private static KubernetesClientException answered(ObjectRef ref, String what, KubernetesClientException e) {
+        if (e.getCode() <= 0) {
+            throw new NoAnswer(ref + ": " + what + " got no answer from the API server: " + words(e));
+        }
+        return e;
     }
 
     private Change one(KubernetesClient asked, String actor, ObjectRef ref, ObjectNode body, Set<String> newKinds,
@@ -110,6 +134,7 @@ public final class DryRun {
             return newKinds.contains(ref.group() + "/" + ref.kind()) ? new Created(ref)
                     : new Failed(ref, ref + ": " + e.getMessage());
         } catch (KubernetesClientException e) {
+            answered(ref, "API discovery of " + ref.apiVersion(), e);
             return new Failed(ref, ref + ": API discovery of " + ref.apiVersion() + " failed: " + words(e));
         }
         if (!resource.namespaced() && !ref.clusterScoped()) {
@@ -129,7 +154,7 @@ public final class DryRun {
         try {
             live = node(target.get());
         } catch (KubernetesClientException e) {
-            return failed(actor, "get", ref, e);
+            return failed(actor, "get", ref, answered(ref, "get", e));
         }
         if (FluxMetadata.excluded(live) || (live != null && FluxMetadata.ifNotPresent(body))) {
             return new Skipped(ref);
@@ -138,6 +163,7 @@ public final class DryRun {
         try {
             after = node(target.dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply());
         } catch (KubernetesClientException e) {
+            answered(ref, "the server-side dry run", e);
             if (live == null && ApiErrors.notFound(e) && newNamespaces.contains(ref.namespace())) {
                 return new Created(ref);
             }

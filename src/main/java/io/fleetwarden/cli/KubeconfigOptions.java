@@ -51,6 +51,9 @@ final class KubeconfigOptions {
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new KustomizationBuild.UsageError(source + ": the context names no cluster server");
         }
+        // As kubectl: an unreachable cluster is reported at once, not after fabric8's retries with backoff (10 by
+        // default, which at a terminal looks like a hang).
+        config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 

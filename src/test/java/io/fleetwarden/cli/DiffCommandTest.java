@@ -217,6 +217,32 @@ class DiffCommandTest {
     }
 
     @Test
+    void objectsOfADefinitionTheSameBuildCreatesAreCreated() throws IOException {
+        String group = ns + ".example.com";
+        manifest("crd.yaml", """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.%1$s}
+                spec:
+                  group: %1$s
+                  scope: Namespaced
+                  names: {kind: Gadget, plural: gadgets, singular: gadget, listKind: GadgetList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """.formatted(group));
+        manifest("gadget.yaml", "apiVersion: " + group + "/v1\nkind: Gadget\nmetadata: {name: g, namespace: " + ns
+                + "}\n");
+        Result r = diff();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("► CustomResourceDefinition/gadgets." + group + " created\n► Gadget/" + ns
+                + "/g created\n");
+        assertThat(r.code()).isEqualTo(1);
+    }
+
+    @Test
     void anObjectTheApiServerCannotTakeIsAnErrorNamingItAndTheOthersAreStillShown() throws IOException {
         manifest("settings.yaml", configMap("one"));
         manifest("widget.yaml", "apiVersion: example.invalid/v1\nkind: Widget\nmetadata: {name: w, namespace: " + ns
@@ -255,6 +281,24 @@ class DiffCommandTest {
         assertThat(with.err()).isEmpty();
         assertThat(with.out()).isEmpty();
         assertThat(with.code()).isZero();
+    }
+
+    @Test
+    void anUnreachableClusterIsOneErrorNamingTheFirstObject() throws IOException {
+        manifest("settings.yaml", configMap("one"));
+        manifest("other.yaml", configMap("two").replace("name: settings", "name: other"));
+        String server = plane.url().toString().replaceAll("/+$", "");
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Path unreachable = Files.writeString(dir.resolve("unreachable.kubeconfig"), plane.adminKubeconfig()
+                .replace(server, "https://127.0.0.1:" + closed));
+        Result r = diffWith(List.of("--kubeconfig", unreachable.toString()));
+        assertThat(r.out()).isEmpty();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("fleetwarden diff kustomization: ConfigMap " + ns + "/other: ")
+                .contains("got no answer from the API server").endsWith("; 1 more object not asked\n");
     }
 
     @Test
