@@ -55,10 +55,15 @@ final class ApiErrors {
     /** {@code serviceaccount t/sa cannot create ClusterRoleBinding "x" (cluster-scoped): <API server's words>}. */
     static String forbiddenMessage(Impersonation actor, String attemptedVerb, ObjectRef ref,
             KubernetesClientException e) {
+        return forbiddenMessage(actor.describe(), attemptedVerb, ref, e);
+    }
+
+    /** As above, for an actor that is no {@link Impersonation} (the CLI user's own kubeconfig identity). */
+    static String forbiddenMessage(String actor, String attemptedVerb, ObjectRef ref, KubernetesClientException e) {
         Matcher verb = VERB.matcher(String.valueOf(e.getMessage()));
         String said = verb.find() ? verb.group(1) : attemptedVerb;
         String where = ref.clusterScoped() ? " (cluster-scoped)" : " in namespace " + ref.namespace();
-        return actor.describe() + " cannot " + said + " " + ref.kind() + " \"" + ref.name() + "\"" + where
+        return actor + " cannot " + said + " " + ref.kind() + " \"" + ref.name() + "\"" + where
                 + ": " + serverWords(e);
     }
 

@@ -5,16 +5,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The offline CLI. It runs without booting Quarkus: no CDI, no operator, no cluster connection, so a call
- * returns quickly and cannot touch a cluster by accident. Commands compose the same packages the service
- * uses.
+ * The offline CLI. It runs without booting Quarkus: no CDI, no operator, and no cluster connection except in
+ * {@code diff}, which exists to ask a cluster (a dry run, with the user's kubeconfig), so a call returns quickly
+ * and cannot touch a cluster by accident. Commands compose the same packages the service uses.
  *
- * <p>Exit codes: 0 success/verified, 1 not verified/denied, 2 infrastructure error (registry unreachable,
- * timeout), 64 usage error, 70 internal error.
+ * <p>Exit codes: 0 success/verified/no changes, 1 not verified/denied/changes found, 2 infrastructure error
+ * (registry or cluster unreachable, timeout, an object the API server refused to dry-run), 64 usage error, 70
+ * internal error.
  */
 @Command(name = "fleetwarden", mixinStandardHelpOptions = true, versionProvider = FleetwardenCli.Version.class,
         description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
-        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, BuildCommand.class})
+        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, BuildCommand.class,
+            DiffCommand.class})
 public final class FleetwardenCli {
 
     public static final int VERIFIED = 0;

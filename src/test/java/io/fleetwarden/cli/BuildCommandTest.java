@@ -56,6 +56,17 @@ class BuildCommandTest {
     }
 
     @Test
+    void targetNamespaceIsTheKustomizationsNamespaceOfTheBuild() throws IOException {
+        Files.writeString(tmp.resolve("settings.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\n");
+        Result r = run("build", "kustomization", tmp.toString(), "--root", tmp.toString(), "--target-namespace", "apps");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n  namespace: apps\n");
+        Result empty = run("build", "kustomization", tmp.toString(), "--target-namespace", "");
+        assertThat(empty.code()).isEqualTo(64);
+        assertThat(empty.err()).isEqualTo("fleetwarden build kustomization: --target-namespace must not be empty\n");
+    }
+
+    @Test
     void usageErrorsExit64() throws IOException {
         Files.writeString(tmp.resolve("kustomization.yaml"), "resources: []\n");
         assertThat(run("build", "kustomization", tmp.toString(), "--substitute", "novalue").code()).isEqualTo(64);

@@ -1,0 +1,84 @@
+package io.fleetwarden.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetwarden.render.FluxOverlay;
+import io.fleetwarden.render.Limits;
+import io.fleetwarden.render.RenderException;
+import io.fleetwarden.render.Substitution;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The build that {@code build kustomization} prints and {@code diff kustomization} compares with the cluster
+ * (a picocli mixin), so both see exactly the same objects: the directory built as kustomize-controller builds a
+ * Kustomization's path, with its {@code targetNamespace}, then Flux's postBuild substitution.
+ */
+final class KustomizationBuild {
+
+    /** A wrong argument: the command prints it and exits {@link FleetwardenCli#USAGE}. */
+    static final class UsageError extends Exception {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The kustomization directory.")
+    Path dir;
+
+    @Option(names = "--substitute", paramLabel = "KEY=VALUE", description = "A postBuild substitution variable "
+            + "(repeatable), as a Flux Kustomization's spec.postBuild.substitute.")
+    List<String> substitute = List.of();
+
+    @Option(names = "--root", paramLabel = "DIR", description = "What the build may read, like the source "
+            + "artifact's root: nothing outside it exists. Default: the git work tree holding DIR, else DIR.")
+    Path root;
+
+    @Option(names = "--target-namespace", paramLabel = "NS", description = "As a Flux Kustomization's "
+            + "spec.targetNamespace: the kustomize namespace of the build.")
+    String targetNamespace;
+
+    /** The built and substituted objects; a refused build throws {@link RenderException} naming file and field. */
+    List<ObjectNode> objects() throws UsageError {
+        if (!Files.isDirectory(dir)) {
+            throw new UsageError(dir + " is not a directory");
+        }
+        if (targetNamespace != null && targetNamespace.isBlank()) {
+            throw new UsageError("--target-namespace must not be empty");
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String kv : substitute) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError("--substitute takes KEY=VALUE, not '" + kv + "'");
+            }
+            vars.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        Path top = root != null ? root : gitWorkTree(dir);
+        DirectoryTree tree = new DirectoryTree(top);
+        String relative = tree.relativize(dir);
+        if (relative == null) {
+            throw new UsageError(dir + " is not inside the root " + top);
+        }
+        FluxOverlay overlay = targetNamespace == null ? FluxOverlay.NONE
+                : new FluxOverlay(targetNamespace, null, null, List.of(), List.of(), List.of(), Map.of(), Map.of());
+        return Substitution.apply(overlay.build(tree, relative, Limits.DEFAULT), vars);
+    }
+
+    private static Path gitWorkTree(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(".git"))) {
+                return p;
+            }
+        }
+        return abs;
+    }
+}
