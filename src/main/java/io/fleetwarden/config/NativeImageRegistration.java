@@ -43,7 +43,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.VerifyBundleCommand",
                 "io.fleetwarden.cli.VerifyBundleCommand$Signer", "io.fleetwarden.cli.VerifyBundleCommand$Keyless",
                 "io.fleetwarden.cli.IdentityOptions", "io.fleetwarden.cli.RegistryOptions",
-                "io.fleetwarden.cli.BuildResourceSetCommand" })
+                "io.fleetwarden.cli.BuildResourceSetCommand", "io.fleetwarden.cli.DiffCommand",
+                "io.fleetwarden.cli.DiffCommand$Kustomization", "io.fleetwarden.cli.KustomizationBuild",
+                "io.fleetwarden.cli.KubeconfigOptions", "io.fleetwarden.apply.Inventory",
+                "io.fleetwarden.apply.Inventory$Entry" })
 public final class NativeImageRegistration {
 
     private NativeImageRegistration() {
