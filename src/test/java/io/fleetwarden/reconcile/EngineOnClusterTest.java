@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Engine mode on the real control plane and the real registry, artifacts signed by the local Sigstore: what the
@@ -111,6 +113,71 @@ class EngineOnClusterTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(FleetOnCluster.condition(fleet.get(ns, FluxKinds.OCI_REPOSITORY,
                 "podinfo-chart"), "Ready").path("reason").asText()).isEqualTo("VerificationError"));
         assertThat(engine.held().get(new io.fleetwarden.reconcile.runtime.ObjectKey(ns, "podinfo-chart"))).isEmpty();
+    }
+
+    /**
+     * D2's other staging overlays, delivered by the engine: the inventory lists exactly the objects the real
+     * kustomize renders for them, and every field kustomize renders is what the API server holds.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"d2-apps/components/backend", "d2-infra/components/cert-manager/controllers",
+            "d2-infra/components/monitoring/controllers"})
+    void d2sStagingOverlaysAreAppliedAsKustomizeRendersThem(String component) throws Exception {
+        String ns = fleet.tenant("d2");
+        String repo = fleet.repository(component.substring(component.indexOf("components/") + 11).replace('/', '-'), ns);
+        Digest digest = fleet.publish(repo, "latest", d2Component(component), SigningRequest.github());
+        fleet.create(fleet.source(ns, "source", repo, "latest", Map.of()));
+        fleet.create(kustomization(ns, "app", "source", "./staging", false, ns, ""));
+        JsonNode ks = fleet.awaitApplied(ns, "app", "latest@" + digest);
+
+        List<JsonNode> rendered = kustomizeBuild(Path.of("..", "shared", "fixtures", "d2", component, "staging"));
+        assertThat(rendered).isNotEmpty();
+        List<String> expected = new java.util.ArrayList<>();
+        for (JsonNode o : rendered) {
+            String apiVersion = o.path("apiVersion").asText();
+            String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+            expected.add(ns + "_" + o.at("/metadata/name").asText() + "_" + group + "_" + o.path("kind").asText());
+            GenericKubernetesResource live = client.genericKubernetesResources(apiVersion, o.path("kind").asText())
+                    .inNamespace(ns).withName(o.at("/metadata/name").asText()).get();
+            assertThat(live).as(o.path("kind").asText() + " " + o.at("/metadata/name").asText()).isNotNull();
+            assertSubset(o.path("spec"), new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(live).path("spec"),
+                    o.path("kind").asText() + "/" + o.at("/metadata/name").asText() + ".spec");
+        }
+        assertThat(FleetOnCluster.inventoryIds(ks)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static List<JsonNode> kustomizeBuild(Path dir) throws Exception {
+        Process p = new ProcessBuilder(io.fleetwarden.testing.Peers.kustomize().toString(), "build",
+                dir.toAbsolutePath().toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        List<JsonNode> docs = new java.util.ArrayList<>();
+        try (var it = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readerFor(JsonNode.class).<JsonNode>readValues(out)) {
+            it.forEachRemaining(d -> {
+                if (d != null && !d.isNull() && !d.isEmpty()) {
+                    docs.add(d);
+                }
+            });
+        }
+        return docs;
+    }
+
+    /** Every field of {@code expected} is in {@code actual} with the same value (the API server may add defaults). */
+    private static void assertSubset(JsonNode expected, JsonNode actual, String path) {
+        if (expected.isObject()) {
+            expected.fields().forEachRemaining(f -> assertSubset(f.getValue(), actual.path(f.getKey()),
+                    path + "." + f.getKey()));
+        } else if (expected.isArray()) {
+            assertThat(actual.size()).as(path).isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertSubset(expected.get(i), actual.get(i), path + "[" + i + "]");
+            }
+        } else if (expected.isNumber() && actual.isNumber()) {
+            assertThat(actual.decimalValue()).as(path).isEqualByComparingTo(expected.decimalValue());
+        } else {
+            assertThat(actual.asText(null)).as(path).isEqualTo(expected.asText(null));
+        }
     }
 
     @Test
