@@ -226,6 +226,14 @@ class EngineOnClusterTest {
         assertThat(fleet.data(ns, "a")).isEqualTo("one");
         assertThat(fleet.data(ns, "b")).isEqualTo("one");
         assertThat(wrong).isNotEqualTo(v1);
+
+        // Deleting the Kustomization garbage-collects what it applied (prune: true, deletionPolicy MirrorPrune),
+        // then Flux's finalizer is removed and the object goes.
+        client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns).withName("app").delete();
+        await().atMost(WAIT).until(() -> client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns)
+                .withName("app").get() == null);
+        assertThat(fleet.data(ns, "a")).isNull();
+        assertThat(fleet.data(ns, "b")).isNull();
     }
 
     @Test
