@@ -1,5 +1,7 @@
 package io.fleetwarden.kube;
 
+import io.fleetwarden.status.ConditionTypes;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -107,9 +109,9 @@ public final class PolicyStatusWriter implements Runnable {
             String message) {
         Long generation = cached.getMetadata().getGeneration();
         PolicyStatus current = cached.getStatus();
-        String readyStatus = isReady ? "True" : "False";
+        String readyStatus = isReady ? io.fleetwarden.status.Condition.TRUE : io.fleetwarden.status.Condition.FALSE;
         Condition previous = current == null || current.conditions == null ? null : current.conditions.stream()
-                .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+                .filter(c -> ConditionTypes.READY.equals(c.getType())).findFirst().orElse(null);
         if (current != null && Objects.equals(current.observedGeneration, generation) && current.conditions != null
                 && current.conditions.size() == 1 && previous != null && reason.equals(previous.getReason())
                 && message.equals(previous.getMessage()) && readyStatus.equals(previous.getStatus())) {
@@ -122,7 +124,7 @@ public final class PolicyStatusWriter implements Runnable {
         // As Kubernetes conditions mean it: the time the status last changed, not the time it was last written.
         String transitioned = previous != null && readyStatus.equals(previous.getStatus())
                 && previous.getLastTransitionTime() != null ? previous.getLastTransitionTime() : now;
-        Condition ready = new ConditionBuilder().withType("Ready").withStatus(readyStatus)
+        Condition ready = new ConditionBuilder().withType(ConditionTypes.READY).withStatus(readyStatus)
                 .withReason(reason).withMessage(message).withObservedGeneration(generation)
                 .withLastTransitionTime(transitioned).build();
         status.conditions = List.of(ready);
