@@ -65,7 +65,9 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>Arguments: {@code [scale sizes, comma-separated (100,1000)] [pushes (8)] [OCIRepository interval (1s)]
- * [no-op samples (10)]}. A size of 0 skips phase 3; {@code pushes} 0 skips phase 1.
+ * [no-op samples (10)] [kube-controller-manager client QPS (its default, 20)]}. A size of 0 skips phase 3;
+ * {@code pushes} 0 skips phase 1, samples 0 phase 2. The QPS is a diagnostic, not Flux's shape: the Deployments'
+ * readiness (and so {@code wait: true}) waits for the controller manager, which writes at 20 requests a second.
  */
 public final class EngineBench {
 
@@ -133,6 +135,8 @@ public final class EngineBench {
         int pushes = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         Duration interval = Duration.parse("PT" + (args.length > 2 ? args[2] : "1s").toUpperCase());
         int noOps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        List<String> kcmFlags = args.length > 4 ? List.of("--kube-api-qps=" + args[4],
+                "--kube-api-burst=" + (Integer.parseInt(args[4]) * 3 / 2)) : List.of();
 
         Runtime rt = Runtime.getRuntime();
         System.out.printf("java %s (%s), %d cpus, -Xmx %d MiB; load average %.2f at start%n",
@@ -143,12 +147,13 @@ public final class EngineBench {
         // A quiet registry: at level info it logs every request, CPU this 2-core machine has no spare of.
         try (TestRegistry registry = TestRegistry.startQuiet();
                 ControlPlane plane = ControlPlane.start(Components.locate(),
-                        Components.repositoryRoot().resolve("target/control-plane/engine-bench-" + stamp))) {
+                        Components.repositoryRoot().resolve("target/control-plane/engine-bench-" + stamp), kcmFlags)) {
             CustomResourceDefinitions.installAll(plane);
             CustomResourceDefinitions.installFluxKinds(plane, "helm-controller.yaml", Set.of("HelmRelease"));
             System.out.printf("fresh control plane (etcd, kube-apiserver, kube-controller-manager) ready in %d ms,"
-                    + " CRDs installed after %d ms; logs in %s%n", plane.startup().toMillis(),
-                    Duration.between(begin, Instant.now()).toMillis(), plane.dir());
+                    + " CRDs installed after %d ms; logs in %s; kube-controller-manager flags added: %s%n",
+                    plane.startup().toMillis(), Duration.between(begin, Instant.now()).toMillis(), plane.dir(),
+                    kcmFlags.isEmpty() ? "none (client QPS 20, burst 30)" : kcmFlags);
             EngineBench bench = new EngineBench(plane, registry, LocalSigstore.create());
             try {
                 if (pushes > 0) {

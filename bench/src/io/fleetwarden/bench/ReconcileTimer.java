@@ -37,10 +37,22 @@ final class ReconcileTimer {
             long start = System.nanoTime();
             Outcome outcome = inner.reconcile(key);
             long wall = System.nanoTime() - start;
-            samples.add(new Sample(key, outcome.getClass().getSimpleName(), wall,
+            samples.add(new Sample(key, describe(outcome), wall,
                     THREADS.getCurrentThreadCpuTime() - cpu, counter.total(key.namespace()) - requests));
             return outcome;
         };
+    }
+
+    /** The outcome's kind, with the reason when it is not done: what the reconciles were spent on. */
+    private static String describe(Outcome o) {
+        if (o instanceof Outcome.Retry r) {
+            return "Retry " + r.reason();
+        } else if (o instanceof Outcome.Waiting w) {
+            return "Waiting " + w.reason();
+        } else if (o instanceof Outcome.Stalled s) {
+            return "Stalled " + s.reason();
+        }
+        return o.getClass().getSimpleName();
     }
 
     /** The next reconcile recorded, waiting up to {@code seconds}; null if none came. */
