@@ -79,6 +79,14 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Starts a control plane whose files (certificates, etcd data, logs) live in {@code dir}. */
     public static ControlPlane start(Components components, Path dir) {
+        return start(components, dir, List.of());
+    }
+
+    /**
+     * As {@link #start(Components, Path)}, with extra kube-controller-manager flags (a benchmark raises its client
+     * QPS, 20 by default, to show how much of a figure the controller manager's Deployment handling is).
+     */
+    public static ControlPlane start(Components components, Path dir, List<String> controllerManagerFlags) {
         Instant begin = Instant.now();
         List<GuardedProcess> processes = new ArrayList<>();
         try {
@@ -138,7 +146,7 @@ public final class ControlPlane implements AutoCloseable {
             // system:controller:* roles it would bind to per controller.
             Files.writeString(controllerKubeconfig, kubeconfig(url, pki.caPem(),
                     pki.client("system:kube-controller-manager", "system:masters")));
-            GuardedProcess controllerManager = GuardedProcess.start("kube-controller-manager", List.of(
+            List<String> kcm = new ArrayList<>(List.of(
                     components.kubeControllerManager().toString(),
                     "--kubeconfig=" + controllerKubeconfig,
                     "--authentication-kubeconfig=" + controllerKubeconfig,
@@ -147,7 +155,10 @@ public final class ControlPlane implements AutoCloseable {
                     "--use-service-account-credentials=false",
                     "--service-account-private-key-file=" + saPrivate, "--root-ca-file=" + ca,
                     "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle",
-                    "--v=1"), Map.of(), dir.resolve("kube-controller-manager.log"));
+                    "--v=1"));
+            kcm.addAll(controllerManagerFlags);
+            GuardedProcess controllerManager = GuardedProcess.start("kube-controller-manager", kcm, Map.of(),
+                    dir.resolve("kube-controller-manager.log"));
             processes.add(controllerManager);
             try (KubernetesClient client = clientFor(adminKubeconfig)) {
                 // The service account controller running is what tests rely on (default accounts exist).

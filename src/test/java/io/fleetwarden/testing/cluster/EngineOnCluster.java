@@ -11,6 +11,7 @@ import io.fleetwarden.gate.DecisionCache;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.oci.HttpRegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.kube.NamespaceLabelCache;
 import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
@@ -20,6 +21,7 @@ import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
 import io.fleetwarden.reconcile.kustomize.TenantGuard;
 import io.fleetwarden.reconcile.runtime.Backoff;
 import io.fleetwarden.reconcile.runtime.Controller;
+import io.fleetwarden.reconcile.runtime.Reconciler;
 import io.fleetwarden.reconcile.source.OciRepositoryReconciler;
 import io.fleetwarden.reconcile.source.VerifiedArtifacts;
 import io.fleetwarden.reconcile.status.EventRecorder;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * Engine mode in the test JVM, on the real control plane and the real registry: the same reconcilers, gate,
@@ -46,9 +49,31 @@ public final class EngineOnCluster implements AutoCloseable {
     private final AtomicReference<PolicySnapshot> policies;
     private final Engine engine;
     private final VerifiedArtifacts held = new VerifiedArtifacts();
+    private final NamespaceLabelCache namespaceCache;
+
+    /**
+     * How the engine is wired. {@link #TESTS}: small worker pools, fast retries and live namespace reads, so tests
+     * see results quickly. {@link #service}: what {@code ReconcilerProducers} wires with the shipped defaults
+     * (concurrency 4 and 8, Flux's backoff, the 256 MiB store, namespace labels from an informer), for the
+     * benchmarks, which must measure the service and not a test convenience.
+     *
+     * @param kustomizations wraps the Kustomization reconciler (a benchmark times each reconcile); identity for tests
+     * @param shard the engine's shard key (it sees only objects labelled with it), or null for unlabelled objects: a
+     *              benchmark starts a fresh engine per phase that ignores the objects of earlier phases
+     */
+    public record Options(int sourceWorkers, int kustomizationWorkers, Backoff backoff, long storeBytes,
+            boolean namespaceInformer, UnaryOperator<Reconciler> kustomizations, String shard) {
+
+        public static final Options TESTS = new Options(2, 4, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)),
+                64L * 1024 * 1024, false, UnaryOperator.identity(), null);
+
+        public static Options service(UnaryOperator<Reconciler> kustomizations, String shard) {
+            return new Options(4, 8, Backoff.FLUX, 256L * 1024 * 1024, true, kustomizations, shard);
+        }
+    }
 
     public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue) {
-        this(plane, artifacts, policyYaml, dependencyRequeue, null, 4, true);
+        this(plane.adminClient(), artifacts, policyYaml, dependencyRequeue, Options.TESTS);
     }
 
     /**
@@ -57,32 +82,53 @@ public final class EngineOnCluster implements AutoCloseable {
      */
     public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue,
             String shard, int kustomizationWorkers, boolean start) {
-        this.client = plane.adminClient();
+        this(plane.adminClient(), artifacts, policyYaml, dependencyRequeue, new Options(Options.TESTS.sourceWorkers(),
+                kustomizationWorkers, Options.TESTS.backoff(), Options.TESTS.storeBytes(), false,
+                UnaryOperator.identity(), shard), start);
+    }
+
+    /** @param client fleetwarden's client (closed with the engine); a benchmark passes one that counts requests */
+    public EngineOnCluster(KubernetesClient client, SignedArtifacts artifacts, String policyYaml,
+            Duration dependencyRequeue, Options options) {
+        this(client, artifacts, policyYaml, dependencyRequeue, options, true);
+    }
+
+    private EngineOnCluster(KubernetesClient client, SignedArtifacts artifacts, String policyYaml,
+            Duration dependencyRequeue, Options options, boolean start) {
+        this.client = client;
         this.registry = new HttpRegistryClient(RegistryClientConfig.defaults());
         this.policies = new AtomicReference<>(snapshot(1, policyYaml));
         CosignSignatureVerifier signatures = new CosignSignatureVerifier(TrustedRoots.empty().add("local",
                 artifacts.sigstore().trustedRootJson()), Clock.systemUTC());
-        io.fleetwarden.tenancy.NamespaceLabels labels = ns -> Optional.ofNullable(
-                client.namespaces().withName(ns).get()).map(Namespace::getMetadata).map(m -> m.getLabels() == null
-                        ? Map.<String, String>of() : m.getLabels());
+        io.fleetwarden.tenancy.NamespaceLabels labels;
+        if (options.namespaceInformer()) {
+            namespaceCache = new NamespaceLabelCache(client);
+            namespaceCache.start();
+            labels = namespaceCache::labelsOrFail;
+        } else {
+            namespaceCache = null;
+            labels = ns -> Optional.ofNullable(
+                    client.namespaces().withName(ns).get()).map(Namespace::getMetadata).map(m -> m.getLabels() == null
+                            ? Map.<String, String>of() : m.getLabels());
+        }
         OciSourceGate gate = new OciSourceGate(policies::get, (s, d) -> registry, signatures, DecisionCache.defaults(),
                 labels);
         Clock clock = Clock.systemUTC();
-        ArtifactStore store = new ArtifactStore(64L * 1024 * 1024);
+        ArtifactStore store = new ArtifactStore(options.storeBytes());
         EventRecorder events = new EventRecorder(client, clock);
         ResourceMapping mapping = new ResourceMapping(client);
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
-        this.engine = new Engine(client, shard,
-                (sources, kustomizations, e) -> new Controller("OCIRepository", 2,
+        this.engine = new Engine(client, options.shard(),
+                (sources, kustomizations, e) -> new Controller("OCIRepository", options.sourceWorkers(),
                         new OciRepositoryReconciler(sources, gate, (s, d) -> registry, store, ArchiveLimits.defaults(),
                                 held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged,
-                                clock), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock),
-                (sources, kustomizations, e) -> new Controller("Kustomization", kustomizationWorkers,
-                        new KustomizationReconciler(kustomizations, held, client, applier, pruner, mapping, tenancy,
-                                events, clock, dependencyRequeue),
-                        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock));
+                                clock), options.backoff(), clock),
+                (sources, kustomizations, e) -> new Controller("Kustomization", options.kustomizationWorkers(),
+                        options.kustomizations().apply(new KustomizationReconciler(kustomizations, held, client,
+                                applier, pruner, mapping, tenancy, events, clock, dependencyRequeue)),
+                        options.backoff(), clock));
         if (start) {
             engine.start();
         }
@@ -107,6 +153,9 @@ public final class EngineOnCluster implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        if (namespaceCache != null) {
+            namespaceCache.close();
+        }
         registry.close();
         client.close();
     }
