@@ -123,7 +123,7 @@ public final class ResourceSetRenderer {
     }
 
     /** The CRD's structural rules (the API server enforces them; the CLI checks only some). */
-    static void validate(Map<String, Object> spec) throws RenderException {
+    public static void validate(Map<String, Object> spec) throws RenderException {
         boolean hasSteps = spec.get("steps") != null;
         boolean hasResources = spec.get("resources") != null || spec.get("resourcesTemplate") != null;
         if (hasSteps && hasResources) {
@@ -425,7 +425,7 @@ public final class ResourceSetRenderer {
         return (Map<String, Object>) m;
     }
 
-    static Map<String, Object> map(Object v, String field) throws RenderException {
+    public static Map<String, Object> map(Object v, String field) throws RenderException {
         if (v == null) {
             return new LinkedHashMap<>();
         }
@@ -436,7 +436,7 @@ public final class ResourceSetRenderer {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object v, String field) throws RenderException {
+    public static List<Object> list(Object v, String field) throws RenderException {
         if (v == null) {
             return List.of();
         }

@@ -16,8 +16,10 @@ import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
 import io.fleetwarden.reconcile.Engine;
 import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.kustomize.Dependencies;
 import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
 import io.fleetwarden.reconcile.kustomize.TenantGuard;
+import io.fleetwarden.reconcile.resourceset.ResourceSetReconciler;
 import io.fleetwarden.reconcile.runtime.Backoff;
 import io.fleetwarden.reconcile.runtime.Controller;
 import io.fleetwarden.reconcile.source.OciRepositoryReconciler;
@@ -29,12 +31,14 @@ import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import io.fleetwarden.verify.cosign.TrustedRoots;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Engine mode in the test JVM, on the real control plane and the real registry: the same reconcilers, gate,
+ * Engine mode in the test JVM, on the real control plane and the real registry: the same reconcilers (OCIRepository,
+ * Kustomization, ResourceSet), gate,
  * verifier and apply code the service wires in {@code ReconcilerProducers}, with policies given as YAML (the
  * service reads them from the cluster; what is under test here is what happens after admission). The admin
  * client stands for fleetwarden's service account (it may impersonate tenants).
@@ -74,15 +78,22 @@ public final class EngineOnCluster implements AutoCloseable {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
-        this.engine = new Engine(client, shard,
-                (sources, kustomizations, e) -> new Controller("OCIRepository", 2,
-                        new OciRepositoryReconciler(sources, gate, (s, d) -> registry, store, ArchiveLimits.defaults(),
-                                held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged,
-                                clock), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock),
-                (sources, kustomizations, e) -> new Controller("Kustomization", kustomizationWorkers,
-                        new KustomizationReconciler(kustomizations, held, client, applier, pruner, mapping, tenancy,
-                                events, clock, dependencyRequeue),
-                        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)), clock));
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+        this.engine = new Engine(client, shard, List.of(
+                Engine.Kind.reconciled(FluxKinds.OCI_REPOSITORY, (caches, e) -> new Controller("OCIRepository", 2,
+                        new OciRepositoryReconciler(k -> caches.get(FluxKinds.OCI_REPOSITORY, k), gate,
+                                (s, d) -> registry, store, ArchiveLimits.defaults(), held,
+                                new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged, clock),
+                        backoff, clock), null),
+                Engine.Kind.reconciled(FluxKinds.KUSTOMIZATION, (caches, e) -> new Controller("Kustomization",
+                        kustomizationWorkers, new KustomizationReconciler(k -> caches.get(FluxKinds.KUSTOMIZATION, k),
+                                held, client, applier, pruner, mapping, tenancy, events, clock, dependencyRequeue),
+                        backoff, clock), Dependencies::dependsOn),
+                Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet", 2,
+                        new ResourceSetReconciler(caches, client, applier, pruner, mapping, tenancy, events, clock,
+                                dependencyRequeue),
+                        backoff, clock), ResourceSetReconciler::dependsOn),
+                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)));
         if (start) {
             engine.start();
         }
