@@ -143,6 +143,10 @@ public final class ResourceSetReconciler implements Reconciler {
         }
         List<Map<String, Object>> all = new ArrayList<>();
         steps.forEach(s -> all.addAll(s.objects()));
+        Optional<String> unsupported = Unsupported.annotations(all);
+        if (unsupported.isPresent()) {
+            return stalled(object, Reasons.BUILD_FAILED, "build failed: " + unsupported.get());
+        }
         // Every object is judged before any is applied or any Secret is read for it.
         List<ObjectNode> nodes = all.stream().map(GoObjects::node).toList();
         TenantGuard.Decision who = tenancy.check(key.namespace(), spec.serviceAccountName(), "ResourceSet", nodes,
