@@ -18,6 +18,7 @@ import io.fleetwarden.testing.SignedArtifacts;
 import io.fleetwarden.testing.cluster.ControlPlane;
 import io.fleetwarden.testing.cluster.EngineOnCluster;
 import io.fleetwarden.testing.cluster.FleetOnCluster;
+import io.fleetwarden.testing.cluster.TestNamespaces;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -281,6 +282,130 @@ class ResourceSetOnClusterTest {
         assertThat(FleetOnCluster.condition(stalled, "Ready").path("message").asText()).isEqualTo("failed to compute"
                 + " inputs: unsupported provider type 'GitHubPullRequest' of ResourceSetInputProvider/prs, only"
                 + " 'Static' is supported in engine mode");
+    }
+
+    @Test
+    void aTenantCopiesOnlyWhatItsServiceAccountMayRead() {
+        String ns = fleet.tenant("rset-copy");
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("mine").endMetadata()
+                .withData(Map.of("token", b64("tenant-secret"))).build()).create();
+        String other = TestNamespaces.create(client, "rset-copy-victim");
+        client.secrets().inNamespace(other).resource(new SecretBuilder().withNewMetadata().withName("theirs")
+                .endMetadata().withData(Map.of("token", b64("not-for-tenants"))).build()).create();
+        create(ns, "copy", """
+                  resources:
+                    - apiVersion: v1
+                      kind: Secret
+                      metadata:
+                        name: copied
+                        namespace: %s
+                        annotations: {fluxcd.controlplane.io/copyFrom: "%s/mine"}
+                """.formatted(ns, ns));
+        awaitReady(ns, "copy");
+        var copied = client.secrets().inNamespace(ns).withName("copied").get();
+        assertThat(copied.getData()).containsExactly(Map.entry("token", b64("tenant-secret")));
+        assertThat(copied.getType()).isEqualTo("Opaque");
+
+        replaceSpec(ns, "copy", """
+                  resources:
+                    - apiVersion: v1
+                      kind: Secret
+                      metadata:
+                        name: copied
+                        namespace: %s
+                        annotations: {fluxcd.controlplane.io/copyFrom: "%s/theirs"}
+                """.formatted(ns, other));
+        JsonNode rs = await().atMost(WAIT).until(() -> get(ns, "copy"), o -> "ReconciliationFailed".equals(
+                FleetOnCluster.condition(o, "Ready").path("reason").asText()));
+        String message = FleetOnCluster.condition(rs, "Ready").path("message").asText();
+        assertThat(message).startsWith("reconciliation failed: Secret/" + ns + "/copied: failed to copy data from Secret/"
+                + other + "/theirs as serviceaccount " + ns + "/flux (403)").doesNotContain(b64("not-for-tenants"))
+                .doesNotContain("not-for-tenants");
+        assertThat(client.secrets().inNamespace(ns).withName("copied").get().getData())
+                .containsExactly(Map.entry("token", b64("tenant-secret")));
+    }
+
+    @Test
+    void stepsAreAppliedInOrderAndWaitTimesOutWithFluxOperatorsReason() {
+        String ns = fleet.tenant("rset-steps");
+        client.resource(Serialization.unmarshal("""
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: ResourceSet
+                metadata:
+                  name: steps
+                  namespace: %1$s
+                  annotations: {fluxcd.controlplane.io/reconcileTimeout: 3s}
+                spec:
+                  wait: true
+                  steps:
+                    - name: config
+                      resources:
+                        - {apiVersion: v1, kind: ConfigMap, metadata: {name: first, namespace: %1$s}, data: {value: x}}
+                    - name: workload
+                      resources:
+                        - apiVersion: apps/v1
+                          kind: Deployment
+                          metadata: {name: web, namespace: %1$s}
+                          spec:
+                            replicas: 1
+                            selector: {matchLabels: {app: web}}
+                            template:
+                              metadata: {labels: {app: web}}
+                              spec: {containers: [{name: web, image: nginx}]}
+                """.formatted(ns), GenericKubernetesResource.class)).create();
+        // No kubelet runs pods here: the Deployment never becomes available, and wait fails after reconcileTimeout.
+        JsonNode rs = await().atMost(WAIT).until(() -> get(ns, "steps"), o -> FleetOnCluster.condition(o, "Ready")
+                .path("message").asText().contains("timeout waiting for"));
+        assertThat(FleetOnCluster.condition(rs, "Ready").path("reason").asText()).isEqualTo("ReconciliationFailed");
+        assertThat(FleetOnCluster.condition(rs, "Ready").path("message").asText())
+                .startsWith("reconciliation failed: timeout waiting for: ").contains("Deployment " + ns + "/web");
+        assertThat(FleetOnCluster.condition(rs, "Reconciling").path("reason").asText()).isEqualTo("ProgressingWithRetry");
+        assertThat(FleetOnCluster.inventoryIds(rs)).containsExactly(ns + "_first__ConfigMap", ns + "_web_apps_Deployment");
+        assertThat(events(ns, "steps")).anySatisfy(e -> assertThat(e.getMessage())
+                .isEqualTo("step \"config\": ConfigMap/" + ns + "/first created"));
+    }
+
+    @Test
+    void anAnnotationNotImplementedIsRefusedByNameAndADisabledSetIsLeftAlone() {
+        String ns = fleet.tenant("rset-annotations");
+        create(ns, "checksum", """
+                  resources:
+                    - apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: app
+                        namespace: %s
+                        annotations: {fluxcd.controlplane.io/checksumFrom: "ConfigMap/other"}
+                """.formatted(ns));
+        JsonNode rs = await().atMost(WAIT).until(() -> get(ns, "checksum"),
+                o -> "True".equals(FleetOnCluster.condition(o, "Stalled").path("status").asText()));
+        assertThat(FleetOnCluster.condition(rs, "Ready").path("message").asText()).isEqualTo("build failed: ConfigMap/"
+                + ns + "/app: annotation fluxcd.controlplane.io/checksumFrom is not supported in engine mode");
+        assertThat(client.configMaps().inNamespace(ns).withName("app").get()).isNull();
+
+        client.resource(Serialization.unmarshal("""
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: ResourceSet
+                metadata:
+                  name: paused
+                  namespace: %1$s
+                  annotations: {fluxcd.controlplane.io/reconcile: disabled}
+                spec:
+                  resources:
+                    - {apiVersion: v1, kind: ConfigMap, metadata: {name: paused, namespace: %1$s}, data: {value: x}}
+                """.formatted(ns), GenericKubernetesResource.class)).create();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(ns, "paused")).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("ReconciliationDisabled");
+            assertThat(e.getType()).isEqualTo("Warning");
+        }));
+        assertThat(client.configMaps().inNamespace(ns).withName("paused").get()).isNull();
+        // Enabling it again is an annotation change, not a spec change: the engine reconciles it at once.
+        client.genericKubernetesResources(FluxKinds.RESOURCE_SET).inNamespace(ns).withName("paused").edit(r -> {
+            r.getMetadata().getAnnotations().put("fluxcd.controlplane.io/reconcile", "enabled");
+            return r;
+        });
+        awaitReady(ns, "paused");
+        assertThat(fleet.data(ns, "paused")).isEqualTo("x");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
