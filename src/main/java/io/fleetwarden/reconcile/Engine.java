@@ -72,6 +72,12 @@ public final class Engine implements AutoCloseable {
 
         /** Every cached object of the kind (empty when not watched). */
         List<GenericKubernetesResource> list(ResourceDefinitionContext kind);
+
+        /**
+         * Whether the kind's informer has listed once: before that, an empty {@link #list} means "not known yet",
+         * not "none" (a ResourceSet whose providers are not listed yet must not render an empty set and prune).
+         */
+        boolean synced(ResourceDefinitionContext kind);
     }
 
     private final KubernetesClient client;
@@ -106,6 +112,12 @@ public final class Engine implements AutoCloseable {
             public List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
                 SharedIndexInformer<GenericKubernetesResource> i = informers.get(kind.getKind());
                 return i == null ? List.of() : i.getStore().list();
+            }
+
+            @Override
+            public boolean synced(ResourceDefinitionContext kind) {
+                SharedIndexInformer<GenericKubernetesResource> i = informers.get(kind.getKind());
+                return i != null && i.hasSynced();
             }
         };
         for (Kind k : kinds) {

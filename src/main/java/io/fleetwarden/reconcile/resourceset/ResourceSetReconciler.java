@@ -132,6 +132,12 @@ public final class ResourceSetReconciler implements Reconciler {
 
     private Outcome build(ObjectKey key, GenericKubernetesResource object, ResourceSetSpec spec, Impersonation as,
             KubernetesClient asTenant) {
+        if (readsProviders(object) && !caches.synced(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)) {
+            // Not listed yet (a new leader, or the CRD not installed): an empty list here is not "no inputs", and
+            // rendering it would garbage-collect everything the providers' inputs made.
+            return new Outcome.Waiting(Reasons.PROGRESSING, "waiting for the ResourceSetInputProviders to be listed",
+                    dependencyRequeue);
+        }
         List<ResourceSetRenderer.Step> steps;
         try {
             steps = Rendering.render(object, ns -> caches.list(FluxKinds.RESOURCE_SET_INPUT_PROVIDER).stream()
@@ -329,6 +335,11 @@ public final class ResourceSetReconciler implements Reconciler {
             }
         }
         return false;
+    }
+
+    private static boolean readsProviders(GenericKubernetesResource object) {
+        return object.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+                && spec.get("inputsFrom") instanceof List<?> refs && !refs.isEmpty();
     }
 
     static Map<String, String> ownerLabels(ObjectKey key) {

@@ -11,7 +11,11 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetwarden.reconcile.Engine;
 import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.runtime.ObjectKey;
+import io.fleetwarden.status.Outcome;
 import io.fleetwarden.render.resourceset.ResourceSetRenderer;
 import io.fleetwarden.testing.D2Fixtures;
 import io.fleetwarden.testing.SignedArtifacts;
@@ -406,6 +410,45 @@ class ResourceSetOnClusterTest {
         });
         awaitReady(ns, "paused");
         assertThat(fleet.data(ns, "paused")).isEqualTo("x");
+    }
+
+    /**
+     * A new leader's provider informer has not listed yet: its empty cache is not "no inputs", so nothing is
+     * rendered, applied or garbage-collected until it has.
+     */
+    @Test
+    void providersNotYetListedAreNotAnEmptySet() {
+        String ns = fleet.tenant("rset-unsynced");
+        client.resource(Serialization.unmarshal("""
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: ResourceSetInputProvider
+                metadata: {name: team, namespace: %s}
+                spec: {type: Static, defaultValues: {name: kept}}
+                """.formatted(ns), GenericKubernetesResource.class)).create();
+        create(ns, "provided", "  inputsFrom: [{name: team}]\n" + configMapTemplate("<< inputs.name >>", ns));
+        JsonNode before = awaitReady(ns, "provided");
+
+        Engine.Caches notListed = new Engine.Caches() {
+            @Override
+            public GenericKubernetesResource get(ResourceDefinitionContext kind, ObjectKey key) {
+                return client.genericKubernetesResources(kind).inNamespace(key.namespace()).withName(key.name()).get();
+            }
+
+            @Override
+            public List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
+                return List.of();
+            }
+
+            @Override
+            public boolean synced(ResourceDefinitionContext kind) {
+                return false;
+            }
+        };
+        Outcome outcome = engine.resourceSetReconciler(notListed).reconcile(new ObjectKey(ns, "provided"));
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Waiting.class, w -> assertThat(w.message())
+                .isEqualTo("waiting for the ResourceSetInputProviders to be listed"));
+        assertThat(fleet.data(ns, "kept")).isEqualTo("x");
+        assertThat(get(ns, "provided").at("/status")).isEqualTo(before.at("/status"));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

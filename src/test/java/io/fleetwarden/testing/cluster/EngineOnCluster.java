@@ -50,6 +50,7 @@ public final class EngineOnCluster implements AutoCloseable {
     private final AtomicReference<PolicySnapshot> policies;
     private final Engine engine;
     private final VerifiedArtifacts held = new VerifiedArtifacts();
+    private final java.util.function.Function<Engine.Caches, ResourceSetReconciler> resourceSets;
 
     public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue) {
         this(plane, artifacts, policyYaml, dependencyRequeue, null, 4, true);
@@ -78,6 +79,8 @@ public final class EngineOnCluster implements AutoCloseable {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
+        this.resourceSets = caches -> new ResourceSetReconciler(caches, client, applier, pruner, mapping, tenancy, events,
+                clock, dependencyRequeue);
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
         this.engine = new Engine(client, shard, List.of(
                 Engine.Kind.reconciled(FluxKinds.OCI_REPOSITORY, (caches, e) -> new Controller("OCIRepository", 2,
@@ -90,8 +93,7 @@ public final class EngineOnCluster implements AutoCloseable {
                                 held, client, applier, pruner, mapping, tenancy, events, clock, dependencyRequeue),
                         backoff, clock), Dependencies::dependsOn),
                 Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet", 2,
-                        new ResourceSetReconciler(caches, client, applier, pruner, mapping, tenancy, events, clock,
-                                dependencyRequeue),
+                        resourceSets.apply(caches),
                         backoff, clock), ResourceSetReconciler::dependsOn),
                 Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)));
         if (start) {
@@ -109,6 +111,11 @@ public final class EngineOnCluster implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** A ResourceSet reconciler wired as the engine's, over caches a test controls (one not yet synced, say). */
+    public ResourceSetReconciler resourceSetReconciler(Engine.Caches caches) {
+        return resourceSets.apply(caches);
     }
 
     public VerifiedArtifacts held() {
