@@ -97,14 +97,15 @@ public final class ResourceSetReconciler implements Reconciler {
             return new Outcome.Done(null);
         }
         JsonNode json = JSON.valueToTree(object);
+        if (object.getMetadata().getDeletionTimestamp() != null) {
+            // Before the spec is judged: a ResourceSet with a mistyped annotation must still be deletable.
+            return uninstall(object, json);
+        }
         ResourceSetSpec spec;
         try {
             spec = ResourceSetSpec.of(json);
         } catch (IllegalArgumentException e) {
             return stalled(object, Reasons.BUILD_FAILED, "build failed: " + e.getMessage());
-        }
-        if (object.getMetadata().getDeletionTimestamp() != null) {
-            return uninstall(object, spec);
         }
         status.ensureFinalizer(object);
         if (spec.disabled()) {
@@ -260,7 +261,7 @@ public final class ResourceSetReconciler implements Reconciler {
     }
 
     /** Deleted: its objects go, in stages, as its service account; Flux Operator's finalizer is then removed. */
-    private Outcome uninstall(GenericKubernetesResource object, ResourceSetSpec spec) {
+    private Outcome uninstall(GenericKubernetesResource object, JsonNode json) {
         ObjectKey key = ObjectKey.of(object);
         List<String> finalizers = object.getMetadata().getFinalizers();
         attempts.remove(key);
@@ -268,6 +269,7 @@ public final class ResourceSetReconciler implements Reconciler {
             return new Outcome.Done(null);
         }
         Inventory inventory = ResourceSetStatus.inventory(object);
+        ResourceSetSpec.Deletion spec = ResourceSetSpec.deletion(json);
         if (!spec.disabled() && !inventory.entries().isEmpty()) {
             Impersonation as = tenancy.identity(key.namespace(), spec.serviceAccountName());
             List<ObjectRef> refs = inventory.entries().stream().map(Inventory.Entry::ref).toList();

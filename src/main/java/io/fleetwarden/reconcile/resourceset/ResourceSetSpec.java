@@ -62,6 +62,23 @@ record ResourceSetSpec(String serviceAccountName, boolean waitAll, List<Dependen
                 duration(annotations, RECONCILE_TIMEOUT, DEFAULT_TIMEOUT));
     }
 
+    /** What deleting a ResourceSet needs, read leniently: an invalid timeout is the default, never a stuck finalizer. */
+    record Deletion(String serviceAccountName, boolean disabled, Duration timeout) {
+    }
+
+    static Deletion deletion(JsonNode resourceSet) {
+        JsonNode annotations = resourceSet.path("metadata").path("annotations");
+        String sa = resourceSet.path("spec").path("serviceAccountName").asText("");
+        Duration timeout;
+        try {
+            timeout = duration(annotations, RECONCILE_TIMEOUT, DEFAULT_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            timeout = DEFAULT_TIMEOUT;
+        }
+        return new Deletion(sa.isEmpty() ? null : sa, "disabled".equalsIgnoreCase(annotations.path(RECONCILE).asText("")),
+                timeout);
+    }
+
     private static Duration duration(JsonNode annotations, String key, Duration dflt) {
         String text = annotations.path(key).asText("");
         if (text.isEmpty()) {

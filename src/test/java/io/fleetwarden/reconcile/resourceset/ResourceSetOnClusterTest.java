@@ -63,16 +63,19 @@ class ResourceSetOnClusterTest {
 
     @AfterAll
     static void stop() {
-        // D2's admission policy denies sources outside its allowlist in every tenant namespace: should the D2 test
-        // fail before its ResourceSets are deleted, it must still not outlive this class in the shared control plane.
-        if (client != null) {
-            client.genericKubernetesResources("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding")
-                    .withName("flux-tenant-sources").delete();
-            client.genericKubernetesResources("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy")
-                    .withName("source.policy.fluxcd.controlplane.io").delete();
-        }
         if (engine != null) {
             engine.close();
+        }
+        // D2's admission policy denies sources outside its allowlist in every tenant namespace: should the D2 test
+        // fail before its ResourceSets are deleted, it must still not outlive this class in the shared control plane
+        // (removed after the engine stopped, so nothing applies it again).
+        if (plane != null) {
+            try (KubernetesClient admin = plane.adminClient()) {
+                admin.genericKubernetesResources("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding")
+                        .withName("flux-tenant-sources").delete();
+                admin.genericKubernetesResources("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy")
+                        .withName("source.policy.fluxcd.controlplane.io").delete();
+            }
         }
         if (artifacts != null) {
             artifacts.close();

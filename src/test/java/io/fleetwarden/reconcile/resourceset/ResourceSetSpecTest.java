@@ -42,6 +42,15 @@ class ResourceSetSpecTest {
     }
 
     @Test
+    void aResourceSetWithAMistypedAnnotationCanStillBeDeleted() {
+        var deletion = ResourceSetSpec.deletion(rs("{\"fluxcd.controlplane.io/reconcileTimeout\": \"soon\"}",
+                "{\"serviceAccountName\": \"flux\"}"));
+        assertThat(deletion.timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(deletion.serviceAccountName()).isEqualTo("flux");
+        assertThat(deletion.disabled()).isFalse();
+    }
+
+    @Test
     void dependenciesAreJudgedAsFluxOperatorJudgesThem() {
         ResourceSetSpec spec = ResourceSetSpec.of(rs("{}", """
                 {"dependsOn": [
