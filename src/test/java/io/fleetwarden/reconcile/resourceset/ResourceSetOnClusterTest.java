@@ -237,6 +237,35 @@ class ResourceSetOnClusterTest {
     }
 
     @Test
+    void aDeletionTheTenantMayNotMakeStaysInTheInventoryUntilItCan() {
+        String ns = fleet.tenant("rset-refused");
+        create(ns, "cms", "  inputs: [{name: a}, {name: b}]\n" + configMapTemplate("<< inputs.name >>", ns));
+        awaitReady(ns, "cms");
+        // The tenant's service account loses the right to delete: garbage collection is refused by the API server.
+        client.rbac().roles().inNamespace(ns).withName("tenant-admin").edit(r -> {
+            r.getRules().get(0).setVerbs(List.of("get", "list", "watch", "create", "update", "patch"));
+            return r;
+        });
+        replaceSpec(ns, "cms", "  inputs: [{name: a}]\n" + configMapTemplate("<< inputs.name >>", ns));
+        JsonNode rs = await().atMost(WAIT).until(() -> get(ns, "cms"), o -> FleetOnCluster.condition(o, "Ready")
+                .path("message").asText().contains("garbage collection failed"));
+        assertThat(FleetOnCluster.condition(rs, "Ready").path("reason").asText()).isEqualTo("ReconciliationFailed");
+        assertThat(FleetOnCluster.condition(rs, "Ready").path("message").asText())
+                .startsWith("reconciliation failed: garbage collection failed, kept in the inventory to retry: ")
+                .contains("serviceaccount " + ns + "/flux cannot delete ConfigMap \"b\" in namespace " + ns);
+        assertThat(FleetOnCluster.inventoryIds(rs)).containsExactlyInAnyOrder(ns + "_a__ConfigMap", ns + "_b__ConfigMap");
+        assertThat(fleet.data(ns, "b")).isEqualTo("x");
+
+        client.rbac().roles().inNamespace(ns).withName("tenant-admin").edit(r -> {
+            r.getRules().get(0).setVerbs(List.of("*"));
+            return r;
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(FleetOnCluster.inventoryIds(awaitReady(ns, "cms")))
+                .containsExactly(ns + "_a__ConfigMap"));
+        assertThat(client.configMaps().inNamespace(ns).withName("b").get()).isNull();
+    }
+
+    @Test
     void aTenantResourceSetCreatingAClusterRoleBindingIsRefusedBeforeAnythingIsApplied() {
         String ns = fleet.tenant("rset-escape");
         create(ns, "escape", """
