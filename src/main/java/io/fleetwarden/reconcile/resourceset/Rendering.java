@@ -26,10 +26,14 @@ final class Rendering {
         }
     }
 
+    /** The steps and how many input sets made them (a history snapshot's metadata). */
+    record Rendered(List<ResourceSetRenderer.Step> steps, int inputSets) {
+    }
+
     private Rendering() {
     }
 
-    static List<ResourceSetRenderer.Step> render(GenericKubernetesResource resourceSet,
+    static Rendered render(GenericKubernetesResource resourceSet,
             Function<String, List<GenericKubernetesResource>> providersInNamespace)
             throws RenderException, InputsFailed {
         Map<String, Object> rset = GoObjects.goValues(resourceSet);
@@ -46,15 +50,26 @@ final class Rendering {
         if (readsProviders && !inline && providers.isEmpty()) {
             // Flux Operator: "No inputs returned from providers, reconciling an empty set" (to trigger GC).
             ResourceSetRenderer.validate(spec);
-            return List.of(new ResourceSetRenderer.Step("", List.of()));
+            return new Rendered(List.of(new ResourceSetRenderer.Step("", List.of())), 0);
         }
         try {
-            return ResourceSetRenderer.render(rset, providers);
+            return new Rendered(ResourceSetRenderer.render(rset, providers),
+                    ResourceSetRenderer.inputSets(rset, providers));
         } catch (RenderException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("unsupported provider type")) {
                 throw new InputsFailed(e.getMessage() + " in engine mode");
             }
             throw e;
+        }
+    }
+
+    /** {@code sha256:<hex>} of the spec's JSON: a build failure's history entry (Flux Operator's choice). */
+    static String specDigest(GenericKubernetesResource resourceSet) {
+        try {
+            return sha256(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsString(resourceSet.getAdditionalProperties().get("spec")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -66,8 +81,12 @@ final class Rendering {
     static String digest(List<ResourceSetRenderer.Step> steps) {
         String yaml = ResourceSetRenderer.toYaml(steps.stream().map(s -> new ResourceSetRenderer.Step("", s.objects()))
                 .toList());
+        return sha256(yaml);
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -139,15 +139,16 @@ public final class ResourceSetReconciler implements Reconciler {
             return new Outcome.Waiting(Reasons.PROGRESSING, "waiting for the ResourceSetInputProviders to be listed",
                     dependencyRequeue);
         }
-        List<ResourceSetRenderer.Step> steps;
+        Rendering.Rendered rendered;
         try {
-            steps = Rendering.render(object, ns -> caches.list(FluxKinds.RESOURCE_SET_INPUT_PROVIDER).stream()
+            rendered = Rendering.render(object, ns -> caches.list(FluxKinds.RESOURCE_SET_INPUT_PROVIDER).stream()
                     .filter(p -> ns.equals(p.getMetadata().getNamespace())).toList());
         } catch (Rendering.InputsFailed e) {
             return stalled(object, Reasons.BUILD_FAILED, "failed to compute inputs: " + e.getMessage());
         } catch (RenderException e) {
             return stalled(object, Reasons.BUILD_FAILED, "build failed: " + e.getMessage());
         }
+        List<ResourceSetRenderer.Step> steps = rendered.steps();
         List<Map<String, Object>> all = new ArrayList<>();
         steps.forEach(s -> all.addAll(s.objects()));
         Optional<String> unsupported = Unsupported.annotations(all);
@@ -161,20 +162,29 @@ public final class ResourceSetReconciler implements Reconciler {
         if (who instanceof TenantGuard.Refused r) {
             return failed(object, null, Reasons.ACCESS_DENIED, r.message());
         }
+        Map<String, String> metadata = new java.util.TreeMap<>(Map.of("inputs", Integer.toString(rendered.inputSets()),
+                "resources", Integer.toString(all.size())));
+        if (!steps.get(0).name().isEmpty()) {
+            metadata.put("steps", Integer.toString(steps.size()));
+        }
         try {
             CopyFrom.apply(all, asTenant, as);
         } catch (CopyFrom.CopyFailed e) {
-            return failed(object, null, Reasons.RECONCILIATION_FAILED, "reconciliation failed: " + e.getMessage());
+            return failed(object, null, Reasons.RECONCILIATION_FAILED, "reconciliation failed: " + e.getMessage(),
+                    new History.Entry(Rendering.digest(steps), clock.instant(), Duration.ZERO,
+                            Reasons.RECONCILIATION_FAILED, metadata));
         }
         String digest = Rendering.digest(steps);
-        return apply(key, object, spec, as, steps, digest);
+        return apply(key, object, spec, as, steps, digest, metadata);
     }
 
     private Outcome apply(ObjectKey key, GenericKubernetesResource object, ResourceSetSpec spec, Impersonation as,
-            List<ResourceSetRenderer.Step> steps, String digest) {
+            List<ResourceSetRenderer.Step> steps, String digest, Map<String, String> metadata) {
         long generation = object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
         Attempt attempt = attempts.compute(key, (k, a) -> a != null && a.digest.equals(digest)
                 && a.generation == generation ? a : new Attempt(digest, generation, clock.instant()));
+        java.util.function.Function<String, History.Entry> history = outcome -> new History.Entry(digest,
+                clock.instant(), Duration.between(attempt.started, clock.instant()), outcome, metadata);
         Instant healthDeadline = attempt.started.plus(spec.timeout());
         Instant deadline = clock.instant().plus(spec.timeout());
         Inventory previous = ResourceSetStatus.inventory(object);
@@ -192,7 +202,8 @@ public final class ResourceSetReconciler implements Reconciler {
             if (!last.succeeded()) {
                 List<String> lines = last.failures().stream().map(ApplyResult.Failure::message).toList();
                 return failed(object, union, Reasons.RECONCILIATION_FAILED, "reconciliation failed: " + prefix
-                        + "apply failed, nothing pruned: " + String.join("; ", lines));
+                        + "apply failed, nothing pruned: " + String.join("; ", lines),
+                        history.apply(Reasons.RECONCILIATION_FAILED));
             }
             List<String> stepChanges = ChangeSet.lines(last);
             boolean finalStep = i == steps.size() - 1;
@@ -205,7 +216,7 @@ public final class ResourceSetReconciler implements Reconciler {
             }
             HealthJudge.Verdict health = HealthJudge.judgeAll(last.applied(), OWN_KINDS);
             Outcome waiting = health(object, union, health, healthDeadline, prefix, "Applying step " + (i + 1) + "/"
-                    + steps.size() + " \"" + step.name() + "\"");
+                    + steps.size() + " \"" + step.name() + "\"", history);
             if (waiting != null) {
                 return waiting;
             }
@@ -220,7 +231,7 @@ public final class ResourceSetReconciler implements Reconciler {
                 List<String> lines = gc.failures().stream().map(ApplyResult.Failure::message).toList();
                 return failed(object, next.withSurvivors(gc.remaining()), Reasons.RECONCILIATION_FAILED,
                         "reconciliation failed: garbage collection failed, kept in the inventory to retry: "
-                                + String.join("; ", lines));
+                                + String.join("; ", lines), history.apply(Reasons.RECONCILIATION_FAILED));
             }
         }
         try {
@@ -231,31 +242,33 @@ public final class ResourceSetReconciler implements Reconciler {
         status.changeSet(object, changes);
         if (spec.waitAll() && last != null) {
             Outcome waiting = health(object, next, HealthJudge.judgeAll(last.applied(), OWN_KINDS), healthDeadline, "",
-                    ResourceSetStatus.IN_PROGRESS);
+                    ResourceSetStatus.IN_PROGRESS, history);
             if (waiting != null) {
                 return waiting;
             }
         }
         attempts.remove(key);
         status.succeeded(object, next, digest, "Reconciliation finished in "
-                + GoDuration.format(Duration.between(attempt.started, clock.instant())));
+                + GoDuration.format(Duration.between(attempt.started, clock.instant())),
+                history.apply(Reasons.RECONCILIATION_SUCCEEDED));
         return new Outcome.Done(spec.interval());
     }
 
     /** @return null when healthy, else the outcome to return (looked at again soon, or failed) */
     private Outcome health(GenericKubernetesResource object, Inventory inventory, HealthJudge.Verdict verdict,
-            Instant deadline, String prefix, String progressMessage) {
+            Instant deadline, String prefix, String progressMessage,
+            java.util.function.Function<String, History.Entry> history) {
         if (verdict instanceof HealthJudge.InProgress p) {
             if (clock.instant().isAfter(deadline)) {
                 return failed(object, inventory, Reasons.RECONCILIATION_FAILED, "reconciliation failed: " + prefix
-                        + "timeout waiting for: " + p.message());
+                        + "timeout waiting for: " + p.message(), history.apply(Reasons.RECONCILIATION_FAILED));
             }
             status.progressing(object, inventory, progressMessage);
             return new Outcome.Waiting(Reasons.PROGRESSING, p.message(), HEALTH_POLL);
         }
         if (verdict instanceof HealthJudge.Failed f) {
             return failed(object, inventory, Reasons.RECONCILIATION_FAILED, "reconciliation failed: " + prefix
-                    + f.message());
+                    + f.message(), history.apply(Reasons.RECONCILIATION_FAILED));
         }
         return null;
     }
@@ -308,14 +321,22 @@ public final class ResourceSetReconciler implements Reconciler {
         return live == null ? null : JSON.valueToTree(live);
     }
 
+    /** Build failures are recorded in the history under the spec's digest, as Flux Operator records them. */
     private Outcome stalled(GenericKubernetesResource object, String reason, String message) {
         attempts.remove(ObjectKey.of(object));
-        status.stalled(object, reason, message);
+        History.Entry history = Reasons.BUILD_FAILED.equals(reason) ? new History.Entry(Rendering.specDigest(object),
+                clock.instant(), Duration.ZERO, reason, null) : null;
+        status.stalled(object, reason, message, history);
         return new Outcome.Stalled(reason, message);
     }
 
     private Outcome failed(GenericKubernetesResource object, Inventory inventory, String reason, String message) {
-        status.failed(object, inventory, reason, message);
+        return failed(object, inventory, reason, message, null);
+    }
+
+    private Outcome failed(GenericKubernetesResource object, Inventory inventory, String reason, String message,
+            History.Entry history) {
+        status.failed(object, inventory, reason, message, history);
         return new Outcome.Retry(reason, message, null);
     }
 

@@ -23,7 +23,7 @@ import java.util.List;
 
 /**
  * The status a ResourceSet shows, as Flux Operator writes it: {@code inventory}, {@code lastAppliedRevision}
- * ({@code sha256:} of the applied objects), {@code lastHandledReconcileAt} and the conditions {@code Ready},
+ * ({@code sha256:} of the applied objects), {@code history}, {@code lastHandledReconcileAt} and the conditions {@code Ready},
  * {@code Reconciling} and {@code Stalled} with its reasons and messages; Events with its reasons (component
  * {@code flux-operator}). The CRD has no {@code observedGeneration} in its status: the conditions carry it.
  * Written only when it differs from what the object shows.
@@ -56,10 +56,10 @@ final class ResourceSetStatus {
     }
 
     /** Build and input errors, invalid expressions: no retry until the ResourceSet (or a provider) changes. */
-    void stalled(GenericKubernetesResource object, String reason, String message) {
+    void stalled(GenericKubernetesResource object, String reason, String message, History.Entry history) {
         long g = generation(object);
         warnOnce(object, reason, message);
-        write(object, null, null, List.of(Condition.of(ConditionTypes.READY, Condition.FALSE, reason, message, g),
+        write(object, null, null, history, List.of(Condition.of(ConditionTypes.READY, Condition.FALSE, reason, message, g),
                 Condition.of(ConditionTypes.STALLED, Condition.TRUE, reason, message, g)),
                 List.of(ConditionTypes.RECONCILING));
     }
@@ -70,7 +70,7 @@ final class ResourceSetStatus {
         if (before == null || !Reasons.DEPENDENCY_NOT_READY.equals(before.reason())) {
             events.record(object, COMPONENT, EventRecorder.NORMAL, Reasons.DEPENDENCY_NOT_READY, message);
         }
-        write(object, null, null, List.of(
+        write(object, null, null, null, List.of(
                 Condition.of(ConditionTypes.READY, Condition.FALSE, Reasons.DEPENDENCY_NOT_READY, message, g),
                 Condition.of(ConditionTypes.RECONCILING, Condition.TRUE, Reasons.PROGRESSING_WITH_RETRY, IN_PROGRESS, g)),
                 List.of(ConditionTypes.STALLED));
@@ -80,10 +80,11 @@ final class ResourceSetStatus {
      * A failure retrying may cure (apply, garbage collection, health, a copyFrom source, a tenancy refusal a policy
      * change may lift); nothing was pruned. {@code inventory} null: unchanged.
      */
-    void failed(GenericKubernetesResource object, Inventory inventory, String reason, String message) {
+    void failed(GenericKubernetesResource object, Inventory inventory, String reason, String message,
+            History.Entry history) {
         long g = generation(object);
         warnOnce(object, reason, message);
-        write(object, inventory, null, List.of(
+        write(object, inventory, null, history, List.of(
                 Condition.of(ConditionTypes.READY, Condition.FALSE, reason, message, g),
                 Condition.of(ConditionTypes.RECONCILING, Condition.TRUE, Reasons.PROGRESSING_WITH_RETRY, IN_PROGRESS, g)),
                 List.of(ConditionTypes.STALLED));
@@ -91,16 +92,17 @@ final class ResourceSetStatus {
 
     void progressing(GenericKubernetesResource object, Inventory inventory, String message) {
         long g = generation(object);
-        write(object, inventory, null, List.of(
+        write(object, inventory, null, null, List.of(
                 Condition.of(ConditionTypes.READY, Condition.UNKNOWN, Reasons.PROGRESSING, IN_PROGRESS, g),
                 Condition.of(ConditionTypes.RECONCILING, Condition.TRUE, Reasons.PROGRESSING, message, g)),
                 List.of(ConditionTypes.STALLED));
     }
 
-    void succeeded(GenericKubernetesResource object, Inventory inventory, String digest, String message) {
+    void succeeded(GenericKubernetesResource object, Inventory inventory, String digest, String message,
+            History.Entry history) {
         long g = generation(object);
         events.record(object, COMPONENT, EventRecorder.NORMAL, Reasons.RECONCILIATION_SUCCEEDED, message);
-        write(object, inventory, digest, List.of(
+        write(object, inventory, digest, history, List.of(
                 Condition.of(ConditionTypes.READY, Condition.TRUE, Reasons.RECONCILIATION_SUCCEEDED, message, g)),
                 List.of(ConditionTypes.RECONCILING, ConditionTypes.STALLED));
     }
@@ -158,8 +160,8 @@ final class ResourceSetStatus {
         }
     }
 
-    private void write(GenericKubernetesResource object, Inventory inventory, String digest, List<Condition> wanted,
-            List<String> remove) {
+    private void write(GenericKubernetesResource object, Inventory inventory, String digest, History.Entry history,
+            List<Condition> wanted, List<String> remove) {
         ObjectNode s = JSON.createObjectNode();
         if (inventory != null) {
             try {
@@ -170,6 +172,9 @@ final class ResourceSetStatus {
         }
         if (digest != null) {
             s.put("lastAppliedRevision", digest);
+        }
+        if (history != null) {
+            s.set("history", History.upsert(status(object).path("history"), history));
         }
         String requested = object.getMetadata().getAnnotations() == null ? null
                 : object.getMetadata().getAnnotations().get(FluxKinds.REQUESTED_AT);

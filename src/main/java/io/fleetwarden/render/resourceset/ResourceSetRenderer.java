@@ -122,6 +122,17 @@ public final class ResourceSetRenderer {
         return steps;
     }
 
+    /**
+     * How many input sets {@code resourceSet} has after combining its own and its providers' inputs (Flatten or
+     * Permute): what Flux Operator records as a history snapshot's {@code inputs}.
+     */
+    public static int inputSets(Map<String, Object> resourceSet, List<Map<String, Object>> providers)
+            throws RenderException {
+        Map<String, Object> metadata = map(resourceSet.get("metadata"), "metadata");
+        return Inputs.combine(str(metadata.get("name")), str(metadata.get("namespace")),
+                map(resourceSet.get("spec"), "spec"), providers == null ? List.of() : providers).size();
+    }
+
     /** The CRD's structural rules (the API server enforces them; the CLI checks only some). */
     public static void validate(Map<String, Object> spec) throws RenderException {
         boolean hasSteps = spec.get("steps") != null;

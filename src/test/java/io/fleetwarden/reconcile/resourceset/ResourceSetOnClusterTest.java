@@ -182,6 +182,11 @@ class ResourceSetOnClusterTest {
         create(ns, "cms", "  inputs: [{name: a}, {name: b}]\n" + configMapTemplate("<< inputs.name >>", ns));
         JsonNode ready = awaitReady(ns, "cms");
         assertThat(FleetOnCluster.inventoryIds(ready)).containsExactly(ns + "_a__ConfigMap", ns + "_b__ConfigMap");
+        JsonNode applied = ready.at("/status/history/0");
+        assertThat(applied.path("digest").asText()).isEqualTo(ready.at("/status/lastAppliedRevision").asText());
+        assertThat(applied.path("lastReconciledStatus").asText()).isEqualTo("ReconciliationSucceeded");
+        assertThat(applied.path("totalReconciliations").asLong()).isEqualTo(1);
+        assertThat(applied.path("metadata").toString()).isEqualTo("{\"inputs\":\"2\",\"resources\":\"2\"}");
 
         replaceSpec(ns, "cms", "  inputs: [{name: a}]\n" + configMapTemplate("<< inputs.nam >>", ns));
         JsonNode rs = await().atMost(WAIT).until(() -> get(ns, "cms"),
@@ -192,6 +197,10 @@ class ResourceSetOnClusterTest {
                 .contains("map has no entry for key \"nam\"");
         assertThat(FleetOnCluster.condition(rs, "Stalled").path("status").asText()).isEqualTo("True");
         assertThat(FleetOnCluster.inventoryIds(rs)).containsExactly(ns + "_a__ConfigMap", ns + "_b__ConfigMap");
+        assertThat(rs.at("/status/history/0/lastReconciledStatus").asText()).isEqualTo("BuildFailed");
+        assertThat(rs.at("/status/history/1")).isEqualTo(applied);
+        assertThat(rs.at("/status/lastAppliedRevision").asText()).as("what is applied did not change")
+                .isEqualTo(applied.path("digest").asText());
         assertThat(fleet.data(ns, "a")).isEqualTo("x");
         assertThat(fleet.data(ns, "b")).isEqualTo("x");
     }

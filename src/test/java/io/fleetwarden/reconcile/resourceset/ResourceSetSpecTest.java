@@ -106,6 +106,27 @@ class ResourceSetSpecTest {
                 .contains("Job/n/j: annotation fluxcd.controlplane.io/recreateOnFailure is not supported in engine mode");
     }
 
+    @Test
+    void historyKeepsFiveOutcomesNewestFirstAndCountsRepeats() {
+        java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00.700Z");
+        var h = History.upsert(null, new History.Entry("sha256:a", t, Duration.ofMillis(1500), "ReconciliationSucceeded",
+                Map.of("inputs", "2")));
+        for (int i = 0; i < 5; i++) {
+            h = History.upsert(h, new History.Entry("sha256:b" + i, t, Duration.ZERO, "BuildFailed", null));
+        }
+        assertThat(h).hasSize(5);
+        assertThat(h.toString()).doesNotContain("sha256:a\"");
+        h = History.upsert(h, new History.Entry("sha256:b1", t.plusSeconds(60), Duration.ofSeconds(65), "BuildFailed",
+                null));
+        assertThat(h.get(0).path("digest").asText()).isEqualTo("sha256:b1");
+        assertThat(h.get(0).path("totalReconciliations").asLong()).isEqualTo(2);
+        assertThat(h.get(0).path("firstReconciled").asText()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(h.get(0).path("lastReconciled").asText()).isEqualTo("2026-01-01T00:01:00Z");
+        assertThat(h.get(0).path("lastReconciledDuration").asText()).isEqualTo("1m5s");
+        assertThat(History.goString(Duration.ofMillis(1500))).isEqualTo("1.5s");
+        assertThat(History.goString(Duration.ofMillis(62_005))).isEqualTo("1m2.005s");
+    }
+
     private static JsonNode rs(String annotations, String spec) {
         return D2Fixtures.object("{metadata: {name: r, namespace: n, annotations: " + annotations + "}, spec: " + spec
                 + "}");
