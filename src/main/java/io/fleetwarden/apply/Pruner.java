@@ -39,6 +39,16 @@ public final class Pruner {
      */
     public PruneResult prune(List<ObjectRef> stale, Impersonation as, Map<String, String> ownerLabels,
             DeletionPolicy policy, Instant deadline) {
+        return prune(stale, as, ownerLabels, policy, deadline, FluxMetadata.PRUNE);
+    }
+
+    /**
+     * As {@link #prune(List, Impersonation, Map, DeletionPolicy, Instant)}, with the key (label or annotation)
+     * whose value {@code disabled} keeps an object: a ResourceSet's objects opt out with
+     * {@code fluxcd.controlplane.io/prune: disabled}, not kustomize-controller's key.
+     */
+    public PruneResult prune(List<ObjectRef> stale, Impersonation as, Map<String, String> ownerLabels,
+            DeletionPolicy policy, Instant deadline, String pruneDisabledKey) {
         if (ownerLabels.isEmpty()) {
             // Without owner labels every object would match: fail closed rather than delete what is not ours.
             throw new IllegalArgumentException("pruning needs the owner labels (" + FluxMetadata.OWNER_NAME + ", "
@@ -55,7 +65,8 @@ public final class Pruner {
                 continue;
             }
             try {
-                outcomes.add(new PruneResult.Pruned(ref, pruneOne(client, as, ref, ownerLabels, policy, deadline)));
+                outcomes.add(new PruneResult.Pruned(ref, pruneOne(client, as, ref, ownerLabels, policy, deadline,
+                        pruneDisabledKey)));
             } catch (Refused e) {
                 failures.add(new ApplyResult.Failure(ref, e.getMessage()));
             }
@@ -73,7 +84,7 @@ public final class Pruner {
     }
 
     private PruneResult.Outcome pruneOne(KubernetesClient client, Impersonation as, ObjectRef ref,
-            Map<String, String> ownerLabels, DeletionPolicy policy, Instant deadline) {
+            Map<String, String> ownerLabels, DeletionPolicy policy, Instant deadline, String pruneDisabledKey) {
         if (!Instant.now().isBefore(deadline)) {
             throw new Refused(ref + ": not pruned, the reconcile deadline passed");
         }
@@ -103,7 +114,7 @@ public final class Pruner {
                 return PruneResult.Outcome.NOT_OWNED;
             }
         }
-        if (FluxMetadata.pruneDisabled(node)) {
+        if (FluxMetadata.has(node, pruneDisabledKey, "disabled") || FluxMetadata.excluded(node)) {
             return PruneResult.Outcome.PRUNE_DISABLED;
         }
         try {

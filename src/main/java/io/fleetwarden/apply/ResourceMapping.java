@@ -21,7 +21,7 @@ public final class ResourceMapping {
     /** Where to send requests for one kind. */
     public record Resource(String group, String version, String kind, String plural, boolean namespaced) {
 
-        ResourceDefinitionContext context() {
+        public ResourceDefinitionContext context() {
             return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
                     .withPlural(plural).withNamespaced(namespaced).build();
         }

@@ -15,7 +15,7 @@ public interface ReconcilerConfig {
     enum Mode {
         /** Admission only, next to Flux's own controllers. */
         GUARD,
-        /** Admission and the reconciler: fleetwarden delivers OCIRepositories and Kustomizations itself. */
+        /** Admission and the reconciler: fleetwarden delivers OCIRepositories, Kustomizations and ResourceSets itself. */
         ENGINE
     }
 
@@ -34,7 +34,11 @@ public interface ReconcilerConfig {
         @WithDefault("8")
         int kustomizationConcurrency();
 
-        /** How soon a Kustomization waiting for a dependency or a source looks again (Flux: 30 s). */
+        /** ResourceSets reconciled in parallel (each mostly waits on the API server). */
+        @WithDefault("4")
+        int resourceSetConcurrency();
+
+        /** How soon a Kustomization or ResourceSet waiting for a dependency or a source looks again (Flux: 30 s). */
         @WithDefault("10s")
         Duration dependencyRequeue();
 

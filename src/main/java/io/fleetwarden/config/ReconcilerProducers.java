@@ -13,8 +13,10 @@ import io.fleetwarden.kube.PolicyInformer;
 import io.fleetwarden.kube.PullSecretAccess;
 import io.fleetwarden.reconcile.Engine;
 import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.kustomize.Dependencies;
 import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
 import io.fleetwarden.reconcile.kustomize.TenantGuard;
+import io.fleetwarden.reconcile.resourceset.ResourceSetReconciler;
 import io.fleetwarden.reconcile.runtime.Backoff;
 import io.fleetwarden.reconcile.runtime.Controller;
 import io.fleetwarden.reconcile.source.OciRepositoryReconciler;
@@ -27,6 +29,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -58,15 +61,23 @@ public class ReconcilerProducers {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies, namespaces::labelsOrFail, r.defaultServiceAccount().orElse(null));
-        Engine engine = new Engine(client, r.shard().orElse(null),
-                (sources, kustomizations, e) -> new Controller("OCIRepository", r.ociRepositoryConcurrency(),
-                        new OciRepositoryReconciler(sources, gate, registries, store, ArchiveLimits.defaults(), held,
-                                new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged, clock),
-                        Backoff.FLUX, clock),
-                (sources, kustomizations, e) -> new Controller("Kustomization", r.kustomizationConcurrency(),
-                        new KustomizationReconciler(kustomizations, held, client, applier, pruner, mapping, tenancy,
-                                events, clock, r.dependencyRequeue()),
-                        Backoff.FLUX, clock));
+        Engine engine = new Engine(client, r.shard().orElse(null), List.of(
+                Engine.Kind.reconciled(FluxKinds.OCI_REPOSITORY, (caches, e) -> new Controller("OCIRepository",
+                        r.ociRepositoryConcurrency(), new OciRepositoryReconciler(
+                                k -> caches.get(FluxKinds.OCI_REPOSITORY, k), gate, registries, store,
+                                ArchiveLimits.defaults(), held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY),
+                                events, e::sourceChanged, clock),
+                        Backoff.FLUX, clock), null),
+                Engine.Kind.reconciled(FluxKinds.KUSTOMIZATION, (caches, e) -> new Controller("Kustomization",
+                        r.kustomizationConcurrency(), new KustomizationReconciler(
+                                k -> caches.get(FluxKinds.KUSTOMIZATION, k), held, client, applier, pruner, mapping,
+                                tenancy, events, clock, r.dependencyRequeue()),
+                        Backoff.FLUX, clock), Dependencies::dependsOn),
+                Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet",
+                        r.resourceSetConcurrency(), new ResourceSetReconciler(caches, client, applier, pruner, mapping,
+                                tenancy, events, clock, r.dependencyRequeue()),
+                        Backoff.FLUX, clock), ResourceSetReconciler::dependsOn),
+                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)));
         leader.add(new LeaderDuties.Leadership() {
             @Override
             public void startLeading() {
@@ -78,7 +89,7 @@ public class ReconcilerProducers {
                 engine.stop();
             }
         });
-        LOG.infof("engine mode: reconciling OCIRepositories and Kustomizations while leading%s",
+        LOG.infof("engine mode: reconciling OCIRepositories, Kustomizations and ResourceSets while leading%s",
                 r.shard().map(s -> " shard " + s).orElse(""));
         return Optional.of(engine);
     }

@@ -8,19 +8,21 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetwarden.kube.InformerRetries;
 import io.fleetwarden.reconcile.runtime.Controller;
 import io.fleetwarden.reconcile.runtime.ObjectKey;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Engine mode: watches OCIRepositories and Kustomizations (those of this shard), and feeds their controllers.
- * A spec change ({@code metadata.generation}), a {@code reconcile.fluxcd.io/requestedAt} annotation or a deletion
- * queues an object; our own status writes do not. A new artifact queues the source's Kustomizations, and a
- * Kustomization that changes readiness queues those that depend on it, so nothing waits for a poll interval.
- * Runs only while this replica leads its shard; {@link #stop} and {@link #start} may alternate.
+ * Engine mode: watches the kinds it reconciles (OCIRepositories, Kustomizations, ResourceSets; those of this
+ * shard) and the kinds it only reads (ResourceSetInputProviders), and feeds each reconciled kind's controller.
+ * A spec change ({@code metadata.generation}), a {@code reconcile.fluxcd.io/requestedAt} annotation, a change of
+ * a Flux Operator annotation ({@code fluxcd.controlplane.io/*}: reconcile, reconcileEvery, ...) or a deletion
+ * queues an object; our own status writes do not. A new artifact queues the source's Kustomizations, an object
+ * that changes readiness queues those that depend on it, and a changed input provider queues the ResourceSets of
+ * its namespace, so nothing waits for a poll interval. Runs only while this replica leads its shard;
+ * {@link #stop} and {@link #start} may alternate.
  */
 public final class Engine implements AutoCloseable {
 
@@ -29,64 +31,121 @@ public final class Engine implements AutoCloseable {
     /** Flux's sharding label: a controller with a shard key reconciles only objects labelled with it. */
     public static final String SHARD_LABEL = "sharding.fluxcd.io/key";
 
-    /** Builds a controller for a kind, given a cache lookup (informer store) for that kind. */
+    /** Annotations whose change is a request to reconcile again (Flux Operator watches them too). */
+    private static final String FLUX_OPERATOR_ANNOTATIONS = "fluxcd.controlplane.io/";
+
+    /** Builds a kind's controller, given the engine's caches (the informer stores of every watched kind). */
     public interface ControllerFactory {
-        Controller create(Function<ObjectKey, GenericKubernetesResource> sources,
-                Function<ObjectKey, GenericKubernetesResource> kustomizations, Engine engine);
+        Controller create(Caches caches, Engine engine);
+    }
+
+    /** Whether {@code candidate} (an object of the kind this belongs to) depends on {@code changed}. */
+    public interface DependsOn {
+        boolean on(GenericKubernetesResource candidate, ResourceDefinitionContext changedKind,
+                GenericKubernetesResource changed);
+    }
+
+    /**
+     * A watched kind. {@code factory} null: read only (its informer feeds the others' caches, it has no controller
+     * and no shard filter, because a provider of inputs is not reconciled by any shard). {@code dependsOn} null: the
+     * kind has no dependencies on other objects.
+     */
+    public record Kind(ResourceDefinitionContext context, ControllerFactory factory, DependsOn dependsOn) {
+
+        public Kind {
+            Objects.requireNonNull(context, "context");
+        }
+
+        public static Kind reconciled(ResourceDefinitionContext context, ControllerFactory factory, DependsOn dependsOn) {
+            return new Kind(context, Objects.requireNonNull(factory, "factory"), dependsOn);
+        }
+
+        public static Kind readOnly(ResourceDefinitionContext context) {
+            return new Kind(context, null, null);
+        }
+    }
+
+    /** The informer stores of the watched kinds, by kind name. */
+    public interface Caches {
+        /** The object, or null when absent (or of a kind not watched). */
+        GenericKubernetesResource get(ResourceDefinitionContext kind, ObjectKey key);
+
+        /** Every cached object of the kind (empty when not watched). */
+        List<GenericKubernetesResource> list(ResourceDefinitionContext kind);
+
+        /**
+         * Whether the kind's informer has listed once: before that, an empty {@link #list} means "not known yet",
+         * not "none" (a ResourceSet whose providers are not listed yet must not render an empty set and prune).
+         */
+        boolean synced(ResourceDefinitionContext kind);
     }
 
     private final KubernetesClient client;
     private final String shard;
-    private final ControllerFactory sourceFactory;
-    private final ControllerFactory kustomizationFactory;
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-    private SharedIndexInformer<GenericKubernetesResource> sourceInformer;
-    private SharedIndexInformer<GenericKubernetesResource> kustomizationInformer;
-    private Controller sources;
-    private Controller kustomizations;
+    private final List<Kind> kinds;
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new LinkedHashMap<>();
+    private final Map<String, Controller> controllers = new LinkedHashMap<>();
+    private volatile boolean running;
 
     /** @param shard this replica's shard key, or null for the objects without one */
-    public Engine(KubernetesClient client, String shard, ControllerFactory sourceFactory,
-            ControllerFactory kustomizationFactory) {
+    public Engine(KubernetesClient client, String shard, List<Kind> kinds) {
         this.client = client;
         this.shard = shard == null || shard.isBlank() ? null : shard;
-        this.sourceFactory = sourceFactory;
-        this.kustomizationFactory = kustomizationFactory;
+        this.kinds = List.copyOf(kinds);
     }
 
     public synchronized void start() {
-        if (sources != null) {
+        if (running) {
             return;
         }
-        sourceInformer = inform(FluxKinds.OCI_REPOSITORY);
-        kustomizationInformer = inform(FluxKinds.KUSTOMIZATION);
-        Function<ObjectKey, GenericKubernetesResource> sourceCache = cacheOf(sourceInformer);
-        Function<ObjectKey, GenericKubernetesResource> kustomizationCache = cacheOf(kustomizationInformer);
-        sources = sourceFactory.create(sourceCache, kustomizationCache, this);
-        kustomizations = kustomizationFactory.create(sourceCache, kustomizationCache, this);
-        sourceInformer.addEventHandler(handler(sources, false));
-        kustomizationInformer.addEventHandler(handler(kustomizations, true));
-        sources.start();
-        kustomizations.start();
-        informers.forEach(SharedIndexInformer::run);
+        for (Kind k : kinds) {
+            informers.put(k.context().getKind(), inform(k));
+        }
+        Caches caches = new Caches() {
+            @Override
+            public GenericKubernetesResource get(ResourceDefinitionContext kind, ObjectKey key) {
+                SharedIndexInformer<GenericKubernetesResource> i = informers.get(kind.getKind());
+                return i == null ? null : i.getStore().getByKey(key.namespace() + "/" + key.name());
+            }
+
+            @Override
+            public List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
+                SharedIndexInformer<GenericKubernetesResource> i = informers.get(kind.getKind());
+                return i == null ? List.of() : i.getStore().list();
+            }
+
+            @Override
+            public boolean synced(ResourceDefinitionContext kind) {
+                SharedIndexInformer<GenericKubernetesResource> i = informers.get(kind.getKind());
+                return i != null && i.hasSynced();
+            }
+        };
+        for (Kind k : kinds) {
+            if (k.factory() != null) {
+                controllers.put(k.context().getKind(), k.factory().create(caches, this));
+            }
+        }
+        for (Kind k : kinds) {
+            informers.get(k.context().getKind()).addEventHandler(handler(k));
+        }
+        controllers.values().forEach(Controller::start);
+        running = true;
+        informers.values().forEach(SharedIndexInformer::run);
         LOG.infof("engine started (shard %s)", shard == null ? "<unlabelled objects>" : shard);
     }
 
     public synchronized void stop() {
-        informers.forEach(SharedIndexInformer::stop);
+        informers.values().forEach(SharedIndexInformer::stop);
         informers.clear();
-        if (sources != null) {
-            sources.close();
-            kustomizations.close();
-        }
-        sources = null;
-        kustomizations = null;
+        controllers.values().forEach(Controller::close);
+        controllers.clear();
+        running = false;
     }
 
     /** A source holds a new artifact: queue the Kustomizations reading it. */
     public void sourceChanged(ObjectKey source) {
-        Controller k = kustomizations;
-        SharedIndexInformer<GenericKubernetesResource> inf = kustomizationInformer;
+        Controller k = controllers.get(FluxKinds.KUSTOMIZATION.getKind());
+        SharedIndexInformer<GenericKubernetesResource> inf = informers.get(FluxKinds.KUSTOMIZATION.getKind());
         if (k == null || inf == null) {
             return;
         }
@@ -101,82 +160,106 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** A Kustomization's readiness changed: queue those that depend on it. */
-    private void dependencyChanged(GenericKubernetesResource changed) {
-        Controller k = kustomizations;
-        if (k == null) {
-            return;
-        }
-        String name = changed.getMetadata().getName();
-        String namespace = changed.getMetadata().getNamespace();
-        for (GenericKubernetesResource ks : kustomizationInformer.getStore().list()) {
-            Map<String, Object> spec = map(ks.getAdditionalProperties().get("spec"));
-            if (!(spec.get("dependsOn") instanceof List<?> deps)) {
+    /** An object's readiness changed: queue, in every kind, the objects that depend on it. */
+    private void dependencyChanged(ResourceDefinitionContext changedKind, GenericKubernetesResource changed) {
+        for (Kind k : kinds) {
+            Controller c = controllers.get(k.context().getKind());
+            SharedIndexInformer<GenericKubernetesResource> inf = informers.get(k.context().getKind());
+            if (k.dependsOn() == null || c == null || inf == null) {
                 continue;
             }
-            for (Object d : deps) {
-                Map<String, Object> dep = map(d);
-                String ns = dep.get("namespace") == null ? ks.getMetadata().getNamespace() : dep.get("namespace").toString();
-                if (name.equals(dep.get("name")) && namespace.equals(ns)) {
-                    k.enqueue(ObjectKey.of(ks));
+            for (GenericKubernetesResource candidate : inf.getStore().list()) {
+                if (k.dependsOn().on(candidate, changedKind, changed)) {
+                    c.enqueue(ObjectKey.of(candidate));
                 }
+            }
+        }
+    }
+
+    /** A read-only kind changed (an input provider): queue the ResourceSets of its namespace that read providers. */
+    private void inputsChanged(GenericKubernetesResource changed) {
+        Controller c = controllers.get(FluxKinds.RESOURCE_SET.getKind());
+        SharedIndexInformer<GenericKubernetesResource> inf = informers.get(FluxKinds.RESOURCE_SET.getKind());
+        if (c == null || inf == null) {
+            return;
+        }
+        for (GenericKubernetesResource rs : inf.getStore().list()) {
+            if (Objects.equals(rs.getMetadata().getNamespace(), changed.getMetadata().getNamespace())
+                    && map(rs.getAdditionalProperties().get("spec")).get("inputsFrom") instanceof List<?> l
+                    && !l.isEmpty()) {
+                c.enqueue(ObjectKey.of(rs));
             }
         }
     }
 
     /** Reconciles so far, per kind: for metrics, benchmarks and tests. */
     public long reconciles(String kind) {
-        Controller c = "Kustomization".equals(kind) ? kustomizations : sources;
+        Controller c = controllers.get(kind);
         return c == null ? 0 : c.reconciles();
     }
 
     /** The objects of a kind this engine watches now (its shard's): for tests and diagnostics. */
     public synchronized List<ObjectKey> watched(String kind) {
-        SharedIndexInformer<GenericKubernetesResource> i = "Kustomization".equals(kind) ? kustomizationInformer
-                : sourceInformer;
-        return i == null || sources == null ? List.of() : i.getStore().list().stream().map(ObjectKey::of).toList();
+        SharedIndexInformer<GenericKubernetesResource> i = informers.get(kind);
+        return i == null || !running ? List.of() : i.getStore().list().stream().map(ObjectKey::of).toList();
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind) {
+    private SharedIndexInformer<GenericKubernetesResource> inform(Kind k) {
+        ResourceDefinitionContext kind = k.context();
+        var all = client.genericKubernetesResources(kind).inAnyNamespace();
         // No resync: the work queue schedules every object's next reconcile itself.
-        SharedIndexInformer<GenericKubernetesResource> informer = (shard == null
-                ? client.genericKubernetesResources(kind).inAnyNamespace().withoutLabel(SHARD_LABEL)
-                : client.genericKubernetesResources(kind).inAnyNamespace().withLabel(SHARD_LABEL, shard))
-                .runnableInformer(0);
+        SharedIndexInformer<GenericKubernetesResource> informer = (k.factory() == null ? all
+                : shard == null ? all.withoutLabel(SHARD_LABEL) : all.withLabel(SHARD_LABEL, shard)).runnableInformer(0);
         // Flux's CRDs may arrive after fleetwarden (a fresh cluster, an upgrade): keep listing until they exist.
         InformerRetries.retrying(informer, kind.getPlural());
-        informers.add(informer);
         return informer;
     }
 
-    private static Function<ObjectKey, GenericKubernetesResource> cacheOf(SharedIndexInformer<GenericKubernetesResource> i) {
-        return key -> i.getStore().getByKey(key.namespace() + "/" + key.name());
-    }
-
-    private ResourceEventHandler<GenericKubernetesResource> handler(Controller controller, boolean kustomization) {
+    private ResourceEventHandler<GenericKubernetesResource> handler(Kind kind) {
+        Controller controller = controllers.get(kind.context().getKind());
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource obj) {
-                controller.enqueue(ObjectKey.of(obj));
+                if (controller != null) {
+                    controller.enqueue(ObjectKey.of(obj));
+                } else {
+                    inputsChanged(obj);
+                }
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource now) {
-                if (!Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+                boolean requested = !Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
                         || !Objects.equals(requestedAt(old), requestedAt(now))
+                        || !Objects.equals(fluxOperatorAnnotations(old), fluxOperatorAnnotations(now))
                         || (now.getMetadata().getDeletionTimestamp() != null
-                                && old.getMetadata().getDeletionTimestamp() == null)) {
+                                && old.getMetadata().getDeletionTimestamp() == null);
+                if (controller == null) {
+                    // A provider's inputs are its spec (generation) or, for other types, its exported status.
+                    if (requested || !Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
+                            || !Objects.equals(old.getAdditionalProperties().get("status"),
+                                    now.getAdditionalProperties().get("status"))) {
+                        inputsChanged(now);
+                    }
+                    return;
+                }
+                if (requested) {
                     controller.enqueue(ObjectKey.of(now));
                 }
-                if (kustomization && !Objects.equals(ready(old), ready(now))) {
-                    dependencyChanged(now);
+                if (!Objects.equals(ready(old), ready(now))) {
+                    dependencyChanged(kind.context(), now);
                 }
             }
 
             @Override
             public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+                if (controller == null) {
+                    inputsChanged(obj);
+                    return;
+                }
                 controller.forget(ObjectKey.of(obj));
                 controller.enqueue(ObjectKey.of(obj)); // the reconciler sees it gone and drops what it held
+                dependencyChanged(kind.context(), obj);
             }
         };
     }
@@ -184,6 +267,19 @@ public final class Engine implements AutoCloseable {
     private static String requestedAt(GenericKubernetesResource o) {
         Map<String, String> a = o.getMetadata().getAnnotations();
         return a == null ? null : a.get(FluxKinds.REQUESTED_AT);
+    }
+
+    private static Map<String, String> fluxOperatorAnnotations(GenericKubernetesResource o) {
+        Map<String, String> a = o.getMetadata().getAnnotations();
+        Map<String, String> out = new LinkedHashMap<>();
+        if (a != null) {
+            a.forEach((k, v) -> {
+                if (k.startsWith(FLUX_OPERATOR_ANNOTATIONS)) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
     }
 
     private static String ready(GenericKubernetesResource o) {
@@ -194,7 +290,7 @@ public final class Engine implements AutoCloseable {
         for (Object c : conditions) {
             Map<String, Object> m = map(c);
             if ("Ready".equals(m.get("type"))) {
-                return m.get("status") + "/" + status.get("lastAppliedRevision");
+                return m.get("status") + "/" + m.get("observedGeneration") + "/" + status.get("lastAppliedRevision");
             }
         }
         return null;

@@ -41,7 +41,7 @@ class DeployRbacTest {
      * Calls made through an impersonated client (apply/TenantClients): authorized by the tenant's service
      * account, never granted to fleetwarden. Listed so the table stays complete; their verbs are the scan's.
      */
-    static final String AS_TENANT = "the Kustomization's service account";
+    static final String AS_TENANT = "the Kustomization's or ResourceSet's service account";
     /**
      * Calls made by the CLI ({@code fleetwarden diff kustomization}) with the user's own kubeconfig, or as the
      * service account it impersonates with {@code --as}: authorized by the user's RBAC, never the service's. Listed
@@ -112,8 +112,19 @@ class DeployRbacTest {
                     ENGINE, "source.toolkit.fluxcd.io", "ocirepositories"),
             new Expected("io/fleetwarden/reconcile/Engine.java", "genericKubernetesResources(kind)", Set.of("list", "watch"),
                     ENGINE, "kustomize.toolkit.fluxcd.io", "kustomizations"),
+            // ResourceSets are reconciled, their input providers only read (informers, not sharded).
+            new Expected("io/fleetwarden/reconcile/Engine.java", "genericKubernetesResources(kind)", Set.of("list", "watch"),
+                    ENGINE, "fluxcd.controlplane.io", "resourcesets"),
+            new Expected("io/fleetwarden/reconcile/Engine.java", "genericKubernetesResources(kind)", Set.of("list", "watch"),
+                    ENGINE, "fluxcd.controlplane.io", "resourcesetinputproviders"),
             new Expected("io/fleetwarden/reconcile/status/StatusWriter.java", "genericKubernetesResources(kind)",
                     Set.of("get", "patch"), ENGINE, "source.toolkit.fluxcd.io", "ocirepositories/status"),
+            new Expected("io/fleetwarden/reconcile/status/StatusWriter.java", "genericKubernetesResources(kind)",
+                    Set.of("get", "patch"), ENGINE, "fluxcd.controlplane.io", "resourcesets/status"),
+            // Flux Operator's finalizer on ResourceSets (fabric8 reads before it patches: get).
+            new Expected("io/fleetwarden/reconcile/resourceset/ResourceSetStatus.java",
+                    "genericKubernetesResources(FluxKinds.RESOURCE_SET)", Set.of("get", "patch"), ENGINE,
+                    "fluxcd.controlplane.io", "resourcesets"),
             new Expected("io/fleetwarden/reconcile/status/StatusWriter.java", "genericKubernetesResources(kind)",
                     Set.of("get", "patch"), ENGINE, "kustomize.toolkit.fluxcd.io", "kustomizations/status"),
             new Expected("io/fleetwarden/reconcile/kustomize/KustomizationStatus.java",
@@ -137,6 +148,13 @@ class DeployRbacTest {
                     "configmaps"),
             new Expected("io/fleetwarden/reconcile/kustomize/Variables.java", "secrets()", Set.of("get"), AS_TENANT, "",
                     "secrets"),
+            // A ResourceSet's copyFrom sources, and its dependencies of kinds the engine does not cache.
+            new Expected("io/fleetwarden/reconcile/resourceset/CopyFrom.java", "configMaps()", Set.of("get"), AS_TENANT,
+                    "", "configmaps"),
+            new Expected("io/fleetwarden/reconcile/resourceset/CopyFrom.java", "secrets()", Set.of("get"), AS_TENANT, "",
+                    "secrets"),
+            new Expected("io/fleetwarden/reconcile/resourceset/ResourceSetReconciler.java",
+                    "genericKubernetesResources(resource.context()", Set.of("get"), AS_TENANT, "*", "*"),
             // diff kustomization: per object a get and a server-side apply with dryRun=All, through a Resource the
             // scan cannot follow.
             new Expected("io/fleetwarden/apply/DryRun.java", "genericKubernetesResources(resource.context()", Set.of(),

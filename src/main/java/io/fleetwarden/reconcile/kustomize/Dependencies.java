@@ -13,11 +13,32 @@ import java.util.function.Function;
  * generation and be Ready, and, when it shares our source, have applied the revision we are about to apply; or,
  * with a {@code readyExpr}, satisfy that CEL expression instead (Flux's default without the additive gate).
  */
-final class Dependencies {
+public final class Dependencies {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Dependencies() {
+    }
+
+    /**
+     * Whether Kustomization {@code candidate} lists {@code changed} (a Kustomization) in its {@code dependsOn}: the
+     * engine then queues it when the dependency's readiness changes.
+     */
+    public static boolean dependsOn(GenericKubernetesResource candidate,
+            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext changedKind,
+            GenericKubernetesResource changed) {
+        if (!io.fleetwarden.reconcile.FluxKinds.KUSTOMIZATION.getKind().equals(changedKind.getKind())) {
+            return false;
+        }
+        JsonNode deps = JSON.valueToTree(candidate.getAdditionalProperties().get("spec")).path("dependsOn");
+        for (JsonNode d : deps) {
+            String ns = d.path("namespace").asText(candidate.getMetadata().getNamespace());
+            if (d.path("name").asText("").equals(changed.getMetadata().getName())
+                    && ns.equals(changed.getMetadata().getNamespace())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return why we must wait, or empty when every dependency is ready */

@@ -15,21 +15,22 @@ import java.util.function.Function;
  * Judges, once and without waiting, the health of what a Kustomization asks to be checked: every applied object
  * with {@code wait: true}, else its {@code healthChecks}. The reconciler does not hold a worker while objects
  * become healthy: an in-progress verdict requeues the Kustomization shortly, and the next pass judges the
- * objects it reads anyway (so a new revision simply replaces the wait for the old one).
+ * objects it reads anyway (so a new revision simply replaces the wait for the old one). A ResourceSet's
+ * {@code wait} (reconcile.resourceset) is judged by {@link #judgeAll}, the same rules over what it applied.
  */
-final class HealthJudge {
+public final class HealthJudge {
 
     /** The verdict over all checked objects. */
-    sealed interface Verdict {
+    public sealed interface Verdict {
     }
 
-    record Healthy(int checked) implements Verdict {
+    public record Healthy(int checked) implements Verdict {
     }
 
-    record InProgress(String message) implements Verdict {
+    public record InProgress(String message) implements Verdict {
     }
 
-    record Failed(String message) implements Verdict {
+    public record Failed(String message) implements Verdict {
     }
 
     private HealthJudge() {
@@ -40,31 +41,46 @@ final class HealthJudge {
      */
     static Verdict judge(KustomizationSpec spec, ApplyResult applied, HealthCheckExprs exprs,
             Function<KustomizationSpec.HealthCheck, JsonNode> live) {
+        if (spec.waitAll()) {
+            return judgeAll(applied.applied(), exprs);
+        }
         List<String> inProgress = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         int checked = 0;
-        if (spec.waitAll()) {
-            for (ApplyResult.Applied a : applied.applied()) {
-                if (a.action() == ApplyResult.Action.SKIPPED || a.live() == null) {
-                    continue;
-                }
-                checked++;
-                collect(a.ref().toString(), health(a.live(), exprs), inProgress, failed);
+        for (KustomizationSpec.HealthCheck h : spec.healthChecks()) {
+            checked++;
+            String name = h.kind() + "/" + (h.namespace() == null ? "" : h.namespace() + "/") + h.name();
+            Optional<ApplyResult.Applied> mine = applied.applied().stream().filter(a -> matches(a.ref(), h))
+                    .findFirst();
+            JsonNode object = mine.map(a -> (JsonNode) a.live()).orElseGet(() -> live.apply(h));
+            if (object == null) {
+                inProgress.add(name + ": not found");
+                continue;
             }
-        } else {
-            for (KustomizationSpec.HealthCheck h : spec.healthChecks()) {
-                checked++;
-                String name = h.kind() + "/" + (h.namespace() == null ? "" : h.namespace() + "/") + h.name();
-                Optional<ApplyResult.Applied> mine = applied.applied().stream().filter(a -> matches(a.ref(), h))
-                        .findFirst();
-                JsonNode object = mine.map(a -> (JsonNode) a.live()).orElseGet(() -> live.apply(h));
-                if (object == null) {
-                    inProgress.add(name + ": not found");
-                    continue;
-                }
-                collect(name, health(object, exprs), inProgress, failed);
-            }
+            collect(name, health(object, exprs), inProgress, failed);
         }
+        return verdict(checked, inProgress, failed);
+    }
+
+    /**
+     * Every applied object (not skipped) judged on the live object the apply returned: {@code wait: true} of a
+     * Kustomization, {@code wait} of a ResourceSet and the health of a ResourceSet's step before the next one.
+     */
+    public static Verdict judgeAll(List<ApplyResult.Applied> applied, HealthCheckExprs exprs) {
+        List<String> inProgress = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        int checked = 0;
+        for (ApplyResult.Applied a : applied) {
+            if (a.action() == ApplyResult.Action.SKIPPED || a.live() == null) {
+                continue;
+            }
+            checked++;
+            collect(a.ref().toString(), health(a.live(), exprs), inProgress, failed);
+        }
+        return verdict(checked, inProgress, failed);
+    }
+
+    private static Verdict verdict(int checked, List<String> inProgress, List<String> failed) {
         if (!failed.isEmpty()) {
             return new Failed("health check failed: " + String.join("; ", failed));
         }

@@ -20,17 +20,18 @@ import java.util.function.Supplier;
  * The multi-tenancy lockdown at reconcile time, with the same compiled rules as admission: a tenant's
  * Kustomization reads only its own namespace's sources, runs as a service account (its own or the tenant
  * default, never a reserved one), and every object it would create is checked before anything is applied. The
- * apply then impersonates that service account, so the cluster's RBAC stays the last line.
+ * apply then impersonates that service account, so the cluster's RBAC stays the last line. The same guard holds
+ * a tenant's ResourceSet (reconcile.resourceset): who it runs as, and what it may create.
  */
 public final class TenantGuard {
 
-    sealed interface Decision {
+    public sealed interface Decision {
     }
 
-    record Allowed(Impersonation as) implements Decision {
+    public record Allowed(Impersonation as) implements Decision {
     }
 
-    record Refused(String message) implements Decision {
+    public record Refused(String message) implements Decision {
     }
 
     private final Supplier<PolicySnapshot> policies;
@@ -56,10 +57,17 @@ public final class TenantGuard {
                 + "', cross-namespace references have been blocked");
     }
 
-    /** Who applies: the named service account, the tenant default in a tenant namespace, else fleetwarden. */
     Impersonation identity(String namespace, KustomizationSpec spec) {
-        if (spec.serviceAccountName() != null) {
-            return Impersonation.serviceAccount(namespace, spec.serviceAccountName());
+        return identity(namespace, spec.serviceAccountName());
+    }
+
+    /**
+     * Who applies an object of {@code namespace} naming {@code serviceAccountName} (or null): that service account,
+     * the tenant default in a tenant namespace, else the platform default, else fleetwarden.
+     */
+    public Impersonation identity(String namespace, String serviceAccountName) {
+        if (serviceAccountName != null && !serviceAccountName.isEmpty()) {
+            return Impersonation.serviceAccount(namespace, serviceAccountName);
         }
         if (classify(namespace) instanceof NamespaceClass.TenantNamespace t) {
             String dflt = t.tenant().defaultServiceAccount();
@@ -73,18 +81,28 @@ public final class TenantGuard {
     }
 
     Decision check(String namespace, KustomizationSpec spec, List<ObjectNode> objects, ResourceMapping mapping) {
+        return check(namespace, spec.serviceAccountName(), "Kustomization", objects, mapping);
+    }
+
+    /**
+     * Judges every object a {@code kind} (Kustomization, ResourceSet) of {@code namespace} would apply, before any
+     * is: in a platform namespace all are allowed; in a tenant namespace the identity must be a service account
+     * that is not reserved, and every object must pass the tenancy rules. All problems are reported at once.
+     */
+    public Decision check(String namespace, String serviceAccountName, String kind, List<ObjectNode> objects,
+            ResourceMapping mapping) {
         TenancyRules rules = policies.get().tenancy();
         NamespaceClass c = classify(namespace);
         if (c instanceof NamespaceClass.Platform) {
-            return new Allowed(identity(namespace, spec));
+            return new Allowed(identity(namespace, serviceAccountName));
         }
-        Impersonation as = identity(namespace, spec);
+        Impersonation as = identity(namespace, serviceAccountName);
         List<String> problems = new ArrayList<>();
         if (as instanceof Impersonation.ServiceAccount sa && rules.reservedServiceAccounts().contains(sa.name())) {
             problems.add("spec.serviceAccountName: '" + sa.name() + "' is reserved for the platform");
         }
         if (as instanceof Impersonation.None) {
-            problems.add("spec.serviceAccountName: a tenant Kustomization must run as a service account, and the "
+            problems.add("spec.serviceAccountName: a tenant " + kind + " must run as a service account, and the "
                     + "TenancyPolicy names no default");
         }
         List<JsonNode> asJson = new ArrayList<>(objects);

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /** metav1.LabelSelector matching: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist), ANDed. */
-final class LabelSelector {
+public final class LabelSelector {
 
     private LabelSelector() {
     }
 
-    static boolean matches(Map<String, Object> selector, Map<String, Object> labels) throws RenderException {
+    public static boolean matches(Map<String, Object> selector, Map<String, Object> labels) throws RenderException {
         Map<String, Object> ml = ResourceSetRenderer.map(selector.get("matchLabels"), "selector.matchLabels");
         for (Map.Entry<String, Object> e : ml.entrySet()) {
             if (!labels.containsKey(e.getKey()) || !String.valueOf(e.getValue()).equals(String.valueOf(labels.get(e.getKey())))) {

@@ -122,8 +122,19 @@ public final class ResourceSetRenderer {
         return steps;
     }
 
+    /**
+     * How many input sets {@code resourceSet} has after combining its own and its providers' inputs (Flatten or
+     * Permute): what Flux Operator records as a history snapshot's {@code inputs}.
+     */
+    public static int inputSets(Map<String, Object> resourceSet, List<Map<String, Object>> providers)
+            throws RenderException {
+        Map<String, Object> metadata = map(resourceSet.get("metadata"), "metadata");
+        return Inputs.combine(str(metadata.get("name")), str(metadata.get("namespace")),
+                map(resourceSet.get("spec"), "spec"), providers == null ? List.of() : providers).size();
+    }
+
     /** The CRD's structural rules (the API server enforces them; the CLI checks only some). */
-    static void validate(Map<String, Object> spec) throws RenderException {
+    public static void validate(Map<String, Object> spec) throws RenderException {
         boolean hasSteps = spec.get("steps") != null;
         boolean hasResources = spec.get("resources") != null || spec.get("resourcesTemplate") != null;
         if (hasSteps && hasResources) {
@@ -425,7 +436,7 @@ public final class ResourceSetRenderer {
         return (Map<String, Object>) m;
     }
 
-    static Map<String, Object> map(Object v, String field) throws RenderException {
+    public static Map<String, Object> map(Object v, String field) throws RenderException {
         if (v == null) {
             return new LinkedHashMap<>();
         }
@@ -436,7 +447,7 @@ public final class ResourceSetRenderer {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object v, String field) throws RenderException {
+    public static List<Object> list(Object v, String field) throws RenderException {
         if (v == null) {
             return List.of();
         }

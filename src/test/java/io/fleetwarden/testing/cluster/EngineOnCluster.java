@@ -17,8 +17,10 @@ import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
 import io.fleetwarden.reconcile.Engine;
 import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.kustomize.Dependencies;
 import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
 import io.fleetwarden.reconcile.kustomize.TenantGuard;
+import io.fleetwarden.reconcile.resourceset.ResourceSetReconciler;
 import io.fleetwarden.reconcile.runtime.Backoff;
 import io.fleetwarden.reconcile.runtime.Controller;
 import io.fleetwarden.reconcile.runtime.Reconciler;
@@ -31,13 +33,15 @@ import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import io.fleetwarden.verify.cosign.TrustedRoots;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * Engine mode in the test JVM, on the real control plane and the real registry: the same reconcilers, gate,
+ * Engine mode in the test JVM, on the real control plane and the real registry: the same reconcilers (OCIRepository,
+ * Kustomization, ResourceSet), gate,
  * verifier and apply code the service wires in {@code ReconcilerProducers}, with policies given as YAML (the
  * service reads them from the cluster; what is under test here is what happens after admission). The admin
  * client stands for fleetwarden's service account (it may impersonate tenants).
@@ -71,6 +75,7 @@ public final class EngineOnCluster implements AutoCloseable {
             return new Options(4, 8, Backoff.FLUX, 256L * 1024 * 1024, true, kustomizations, shard);
         }
     }
+    private final java.util.function.Function<Engine.Caches, ResourceSetReconciler> resourceSets;
 
     public EngineOnCluster(ControlPlane plane, SignedArtifacts artifacts, String policyYaml, Duration dependencyRequeue) {
         this(plane.adminClient(), artifacts, policyYaml, dependencyRequeue, Options.TESTS);
@@ -120,15 +125,24 @@ public final class EngineOnCluster implements AutoCloseable {
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
         TenantGuard tenancy = new TenantGuard(policies::get, labels, null);
-        this.engine = new Engine(client, options.shard(),
-                (sources, kustomizations, e) -> new Controller("OCIRepository", options.sourceWorkers(),
-                        new OciRepositoryReconciler(sources, gate, (s, d) -> registry, store, ArchiveLimits.defaults(),
-                                held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged,
-                                clock), options.backoff(), clock),
-                (sources, kustomizations, e) -> new Controller("Kustomization", options.kustomizationWorkers(),
-                        options.kustomizations().apply(new KustomizationReconciler(kustomizations, held, client,
-                                applier, pruner, mapping, tenancy, events, clock, dependencyRequeue)),
-                        options.backoff(), clock));
+        this.resourceSets = caches -> new ResourceSetReconciler(caches, client, applier, pruner, mapping, tenancy, events,
+                clock, dependencyRequeue);
+        Backoff backoff = options.backoff();
+        this.engine = new Engine(client, options.shard(), List.of(
+                Engine.Kind.reconciled(FluxKinds.OCI_REPOSITORY, (caches, e) -> new Controller("OCIRepository", options.sourceWorkers(),
+                        new OciRepositoryReconciler(k -> caches.get(FluxKinds.OCI_REPOSITORY, k), gate,
+                                (s, d) -> registry, store, ArchiveLimits.defaults(), held,
+                                new StatusWriter(client, FluxKinds.OCI_REPOSITORY), events, e::sourceChanged, clock),
+                        backoff, clock), null),
+                Engine.Kind.reconciled(FluxKinds.KUSTOMIZATION, (caches, e) -> new Controller("Kustomization",
+                        options.kustomizationWorkers(), options.kustomizations().apply(new KustomizationReconciler(
+                                k -> caches.get(FluxKinds.KUSTOMIZATION, k), held, client, applier, pruner, mapping,
+                                tenancy, events, clock, dependencyRequeue)),
+                        backoff, clock), Dependencies::dependsOn),
+                Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet", 2,
+                        resourceSets.apply(caches),
+                        backoff, clock), ResourceSetReconciler::dependsOn),
+                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)));
         if (start) {
             engine.start();
         }
@@ -144,6 +158,11 @@ public final class EngineOnCluster implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** A ResourceSet reconciler wired as the engine's, over caches a test controls (one not yet synced, say). */
+    public ResourceSetReconciler resourceSetReconciler(Engine.Caches caches) {
+        return resourceSets.apply(caches);
     }
 
     public VerifiedArtifacts held() {
