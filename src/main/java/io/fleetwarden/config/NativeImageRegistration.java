@@ -45,8 +45,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.fleetwarden.cli.IdentityOptions", "io.fleetwarden.cli.RegistryOptions",
                 "io.fleetwarden.cli.BuildResourceSetCommand", "io.fleetwarden.cli.DiffCommand",
                 "io.fleetwarden.cli.DiffCommand$Kustomization", "io.fleetwarden.cli.KustomizationBuild",
-                "io.fleetwarden.cli.KubeconfigOptions", "io.fleetwarden.apply.Inventory",
-                "io.fleetwarden.apply.Inventory$Entry" })
+                "io.fleetwarden.cli.KubeconfigOptions" })
 public final class NativeImageRegistration {
 
     private NativeImageRegistration() {
