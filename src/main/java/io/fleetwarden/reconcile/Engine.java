@@ -149,14 +149,9 @@ public final class Engine implements AutoCloseable {
         if (k == null || inf == null) {
             return;
         }
-        for (GenericKubernetesResource ks : inf.getStore().list()) {
-            Map<String, Object> spec = map(ks.getAdditionalProperties().get("spec"));
-            Map<String, Object> ref = map(spec.get("sourceRef"));
-            String ns = ref.get("namespace") == null ? ks.getMetadata().getNamespace() : ref.get("namespace").toString();
-            if ("OCIRepository".equals(ref.get("kind")) && source.name().equals(ref.get("name"))
-                    && source.namespace().equals(ns)) {
-                k.enqueue(ObjectKey.of(ks));
-            }
+        for (GenericKubernetesResource ks : inf.getIndexer().byIndex(BY_OCI_SOURCE, source.namespace() + "/"
+                + source.name())) {
+            k.enqueue(ObjectKey.of(ks));
         }
     }
 
@@ -212,7 +207,24 @@ public final class Engine implements AutoCloseable {
                 : shard == null ? all.withoutLabel(SHARD_LABEL) : all.withLabel(SHARD_LABEL, shard)).runnableInformer(0);
         // Flux's CRDs may arrive after fleetwarden (a fresh cluster, an upgrade): keep listing until they exist.
         InformerRetries.retrying(informer, kind.getPlural());
+        if (kind.getKind().equals(FluxKinds.KUSTOMIZATION.getKind())) {
+            // A new artifact queues the Kustomizations of its source: an index, not a scan of every Kustomization
+            // per artifact (at 1,000 apps the scans were 5.5 % of the engine's CPU samples).
+            informer.addIndexers(Map.of(BY_OCI_SOURCE, ks -> ociSourceOf(ks).map(List::of).orElse(List.of())));
+        }
         return informer;
+    }
+
+    private static final String BY_OCI_SOURCE = "oci-source";
+
+    /** {@code namespace/name} of the OCIRepository a Kustomization reads, if it reads one. */
+    static java.util.Optional<String> ociSourceOf(GenericKubernetesResource ks) {
+        Map<String, Object> ref = map(map(ks.getAdditionalProperties().get("spec")).get("sourceRef"));
+        if (!"OCIRepository".equals(ref.get("kind")) || ref.get("name") == null) {
+            return java.util.Optional.empty();
+        }
+        String ns = ref.get("namespace") == null ? ks.getMetadata().getNamespace() : ref.get("namespace").toString();
+        return java.util.Optional.of(ns + "/" + ref.get("name"));
     }
 
     private ResourceEventHandler<GenericKubernetesResource> handler(Kind kind) {
