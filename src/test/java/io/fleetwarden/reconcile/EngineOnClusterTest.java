@@ -237,6 +237,29 @@ class EngineOnClusterTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aKustomizationDeletedWithASpecItCannotReadLeavesItsObjectsAndIsNotHeldByItsFinalizer() {
+        String ns = fleet.tenant("unreadable");
+        String repo = fleet.repository("unreadable", ns);
+        Digest digest = fleet.publish(repo, "latest", Map.of("kustomization.yaml", "resources: [a.yaml]\n",
+                "a.yaml", FleetOnCluster.configMap("a", "kept")), SigningRequest.github());
+        fleet.create(fleet.source(ns, "source", repo, "latest", Map.of()));
+        fleet.create(kustomization(ns, "app", "source", "./", false, ns, ""));
+        fleet.awaitApplied(ns, "app", "latest@" + digest);
+        // The API server accepts this path; the engine does not (it leaves the artifact).
+        client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns).withName("app").edit(k -> {
+            ((Map<String, Object>) k.getAdditionalProperties().get("spec")).put("path", "../../etc");
+            return k;
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(FleetOnCluster.condition(fleet.get(ns,
+                FluxKinds.KUSTOMIZATION, "app"), "Stalled").path("message").asText()).contains("leaves the artifact"));
+        client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns).withName("app").delete();
+        await().atMost(WAIT).until(() -> client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns)
+                .withName("app").get() == null);
+        assertThat(fleet.data(ns, "a")).as("orphaned, not deleted with a guessed identity").isEqualTo("kept");
+    }
+
+    @Test
     void aTenantOverlayReachingOutOfItsNamespaceIsRefusedBeforeAnythingIsApplied() {
         String ns = fleet.tenant("escape");
         String other = TestNamespaces.create(client, "victim");

@@ -116,6 +116,13 @@ public final class KustomizationReconciler implements Reconciler {
         try {
             spec = KustomizationSpec.of(key.namespace(), json.path("spec"));
         } catch (IllegalArgumentException e) {
+            if (object.getMetadata().getDeletionTimestamp() != null) {
+                // Deleted with a spec we cannot read: we cannot tell whom to delete as, or whether it pruned, so
+                // nothing is deleted (orphaned, said in an Event), and the finalizer never holds the deletion.
+                status.orphaned(object, e.getMessage());
+                attempts.remove(key);
+                return new Outcome.Done(null);
+            }
             return status.failed(object, null, new Outcome.Stalled(Reasons.RECONCILIATION_FAILED, e.getMessage()));
         }
         if (object.getMetadata().getDeletionTimestamp() != null) {

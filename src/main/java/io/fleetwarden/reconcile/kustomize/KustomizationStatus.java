@@ -142,6 +142,17 @@ final class KustomizationStatus {
         patchFinalizers(object, next);
     }
 
+    /** Being deleted with an unreadable spec: its objects are left where they are, and the finalizer released. */
+    void orphaned(GenericKubernetesResource object, String why) {
+        List<String> finalizers = object.getMetadata().getFinalizers();
+        if (finalizers == null || !finalizers.contains(FluxKinds.FINALIZER)) {
+            return;
+        }
+        events.record(object, KustomizationReconciler.COMPONENT, EventRecorder.WARNING, Reasons.RECONCILIATION_FAILED,
+                "deleted with a spec that cannot be read (" + why + "): its objects were left in place (orphaned)");
+        removeFinalizer(object);
+    }
+
     void removeFinalizer(GenericKubernetesResource object) {
         List<String> next = new ArrayList<>(object.getMetadata().getFinalizers());
         next.remove(FluxKinds.FINALIZER);
