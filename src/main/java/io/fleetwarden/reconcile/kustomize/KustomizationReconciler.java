@@ -237,8 +237,7 @@ public final class KustomizationReconciler implements Reconciler {
     }
 
     private Outcome finalize(GenericKubernetesResource object, JsonNode json, KustomizationSpec spec) {
-        List<String> finalizers = object.getMetadata().getFinalizers();
-        if (finalizers == null || !finalizers.contains(FluxKinds.FINALIZER)) {
+        if (!status.hasFinalizer(object)) {
             return new Outcome.Done(null);
         }
         ObjectKey key = ObjectKey.of(object);

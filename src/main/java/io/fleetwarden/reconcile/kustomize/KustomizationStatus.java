@@ -2,7 +2,6 @@ package io.fleetwarden.reconcile.kustomize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +15,7 @@ import io.fleetwarden.reconcile.FluxKinds;
 import io.fleetwarden.reconcile.source.StoredArtifact;
 import io.fleetwarden.reconcile.status.ConditionsJson;
 import io.fleetwarden.reconcile.status.EventRecorder;
+import io.fleetwarden.reconcile.status.Finalizers;
 import io.fleetwarden.reconcile.status.StatusWriter;
 import io.fleetwarden.status.Condition;
 import io.fleetwarden.status.ConditionTypes;
@@ -36,13 +36,13 @@ final class KustomizationStatus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KubernetesClient client;
+    private final Finalizers finalizers;
     private final StatusWriter writer;
     private final EventRecorder events;
     private final Clock clock;
 
     KustomizationStatus(KubernetesClient client, EventRecorder events, Clock clock) {
-        this.client = client;
+        this.finalizers = new Finalizers(client, FluxKinds.KUSTOMIZATION, FluxKinds.FINALIZER);
         this.writer = new StatusWriter(client, FluxKinds.KUSTOMIZATION);
         this.events = events;
         this.clock = clock;
@@ -133,19 +133,16 @@ final class KustomizationStatus {
 
     /** Flux's finalizer, so that deleting the Kustomization garbage-collects its objects by its deletionPolicy. */
     void ensureFinalizer(GenericKubernetesResource object) {
-        List<String> finalizers = object.getMetadata().getFinalizers();
-        if (finalizers != null && finalizers.contains(FluxKinds.FINALIZER)) {
-            return;
-        }
-        List<String> next = new ArrayList<>(finalizers == null ? List.of() : finalizers);
-        next.add(FluxKinds.FINALIZER);
-        patchFinalizers(object, next);
+        finalizers.ensure(object);
+    }
+
+    boolean hasFinalizer(GenericKubernetesResource object) {
+        return finalizers.isOn(object);
     }
 
     /** Being deleted with an unreadable spec: its objects are left where they are, and the finalizer released. */
     void orphaned(GenericKubernetesResource object, String why) {
-        List<String> finalizers = object.getMetadata().getFinalizers();
-        if (finalizers == null || !finalizers.contains(FluxKinds.FINALIZER)) {
+        if (!finalizers.isOn(object)) {
             return;
         }
         events.record(object, KustomizationReconciler.COMPONENT, EventRecorder.WARNING, Reasons.RECONCILIATION_FAILED,
@@ -154,28 +151,9 @@ final class KustomizationStatus {
     }
 
     void removeFinalizer(GenericKubernetesResource object) {
-        List<String> next = new ArrayList<>(object.getMetadata().getFinalizers());
-        next.remove(FluxKinds.FINALIZER);
-        patchFinalizers(object, next);
+        finalizers.remove(object);
     }
 
-    private void patchFinalizers(GenericKubernetesResource object, List<String> finalizers) {
-        ObjectNode patch = JSON.createObjectNode();
-        ObjectNode meta = patch.putObject("metadata");
-        // The resourceVersion makes it conditional: a concurrent change to the list is not overwritten.
-        meta.put("resourceVersion", object.getMetadata().getResourceVersion());
-        ArrayNode a = meta.putArray("finalizers");
-        finalizers.forEach(a::add);
-        try {
-            client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(object.getMetadata().getNamespace())
-                    .withName(object.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
-    }
 
     private List<Condition> failure(GenericKubernetesResource object, Outcome outcome, String reason, String message) {
         long g = generation(object);

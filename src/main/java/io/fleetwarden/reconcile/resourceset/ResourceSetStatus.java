@@ -2,7 +2,6 @@ package io.fleetwarden.reconcile.resourceset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,12 +12,12 @@ import io.fleetwarden.apply.Inventory;
 import io.fleetwarden.reconcile.FluxKinds;
 import io.fleetwarden.reconcile.status.ConditionsJson;
 import io.fleetwarden.reconcile.status.EventRecorder;
+import io.fleetwarden.reconcile.status.Finalizers;
 import io.fleetwarden.reconcile.status.StatusWriter;
 import io.fleetwarden.status.Condition;
 import io.fleetwarden.status.ConditionTypes;
 import io.fleetwarden.status.Reasons;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,13 +37,13 @@ final class ResourceSetStatus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KubernetesClient client;
+    private final Finalizers finalizers;
     private final StatusWriter writer;
     private final EventRecorder events;
     private final Clock clock;
 
     ResourceSetStatus(KubernetesClient client, EventRecorder events, Clock clock) {
-        this.client = client;
+        this.finalizers = new Finalizers(client, FluxKinds.RESOURCE_SET, ResourceSetSpec.FINALIZER);
         this.writer = new StatusWriter(client, FluxKinds.RESOURCE_SET);
         this.events = events;
         this.clock = clock;
@@ -120,38 +119,13 @@ final class ResourceSetStatus {
 
     /** Flux Operator's finalizer, added before anything else: deleting the ResourceSet then deletes its objects. */
     void ensureFinalizer(GenericKubernetesResource object) {
-        List<String> finalizers = object.getMetadata().getFinalizers();
-        if (finalizers != null && finalizers.contains(ResourceSetSpec.FINALIZER)) {
-            return;
-        }
-        List<String> next = new ArrayList<>(finalizers == null ? List.of() : finalizers);
-        next.add(ResourceSetSpec.FINALIZER);
-        patchFinalizers(object, next);
+        finalizers.ensure(object);
     }
 
     void removeFinalizer(GenericKubernetesResource object) {
-        List<String> next = new ArrayList<>(object.getMetadata().getFinalizers());
-        next.remove(ResourceSetSpec.FINALIZER);
-        patchFinalizers(object, next);
+        finalizers.remove(object);
     }
 
-    private void patchFinalizers(GenericKubernetesResource object, List<String> finalizers) {
-        ObjectNode patch = JSON.createObjectNode();
-        ObjectNode meta = patch.putObject("metadata");
-        // The resourceVersion makes it conditional: a concurrent change to the list is not overwritten.
-        meta.put("resourceVersion", object.getMetadata().getResourceVersion());
-        ArrayNode a = meta.putArray("finalizers");
-        finalizers.forEach(a::add);
-        try {
-            client.genericKubernetesResources(FluxKinds.RESOURCE_SET).inNamespace(object.getMetadata().getNamespace())
-                    .withName(object.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
-    }
 
     private void warnOnce(GenericKubernetesResource object, String reason, String message) {
         Condition before = ConditionsJson.find(ConditionsJson.read(status(object)), ConditionTypes.READY);
