@@ -91,31 +91,7 @@ public final class EngineBench {
         this.artifacts = new SignedArtifacts(registry, sigstore);
         this.admin = plane.adminClient();
         // The policies of EngineOnClusterTest: D2's signing identity, tenants labelled as D2 labels them.
-        this.policy = """
-                apiVersion: fleetwarden.io/v1alpha1
-                kind: ArtifactPolicy
-                metadata: {name: apps}
-                spec:
-                  sources: ["oci://%1$s/%2$s/*"]
-                  mode: Enforce
-                  authorities:
-                    - trustedRoot: local
-                      keyless:
-                        issuer: https://token.actions.githubusercontent.com
-                        github: {repository: acme/fleet, workflow: .github/workflows/push-artifact.yaml, refs: [refs/heads/main]}
-                ---
-                apiVersion: fleetwarden.io/v1alpha1
-                kind: TenancyPolicy
-                metadata: {name: tenancy}
-                spec:
-                  platformNamespaces: [flux-system]
-                  tenantNamespaceSelector: {matchLabels: {toolkit.fluxcd.io/role: tenant}}
-                  defaultServiceAccount: flux
-                  tenants:
-                    - name: apps
-                      namespaceSelector: {}
-                      sources: ["oci://%1$s/%2$s/*"]
-                """.formatted(registry.host(), BASE);
+        this.policy = io.fleetwarden.testing.cluster.FleetOnCluster.policies(registry.host(), BASE);
     }
 
     public static void main(String[] args) {

@@ -48,6 +48,11 @@ public final class FleetOnCluster {
 
     /** An ArtifactPolicy for {@code <registry>/<base>/*} (push-artifact.yaml on main) and a TenancyPolicy. */
     public String policies() {
+        return policies(artifacts.host(), base);
+    }
+
+    /** The same policies for repositories under {@code <host>/<base>/*} (benchmarks build their own fleet). */
+    public static String policies(String host, String base) {
         return """
                 apiVersion: fleetwarden.io/v1alpha1
                 kind: ArtifactPolicy
@@ -72,7 +77,7 @@ public final class FleetOnCluster {
                     - name: apps
                       namespaceSelector: {}
                       sources: ["oci://%1$s/%2$s/*"]
-                """.formatted(artifacts.host(), base);
+                """.formatted(host, base);
     }
 
     /** A tenant namespace as D2 makes them: labelled, with a service account flux that may manage its namespace. */
