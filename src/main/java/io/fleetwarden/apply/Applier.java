@@ -117,8 +117,8 @@ public final class Applier {
         } catch (KubernetesClientException e) {
             return failed(ref, ApiErrors.failureMessage(as, "get", ref, e));
         }
-        if (FluxMetadata.excluded(body) || FluxMetadata.excluded(live)
-                || (live != null && FluxMetadata.ifNotPresent(body))) {
+        if (options.kustomizeAnnotations() && (FluxMetadata.excluded(body) || FluxMetadata.excluded(live)
+                || (live != null && FluxMetadata.ifNotPresent(body)))) {
             return done(ref, ApplyResult.Action.SKIPPED, live, Optional.empty());
         }
         Optional<String> drift = Optional.of(".");
@@ -142,7 +142,8 @@ public final class Applier {
     /** Recreate when force is on for this object, as Flux does; otherwise say which field blocks the change. */
     private Outcome immutableChange(Resource<GenericKubernetesResource> target, Impersonation as, ObjectRef ref,
             ObjectNode body, ObjectNode live, ApplyOptions options, Instant deadline, KubernetesClientException e) {
-        if (!(options.force() || FluxMetadata.forceEnabled(body) || FluxMetadata.forceEnabled(live))) {
+        if (!(options.force() || (options.kustomizeAnnotations()
+                && (FluxMetadata.forceEnabled(body) || FluxMetadata.forceEnabled(live))))) {
             return failed(ref, ref + ": " + ApiErrors.immutableFields(e) + " cannot be changed in place; set the"
                     + " Kustomization's spec.force or the object's " + FluxMetadata.FORCE + ": enabled annotation to"
                     + " delete and recreate it (API server: " + ApiErrors.serverWords(e) + ")");

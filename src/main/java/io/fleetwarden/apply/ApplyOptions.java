@@ -3,11 +3,17 @@ package io.fleetwarden.apply;
 import java.util.Objects;
 
 /**
- * How to apply: the field manager our server-side applies own fields as, and whether an object whose immutable
- * fields changed may be deleted and created again (a Kustomization's {@code spec.force}; per object,
- * {@code kustomize.toolkit.fluxcd.io/force: enabled} does the same).
+ * How to apply: the field manager our server-side applies own fields as, whether an object whose immutable
+ * fields changed may be deleted and created again (a Kustomization's {@code spec.force}), and whether
+ * kustomize-controller's per-object annotations are honoured ({@code kustomize.toolkit.fluxcd.io/ssa: Ignore} or
+ * {@code IfNotPresent}, {@code reconcile: disabled}, {@code force: enabled}).
+ *
+ * <p>Only kustomize-controller honours those annotations. Flux Operator applies ResourceSets and a FluxInstance's
+ * objects with fluxcd/pkg/ssa's default options, which select nothing: an object it generates with
+ * {@code ssa: Ignore} (every FluxInstance sync object carries it, for the sync Kustomization's sake) is applied all
+ * the same, and engine mode must do as it does.
  */
-public record ApplyOptions(String fieldManager, boolean force) {
+public record ApplyOptions(String fieldManager, boolean force, boolean kustomizeAnnotations) {
 
     /** kustomize-controller's field manager, so that objects handed over from Flux keep their owner. */
     public static final String FLUX_FIELD_MANAGER = "kustomize-controller";
@@ -17,5 +23,10 @@ public record ApplyOptions(String fieldManager, boolean force) {
         if (fieldManager.isBlank()) {
             throw new IllegalArgumentException("the field manager must not be blank");
         }
+    }
+
+    /** As kustomize-controller applies: its per-object annotations honoured. */
+    public ApplyOptions(String fieldManager, boolean force) {
+        this(fieldManager, force, true);
     }
 }

@@ -304,6 +304,29 @@ class ApplierOnApiServerTest {
                 .containsEntry("key", "theirs");
     }
 
+    /** Flux Operator's applies (ResourceSets, a FluxInstance's sync) select nothing by kustomize-controller's annotations. */
+    @Test
+    void withoutKustomizeAnnotationsAnIgnoredObjectIsAppliedAsFluxOperatorAppliesIt() {
+        ObjectNode ignored = yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: operator-owned
+                  namespace: %s
+                  annotations: {kustomize.toolkit.fluxcd.io/ssa: Ignore}
+                data: {key: ours}
+                """.formatted(ns));
+        ApplyOptions operator = new ApplyOptions("flux-operator", false, false);
+        ApplyResult first = applier.apply(List.of(ignored), Impersonation.NONE, operator, deadline());
+        assertThat(first.applied()).extracting(a -> a.ref().name() + ":" + a.action())
+                .containsExactly("operator-owned:CREATED");
+        assertThat(admin.configMaps().inNamespace(ns).withName("operator-owned").get().getData())
+                .containsEntry("key", "ours");
+        // kustomize-controller would leave the same object alone.
+        assertThat(applier.apply(List.of(ignored), Impersonation.NONE, OPTIONS, deadline()).applied().get(0).action())
+                .isEqualTo(Action.SKIPPED);
+    }
+
     @Test
     void anUnknownKindNamesApiVersionAndKind() {
         ObjectNode unknown = yaml("apiVersion: nowhere.example/v9\nkind: Phantom\nmetadata: {name: p, namespace: "

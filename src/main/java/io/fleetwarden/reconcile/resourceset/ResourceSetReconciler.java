@@ -191,7 +191,8 @@ public final class ResourceSetReconciler implements Reconciler {
         List<ObjectRef> applied = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         ApplyResult last = null;
-        ApplyOptions options = new ApplyOptions(FIELD_MANAGER, spec.force());
+        // Flux Operator honours none of kustomize-controller's per-object annotations (see ApplyOptions).
+        ApplyOptions options = new ApplyOptions(FIELD_MANAGER, spec.force(), false);
         for (int i = 0; i < steps.size(); i++) {
             ResourceSetRenderer.Step step = steps.get(i);
             String prefix = step.name().isEmpty() ? "" : "step \"" + step.name() + "\" ";
