@@ -13,6 +13,8 @@ import io.fleetwarden.kube.PolicyInformer;
 import io.fleetwarden.kube.PullSecretAccess;
 import io.fleetwarden.reconcile.Engine;
 import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.reconcile.fluxinstance.FluxInstanceReconciler;
+import io.fleetwarden.reconcile.fluxinstance.FluxInstanceStatus;
 import io.fleetwarden.reconcile.kustomize.Dependencies;
 import io.fleetwarden.reconcile.kustomize.KustomizationReconciler;
 import io.fleetwarden.reconcile.kustomize.TenantGuard;
@@ -77,7 +79,11 @@ public class ReconcilerProducers {
                         r.resourceSetConcurrency(), new ResourceSetReconciler(caches, client, applier, pruner, mapping,
                                 tenancy, events, clock, r.dependencyRequeue()),
                         Backoff.FLUX, clock), ResourceSetReconciler::dependsOn),
-                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)));
+                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER),
+                Engine.Kind.reconciledIfInstalled(FluxKinds.FLUX_INSTANCE, (caches, e) -> new Controller("FluxInstance", 1,
+                        new FluxInstanceReconciler(k -> caches.get(FluxKinds.FLUX_INSTANCE, k), applier, tenancy,
+                                new FluxInstanceStatus(client, events, clock), clock),
+                        Backoff.FLUX, clock))));
         leader.add(new LeaderDuties.Leadership() {
             @Override
             public void startLeading() {
@@ -89,7 +95,7 @@ public class ReconcilerProducers {
                 engine.stop();
             }
         });
-        LOG.infof("engine mode: reconciling OCIRepositories, Kustomizations and ResourceSets while leading%s",
+        LOG.infof("engine mode: reconciling OCIRepositories, Kustomizations, ResourceSets and FluxInstances' sync while leading%s",
                 r.shard().map(s -> " shard " + s).orElse(""));
         return Optional.of(engine);
     }

@@ -50,18 +50,27 @@ public final class Engine implements AutoCloseable {
      * and no shard filter, because a provider of inputs is not reconciled by any shard). {@code dependsOn} null: the
      * kind has no dependencies on other objects.
      */
-    public record Kind(ResourceDefinitionContext context, ControllerFactory factory, DependsOn dependsOn) {
+    public record Kind(ResourceDefinitionContext context, ControllerFactory factory, DependsOn dependsOn,
+            boolean optional) {
 
         public Kind {
             Objects.requireNonNull(context, "context");
         }
 
         public static Kind reconciled(ResourceDefinitionContext context, ControllerFactory factory, DependsOn dependsOn) {
-            return new Kind(context, Objects.requireNonNull(factory, "factory"), dependsOn);
+            return new Kind(context, Objects.requireNonNull(factory, "factory"), dependsOn, false);
+        }
+
+        /**
+         * A kind whose CRD a cluster may not have at all (Flux Operator's FluxInstance, in engine mode without Flux
+         * Operator): its informer keeps listing until the CRD appears, but the engine does not wait for it to start.
+         */
+        public static Kind reconciledIfInstalled(ResourceDefinitionContext context, ControllerFactory factory) {
+            return new Kind(context, Objects.requireNonNull(factory, "factory"), null, true);
         }
 
         public static Kind readOnly(ResourceDefinitionContext context) {
-            return new Kind(context, null, null);
+            return new Kind(context, null, null, false);
         }
     }
 
@@ -130,7 +139,16 @@ public final class Engine implements AutoCloseable {
         }
         controllers.values().forEach(Controller::start);
         running = true;
-        informers.values().forEach(SharedIndexInformer::run);
+        // The kinds the engine cannot work without are listed before start returns; an optional one starts listing
+        // and is reconciled once its CRD exists, without holding the others (or the leader's callback) meanwhile.
+        for (Kind k : kinds) {
+            SharedIndexInformer<GenericKubernetesResource> informer = informers.get(k.context().getKind());
+            if (k.optional()) {
+                informer.start();
+            } else {
+                informer.run();
+            }
+        }
         LOG.infof("engine started (shard %s)", shard == null ? "<unlabelled objects>" : shard);
     }
 

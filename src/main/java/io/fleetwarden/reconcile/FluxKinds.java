@@ -21,6 +21,10 @@ public final class FluxKinds {
             .withGroup("fluxcd.controlplane.io").withVersion("v1").withKind("ResourceSetInputProvider")
             .withPlural("resourcesetinputproviders").withNamespaced(true).build();
 
+    public static final ResourceDefinitionContext FLUX_INSTANCE = new ResourceDefinitionContext.Builder()
+            .withGroup("fluxcd.controlplane.io").withVersion("v1").withKind("FluxInstance")
+            .withPlural("fluxinstances").withNamespaced(true).build();
+
     /** kustomize-controller's field manager: objects move between Flux and engine mode without a conflict. */
     public static final String FIELD_MANAGER = "kustomize-controller";
 

@@ -121,6 +121,11 @@ class DeployRbacTest {
                     Set.of("get", "patch"), ENGINE, "source.toolkit.fluxcd.io", "ocirepositories/status"),
             new Expected("io/fleetwarden/reconcile/status/StatusWriter.java", "genericKubernetesResources(kind)",
                     Set.of("get", "patch"), ENGINE, "fluxcd.controlplane.io", "resourcesets/status"),
+            // FluxInstances: their sync is applied as the platform's service account; only watched and their status written.
+            new Expected("io/fleetwarden/reconcile/Engine.java", "genericKubernetesResources(kind)", Set.of("list", "watch"),
+                    ENGINE, "fluxcd.controlplane.io", "fluxinstances"),
+            new Expected("io/fleetwarden/reconcile/status/StatusWriter.java", "genericKubernetesResources(kind)",
+                    Set.of("get", "patch"), ENGINE, "fluxcd.controlplane.io", "fluxinstances/status"),
             // Flux Operator's finalizer on ResourceSets (fabric8 reads before it patches: get).
             new Expected("io/fleetwarden/reconcile/status/Finalizers.java", "genericKubernetesResources(kind)",
                     Set.of("get", "patch"), ENGINE, "fluxcd.controlplane.io", "resourcesets"),
@@ -274,11 +279,31 @@ class DeployRbacTest {
                 .map(o -> Manifests.kind(o) + " " + Manifests.name(o)).toList();
         List<String> engineRbac = engine.stream().filter(o -> Manifests.kind(o).contains("Role"))
                 .map(o -> Manifests.kind(o) + " " + Manifests.name(o)).toList();
-        assertThat(engineRbac).containsAll(baseRbac).hasSize(baseRbac.size() + 2)
-                .contains(ENGINE, "ClusterRoleBinding fleetwarden-engine");
+        assertThat(engineRbac).containsAll(baseRbac).hasSize(baseRbac.size() + 4)
+                .contains(ENGINE, "ClusterRoleBinding fleetwarden-engine", "ClusterRole flux-edit", "ClusterRole flux-view");
         JsonNode env = Kustomization.one(engine, "Deployment", "fleetwarden").at("/spec/template/spec/containers/0/env");
         assertThat(stream(env).filter(e -> e.path("name").asText().equals("FLEETWARDEN_MODE")).toList())
                 .singleElement().satisfies(e -> assertThat(e.path("value").asText()).isEqualTo("engine"));
+    }
+
+    /**
+     * The aggregated roles engine mode ships in Flux's place are Flux's own, as the pinned Flux distribution
+     * (bin/flux-distribution, rbac.yaml) defines them: names, aggregation labels and rules.
+     */
+    @Test
+    void theEngineOverlaysAggregatedRolesAreFluxsOwn() throws Exception {
+        java.nio.file.Path rbac = io.fleetwarden.testing.CachedBuild.output("bin/flux-distribution", 10).resolve("rbac.yaml");
+        com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        List<JsonNode> flux = new java.util.ArrayList<>();
+        yaml.readerFor(JsonNode.class).readValues(java.nio.file.Files.readString(rbac)).forEachRemaining(o -> flux.add((JsonNode) o));
+        for (String name : List.of("flux-edit", "flux-view")) {
+            JsonNode theirs = flux.stream().filter(o -> o.path("kind").asText().equals("ClusterRole")
+                    && o.at("/metadata/name").asText().equals(name)).findFirst().orElseThrow();
+            ObjectNode ours = Kustomization.one(engine, "ClusterRole", name);
+            assertThat(ours.at("/metadata/labels")).as(name).isEqualTo(theirs.at("/metadata/labels"));
+            assertThat(ours.path("rules")).as(name).isEqualTo(theirs.path("rules"));
+        }
     }
 
     private static String grant(String group, String resource, List<String> names, String verb) {

@@ -73,6 +73,25 @@ public final class CustomResourceDefinitions {
         }
     }
 
+    /**
+     * Installs Flux Operator's FluxInstance CRD from the pinned Flux Operator module (the folder
+     * {@code bin/flux-distribution} reads Flux's manifests from; its {@code config/crd/bases}) and waits until it is
+     * Established.
+     */
+    public static void installFluxInstance(ControlPlane plane) {
+        Path file = io.fleetwarden.testing.CachedBuild.output("bin/flux-distribution", 10)
+                .resolve("../../../crd/bases/fluxcd.controlplane.io_fluxinstances.yaml").normalize();
+        try (KubernetesClient client = plane.adminClient(); InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata crd : client.load(in).items()) {
+                client.resource(crd).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
+                client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                        .waitUntilCondition(CustomResourceDefinitions::established, 60, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static boolean established(CustomResourceDefinition crd) {
         return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()

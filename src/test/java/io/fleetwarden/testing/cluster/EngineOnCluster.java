@@ -142,7 +142,12 @@ public final class EngineOnCluster implements AutoCloseable {
                 Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet", 2,
                         resourceSets.apply(caches),
                         backoff, clock), ResourceSetReconciler::dependsOn),
-                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER)));
+                Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER),
+                Engine.Kind.reconciledIfInstalled(FluxKinds.FLUX_INSTANCE, (caches, e) -> new Controller("FluxInstance", 1,
+                        new io.fleetwarden.reconcile.fluxinstance.FluxInstanceReconciler(
+                                k -> caches.get(FluxKinds.FLUX_INSTANCE, k), applier, tenancy,
+                                new io.fleetwarden.reconcile.fluxinstance.FluxInstanceStatus(client, events, clock), clock),
+                        backoff, clock))));
         if (start) {
             engine.start();
         }
