@@ -1,6 +1,12 @@
 package io.fleetwarden.bench;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetwarden.testing.SignedArtifacts;
+import io.fleetwarden.testing.TestRegistry;
 import io.fleetwarden.testing.cluster.Components;
+import io.fleetwarden.testing.cluster.ControlPlane;
+import io.fleetwarden.testing.cluster.CustomResourceDefinitions;
+import io.fleetwarden.testing.sigstore.LocalSigstore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,9 +25,13 @@ import java.util.function.Function;
  * <li>Render ({@link ResourceSetRenderTiming}): D2's apps ResourceSet with N generated tenants, rendered by
  *     fleetwarden warm in this JVM and as a CLI process, and by the Flux Operator CLI, on the same file; the outputs
  *     compared byte for byte.</li>
+ * <li>Reconcile ({@link ResourceSetReconcileTiming}): on a fresh control plane, engine mode in this JVM; a ResourceSet
+ *     of N input sets created until Ready, re-reconciled unchanged, cut to N/2 until garbage-collected. Flux
+ *     Operator's controller is not run here (only its CLI is built), so these figures have no counterpart.</li>
  * </ol>
  *
- * <p>Arguments: {@code [sizes, comma-separated (100,1000)] [CLI runs per size and tool (5)]}.
+ * <p>Arguments: {@code [sizes, comma-separated (100,1000)] [CLI runs per size and tool (5)] [no-change reconciles
+ * (3)] [phases: render,reconcile (both)]}.
  */
 public final class ResourceSetBench {
 
@@ -43,13 +53,20 @@ public final class ResourceSetBench {
         int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "100,1000").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
         int cliRuns = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int noOps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        List<String> phases = List.of((args.length > 3 ? args[3] : "render,reconcile").split(","));
         Runtime rt = Runtime.getRuntime();
         System.out.printf("java %s (%s), %d cpus, -Xmx %d MiB; load average %.2f at start%n",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.availableProcessors(),
                 rt.maxMemory() >> 20, OS.getSystemLoadAverage());
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         Path dir = Components.repositoryRoot().resolve("target/resourceset-bench-" + stamp);
-        render(sizes, cliRuns, dir);
+        if (phases.contains("render")) {
+            render(sizes, cliRuns, dir);
+        }
+        if (phases.contains("reconcile")) {
+            reconcile(sizes, noOps, dir);
+        }
     }
 
     private static void render(int[] sizes, int cliRuns, Path dir) throws Exception {
@@ -70,6 +87,69 @@ public final class ResourceSetBench {
         t.row("flux-operator CLI process: median [min-max] of " + cliRuns, f -> range(f.fluxOperatorCli()));
         t.row("outputs identical", ResourceSetRenderTiming.Figures::identical);
         t.print();
+    }
+
+    private static void reconcile(int[] sizes, int noOps, Path dir) throws Exception {
+        System.out.println("== 2. reconcile: per input set a ConfigMap and a ServiceAccount in the ResourceSet's tenant"
+                + " namespace, applied as its service account; engine mode in this JVM, wired as the service");
+        String stamp = dir.getFileName().toString();
+        long begin = System.nanoTime();
+        List<List<ResourceSetReconcileTiming.Step>> all = new ArrayList<>();
+        // The registry and Sigstore are idle: EngineOnCluster wires the source gate too, which needs them.
+        try (TestRegistry registry = TestRegistry.startQuiet();
+                SignedArtifacts artifacts = new SignedArtifacts(registry, LocalSigstore.create());
+                ControlPlane plane = ControlPlane.start(Components.locate(),
+                        Components.repositoryRoot().resolve("target/control-plane/" + stamp));
+                KubernetesClient admin = plane.adminClient()) {
+            CustomResourceDefinitions.installAll(plane);
+            System.out.printf("fresh control plane (etcd, kube-apiserver, kube-controller-manager) ready in %d ms, CRDs"
+                    + " installed after %d ms; logs in %s%n", plane.startup().toMillis(),
+                    (System.nanoTime() - begin) / 1_000_000, plane.dir());
+            ResourceSetReconcileTiming timing = new ResourceSetReconcileTiming(plane, artifacts, admin);
+            for (int n : sizes) {
+                System.out.printf("-- %d inputs (load average %.2f)%n", n, OS.getSystemLoadAverage());
+                all.add(timing.measure(n, noOps));
+            }
+        }
+        List<Integer> columns = Arrays.stream(sizes).boxed().toList();
+        Table<Integer> t = new Table<>("reconcile", columns, n -> n + " inputs");
+        t.row("create -> Ready, 2N objects", n -> seconds(step(all, columns, n, 0)));
+        t.row("  API requests", n -> requests(step(all, columns, n, 0)));
+        t.row("  CPU: this JVM / kube-apiserver + etcd", n -> cpu(step(all, columns, n, 0)));
+        if (noOps > 0) {
+            t.row("no-change reconcile: median of " + noOps, n -> String.format("%.2f s",
+                    median(all.get(columns.indexOf(n)).subList(1, 1 + noOps))));
+            t.row("  API requests (the first)", n -> requests(step(all, columns, n, 1)));
+            t.row("  CPU: this JVM / kube-apiserver + etcd (the first)", n -> cpu(step(all, columns, n, 1)));
+        }
+        t.row("N -> N/2 inputs: N objects deleted, Ready", n -> seconds(step(all, columns, n, 1 + noOps)));
+        t.row("  API requests", n -> requests(step(all, columns, n, 1 + noOps)));
+        t.row("  CPU: this JVM / kube-apiserver + etcd", n -> cpu(step(all, columns, n, 1 + noOps)));
+        t.print();
+        System.out.println("Flux Operator's controller is not run here (only its CLI is built): no reconcile baseline.");
+    }
+
+    private static ResourceSetReconcileTiming.Step step(List<List<ResourceSetReconcileTiming.Step>> all,
+            List<Integer> columns, int n, int index) {
+        return all.get(columns.indexOf(n)).get(index);
+    }
+
+    private static double median(List<ResourceSetReconcileTiming.Step> steps) {
+        Stats s = new Stats(steps.size());
+        steps.forEach(x -> s.add(x.nanos()));
+        return s.percentileMs(50) / 1000;
+    }
+
+    private static String seconds(ResourceSetReconcileTiming.Step s) {
+        return String.format("%.2f s", s.nanos() / 1e9);
+    }
+
+    private static String requests(ResourceSetReconcileTiming.Step s) {
+        return s.requestCount() + " " + s.requests();
+    }
+
+    private static String cpu(ResourceSetReconcileTiming.Step s) {
+        return String.format("%.1f s / %.1f s", s.jvmCpu(), s.apiServerCpu());
     }
 
     private static String ms(Stats s) {

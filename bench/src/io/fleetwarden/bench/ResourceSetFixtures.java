@@ -1,5 +1,6 @@
 package io.fleetwarden.bench;
 
+import io.fleetwarden.reconcile.Engine;
 import io.fleetwarden.testing.cluster.Components;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,5 +41,45 @@ final class ResourceSetFixtures {
                     """.formatted(i));
         }
         return out.append(d2.substring(resources + 1)).toString();
+    }
+
+    /**
+     * What the reconcile benchmark applies: per input set a ConfigMap and a ServiceAccount in the ResourceSet's own
+     * tenant namespace, as that namespace's service account {@code flux}. Cheap for the API server and final as soon
+     * as written (no controller acts on them, nothing to pull or verify), so the figures are the reconciler's: render,
+     * tenancy check, one apply per object, inventory, status; a Namespace per input would add the namespace
+     * controller's asynchronous deletion to the garbage-collection figure, and a tenant may not create Namespaces.
+     */
+    static String cheapObjects(String namespace, String shard, int n) {
+        StringBuilder out = new StringBuilder("""
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: ResourceSet
+                metadata:
+                  name: apps
+                  namespace: %1$s
+                  labels:
+                    %2$s: %3$s
+                spec:
+                  serviceAccountName: flux
+                  inputs:
+                """.formatted(namespace, Engine.SHARD_LABEL, shard));
+        for (int i = 0; i < n; i++) {
+            out.append("    - app: \"app-%04d\"\n".formatted(i));
+        }
+        return out.append("""
+                  resources:
+                    - apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: << inputs.app >>
+                        namespace: %1$s
+                      data:
+                        app: << inputs.app >>
+                    - apiVersion: v1
+                      kind: ServiceAccount
+                      metadata:
+                        name: << inputs.app >>
+                        namespace: %1$s
+                """.formatted(namespace)).toString();
     }
 }
