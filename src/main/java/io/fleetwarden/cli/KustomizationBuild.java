@@ -27,9 +27,6 @@ final class KustomizationBuild {
         }
     }
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Parameters(index = "0", paramLabel = "DIR", description = "The kustomization directory.")
     Path dir;
 

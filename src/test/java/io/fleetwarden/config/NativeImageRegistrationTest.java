@@ -42,6 +42,8 @@ class NativeImageRegistrationTest {
             }
         }
         assertThat(readByPicocli).contains("io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.FleetwardenCli$Version");
+        // picocli's own annotated classes that FleetwardenCli adds to every command tree
+        readByPicocli.addAll(List.of("picocli.CommandLine$HelpCommand", "picocli.CommandLine$AutoHelpMixin"));
         assertThat(registration.classNames()).containsExactlyInAnyOrderElementsOf(readByPicocli);
     }
 
