@@ -12,7 +12,7 @@ enum ExitCode {
     UNAVAILABLE(2, "no answer: a registry, the network, a cluster or the deadline failed (diff: also a refused "
             + "build or an object that could not be dry-run)"),
     USAGE(64, "usage error: an unknown option, a malformed argument, a file that cannot be read, an invalid policy"),
-    INTERNAL_ERROR(70, "internal error: a bug");
+    INTERNAL_ERROR(70, "internal error: a bug; FLEETWARDEN_DEBUG=1 shows its stack trace");
 
     private final int code;
     private final String meaning;

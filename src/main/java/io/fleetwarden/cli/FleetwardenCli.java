@@ -3,6 +3,7 @@ package io.fleetwarden.cli;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -13,24 +14,33 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code diff}, which exists to ask a cluster (a dry run, with the user's kubeconfig), so a call returns quickly
  * and cannot touch a cluster by accident. Commands compose the same packages the service uses.
  *
- * <p>Exit codes: 0 success/verified/no changes, 1 not verified/denied/changes found, 2 infrastructure error
- * (registry or cluster unreachable, timeout, an object the API server refused to dry-run), 64 usage error, 70
- * internal error.
+ * <p>Every command exits with an {@link ExitCode}. A failure that is not a bug ({@link CliFailure}) is one line
+ * naming the command; anything else is a bug, reported as one line without Java class names (the stack trace only
+ * with {@value #DEBUG_ENV} set) and exit 70.
  */
-@Command(name = "fleetwarden", description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
+@Command(name = "fleetwarden",
+        description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
         subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, BuildCommand.class,
             DiffCommand.class, HelpCommand.class}, exitCodeListHeading = "Exit codes:%n")
 public final class FleetwardenCli {
 
-    public static final int VERIFIED = 0;
-    public static final int NOT_VERIFIED = 1;
-    public static final int INFRASTRUCTURE_ERROR = 2;
-    public static final int USAGE = 64;
-    public static final int INTERNAL_ERROR = 70;
+    /** Set (to anything but empty) to print the stack trace of an internal error. */
+    static final String DEBUG_ENV = "FLEETWARDEN_DEBUG";
+
+    /** A Java exception's class name in a message: a wrapping exception's message is its cause's toString(). */
+    private static final Pattern CLASS_NAME = Pattern.compile(
+            "(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|$)");
+
+    // For CheckCommand, which is being changed on another branch, until it returns ExitCode like the other commands.
+    static final int VERIFIED = ExitCode.OK.code();
+    static final int NOT_VERIFIED = ExitCode.REJECTED.code();
+    static final int INFRASTRUCTURE_ERROR = ExitCode.UNAVAILABLE.code();
+    static final int USAGE = ExitCode.USAGE.code();
 
     /** Runs one CLI invocation and returns its exit code; tests call this in-process. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return run(commandLine(), args, out, err, false);
+        String debug = System.getenv(DEBUG_ENV);
+        return run(commandLine(), args, out, err, debug != null && !debug.isEmpty());
     }
 
     /** The command tree, every command with the same conventions. */
@@ -61,15 +71,33 @@ public final class FleetwardenCli {
     static int run(CommandLine cli, String[] args, PrintWriter out, PrintWriter err, boolean debug) {
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            // A bug, not a verdict: one line, a distinct exit code, and never a success.
-            err.println("fleetwarden: internal error: " + e);
-            return INTERNAL_ERROR;
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof CliFailure failure) {
+                err.println(command.getCommandSpec().qualifiedName() + ": " + failure.getMessage());
+                return failure.exitCode().code();
+            }
+            // A bug, not a verdict: one line a user can report, a distinct exit code, and never a success.
+            err.println("fleetwarden: internal error: " + bugMessage(e));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return ExitCode.INTERNAL_ERROR.code();
         });
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The first message in the cause chain, without the Java class names a user cannot act on. */
+    static String bugMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : CLASS_NAME.matcher(t.getMessage()).replaceAll("").strip();
+            if (!m.isEmpty()) {
+                return m;
+            }
+        }
+        return "no message (" + DEBUG_ENV + "=1 shows where it happened)";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

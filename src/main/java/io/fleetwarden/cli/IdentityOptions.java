@@ -6,8 +6,6 @@ import io.fleetwarden.api.v1alpha1.GithubSpec;
 import io.fleetwarden.api.v1alpha1.KeySpec;
 import io.fleetwarden.api.v1alpha1.KeylessSpec;
 import io.fleetwarden.api.v1alpha1.TagRefBindingSpec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -55,13 +53,13 @@ final class IdentityOptions {
     }
 
     /** The policy these flags describe, covering {@code source}. */
-    ArtifactPolicySpec toSpec(String source) throws IOException {
+    ArtifactPolicySpec toSpec(String source) {
         AuthoritySpec a = new AuthoritySpec();
         a.name = "command line";
         a.predicateType = predicateType;
         if (key != null) {
             a.key = new KeySpec();
-            a.key.publicKey = Files.readString(key);
+            a.key.publicKey = OptionFile.readString("--key", key);
         } else {
             a.keyless = new KeylessSpec();
             a.keyless.subject = identity;
