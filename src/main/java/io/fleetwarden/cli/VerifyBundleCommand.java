@@ -100,6 +100,7 @@ final class VerifyBundleCommand implements Callable<Integer> {
                 return fail(err, "ISSUER: certificate issuer is \"" + who.issuer() + "\", expected \""
                         + signer.keyless.issuer + "\"");
             }
+            spec.commandLine().getOut().println(VerifyCommand.VERIFIED_OK);
             return ExitCode.OK.code();
         } catch (IllegalArgumentException e) {
             return fail(err, e.getMessage());

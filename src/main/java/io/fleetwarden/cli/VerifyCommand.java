@@ -31,6 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "verify", description = "Verify the cosign signatures of an OCI artifact against a policy.")
 final class VerifyCommand implements Callable<Integer> {
 
+    /** cosign's success line, printed after the verdicts when every covering policy's signature check passed. */
+    static final String VERIFIED_OK = "Verified OK";
+
     @Spec
     CommandSpec spec;
 
@@ -93,8 +96,15 @@ final class VerifyCommand implements Callable<Integer> {
             VerdictPrinter.json(out, verdicts);
         } else {
             VerdictPrinter.text(out, verdicts);
+            if (verdicts.stream().allMatch(VerifyCommand::verified)) {
+                out.println(VERIFIED_OK);
+            }
         }
         return exitCode(verdicts).code();
+    }
+
+    private static boolean verified(VerdictPrinter.Verdict v) {
+        return v.outcome() instanceof VerdictPrinter.Checked c && c.result() instanceof VerificationResult.Verified;
     }
 
     /** Loads the policies, or prints every problem with them and returns false. */
