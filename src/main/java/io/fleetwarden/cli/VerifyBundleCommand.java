@@ -36,7 +36,8 @@ final class VerifyBundleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bundle", required = true, paramLabel = "FILE")
+    @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The Sigstore bundle "
+            + "(.sigstore.json) to verify.")
     Path bundle;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -51,10 +52,12 @@ final class VerifyBundleCommand implements Callable<Integer> {
     }
 
     static final class Keyless {
-        @Option(names = "--certificate-identity", required = true)
+        @Option(names = "--certificate-identity", required = true, paramLabel = "SUBJECT",
+                description = "Certificate subject (SAN), exact.")
         String identity;
 
-        @Option(names = "--certificate-oidc-issuer", required = true)
+        @Option(names = "--certificate-oidc-issuer", required = true, paramLabel = "URL",
+                description = "OIDC issuer, exact.")
         String issuer;
     }
 
