@@ -1,8 +1,11 @@
 package io.fleetwarden.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,11 +103,21 @@ public final class FleetwardenCli {
         return "no message (" + DEBUG_ENV + "=1 shows where it happened)";
     }
 
+    /** The Maven project version, from the resource Maven filters at build time. */
     static final class Version implements CommandLine.IVersionProvider {
+
+        static final String RESOURCE = "/io/fleetwarden/cli/version.properties";
+
         @Override
-        public String[] getVersion() {
-            String v = FleetwardenCli.class.getPackage().getImplementationVersion();
-            return new String[] {"fleetwarden " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Version.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IOException(RESOURCE + " is missing from the classpath");
+                }
+                p.load(in);
+            }
+            return new String[] {"fleetwarden " + p.getProperty("version")};
         }
     }
 }

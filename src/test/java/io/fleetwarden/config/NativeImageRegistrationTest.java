@@ -77,4 +77,16 @@ class NativeImageRegistrationTest {
         assertThat(Path.of("src/main/resources", resource)).exists();
         assertThat(properties.getProperty("quarkus.native.resources.includes")).contains(resource);
     }
+
+    /** {@code --version} reads the version Maven wrote into a resource. */
+    @Test
+    void theCliVersionIsANativeResource() throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        String resource = "io/fleetwarden/cli/version.properties";
+        assertThat(Path.of("src/main/resources", resource)).exists();
+        assertThat(properties.getProperty("quarkus.native.resources.includes")).contains(resource);
+    }
 }
