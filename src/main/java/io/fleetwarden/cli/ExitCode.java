@@ -2,8 +2,8 @@ package io.fleetwarden.cli;
 
 /**
  * The exit codes of every command, in one place: commands return these, the top-level help lists them, and the
- * README's "Exit codes" table says the same. A script can rely on them: 1 is always an answer ("no"), 2 is never one.
- * 64 and 70 are sysexits.h's EX_USAGE and EX_SOFTWARE.
+ * table in the README's "The CLI" says the same. A script can rely on them: 1 is always an answer ("no"), 2 is never
+ * one. 64 and 70 are sysexits.h's EX_USAGE and EX_SOFTWARE.
  */
 enum ExitCode {
 
