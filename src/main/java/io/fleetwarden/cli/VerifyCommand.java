@@ -49,7 +49,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions registryOptions;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text (the "
+            + "default) or json (one JSON document, without the \"Verified OK\" line).")
     String output;
 
     @Override
