@@ -2,7 +2,6 @@ package io.fleetwarden.cli;
 
 import io.fleetwarden.render.RenderException;
 import io.fleetwarden.render.Yaml;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +19,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetwardenCli.USAGE;
+        return ExitCode.USAGE.code();
     }
 
     /**
@@ -41,16 +40,12 @@ final class BuildCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
             try {
                 spec.commandLine().getOut().print(Yaml.stream(build.objects()));
-                return 0;
-            } catch (KustomizationBuild.UsageError e) {
-                err.println("fleetwarden build kustomization: " + e.getMessage());
-                return FleetwardenCli.USAGE;
+                return ExitCode.OK.code();
             } catch (RenderException e) {
-                err.println("fleetwarden build kustomization: " + e.getMessage());
-                return 1;
+                spec.commandLine().getErr().println("fleetwarden build kustomization: " + e.getMessage());
+                return ExitCode.REJECTED.code();
             }
         }
     }

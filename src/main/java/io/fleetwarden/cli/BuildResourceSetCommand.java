@@ -60,7 +60,7 @@ final class BuildResourceSetCommand implements Callable<Integer> {
             List<Object> docs = ResourceSetRenderer.readYaml(read(filename));
             if (docs.isEmpty() || !(docs.get(0) instanceof Map<?, ?> m)) {
                 err.println("fleetwarden build resourceset: error parsing ResourceSet: not a YAML object");
-                return FleetwardenCli.USAGE;
+                return ExitCode.USAGE.code();
             }
             rset = copy(m);
             Map<String, Object> metadata = section(rset, "metadata");
@@ -72,7 +72,7 @@ final class BuildResourceSetCommand implements Callable<Integer> {
             if (hasInputsFrom && inputsFrom == null && inputsFromProvider == null) {
                 err.println("fleetwarden build resourceset: ResourceSet has '.spec.inputsFrom', please provide the "
                         + "inputs with --inputs-from or --inputs-from-provider");
-                return FleetwardenCli.USAGE;
+                return ExitCode.USAGE.code();
             }
             if (inputsFrom != null) {
                 List<Object> in = ResourceSetRenderer.readYaml(read(inputsFrom.toString()));
@@ -80,7 +80,7 @@ final class BuildResourceSetCommand implements Callable<Integer> {
                 if (first != null && !(first instanceof List<?>)) {
                     err.println("fleetwarden build resourceset: error parsing inputs file: expected a YAML list of "
                             + "input sets");
-                    return FleetwardenCli.USAGE;
+                    return ExitCode.USAGE.code();
                 }
                 rsSpec.put("inputs", first == null ? new ArrayList<>() : first);
             }
@@ -93,23 +93,23 @@ final class BuildResourceSetCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             err.println("fleetwarden build resourceset: " + e.getMessage());
-            return FleetwardenCli.USAGE;
+            return ExitCode.USAGE.code();
         } catch (RenderException e) {
             err.println("fleetwarden build resourceset: " + e.getMessage());
-            return FleetwardenCli.USAGE;
+            return ExitCode.USAGE.code();
         }
         try {
             List<ResourceSetRenderer.Step> steps = ResourceSetRenderer.render(rset, providers);
             if (steps.stream().allMatch(s -> s.objects().isEmpty())) {
                 err.println("fleetwarden build resourceset: no objects were generated");
-                return FleetwardenCli.NOT_VERIFIED;
+                return ExitCode.REJECTED.code();
             }
             out.print(ResourceSetRenderer.toYaml(steps));
             out.flush();
-            return 0;
+            return ExitCode.OK.code();
         } catch (RenderException e) {
             err.println("fleetwarden build resourceset: " + e.getMessage());
-            return FleetwardenCli.NOT_VERIFIED;
+            return ExitCode.REJECTED.code();
         }
     }
 

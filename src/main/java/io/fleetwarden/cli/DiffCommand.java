@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
         subcommands = DiffCommand.Kustomization.class)
 final class DiffCommand implements Callable<Integer> {
 
-    static final int NO_CHANGES = 0;
-    static final int CHANGES = 1;
-    static final int ERROR = FleetwardenCli.INFRASTRUCTURE_ERROR;
+    static final int NO_CHANGES = ExitCode.OK.code();
+    static final int CHANGES = ExitCode.REJECTED.code();
+    static final int ERROR = ExitCode.UNAVAILABLE.code();
 
     @Spec
     CommandSpec spec;
@@ -31,7 +31,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetwardenCli.USAGE;
+        return ExitCode.USAGE.code();
     }
 
     /**
@@ -92,9 +92,6 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 DiffPrinter.Summary summary = DiffPrinter.print(changes, spec.commandLine().getOut(), err, COMMAND);
                 return summary.failures() ? ERROR : summary.changes() ? CHANGES : NO_CHANGES;
-            } catch (KustomizationBuild.UsageError e) {
-                err.println(COMMAND + ": " + e.getMessage());
-                return FleetwardenCli.USAGE;
             } catch (RenderException e) {
                 // Not 1: that would read as "changes found".
                 err.println(COMMAND + ": build refused: " + e.getMessage());
@@ -102,16 +99,16 @@ final class DiffCommand implements Callable<Integer> {
             }
         }
 
-        private Impersonation impersonation() throws KustomizationBuild.UsageError {
+        private Impersonation impersonation() {
             if (namespace != null && namespace.isBlank()) {
-                throw new KustomizationBuild.UsageError("--namespace must not be empty");
+                throw CliFailure.usage("--namespace must not be empty");
             }
             if ((serviceAccount != null || kustomization != null) && namespace == null) {
-                throw new KustomizationBuild.UsageError((serviceAccount != null ? "--as" : "--kustomization")
+                throw CliFailure.usage((serviceAccount != null ? "--as" : "--kustomization")
                         + " needs --namespace NS (the Kustomization's namespace)");
             }
             if (namespace != null && serviceAccount == null && kustomization == null) {
-                throw new KustomizationBuild.UsageError("--namespace is the namespace of --as or --kustomization; "
+                throw CliFailure.usage("--namespace is the namespace of --as or --kustomization; "
                         + "give one of them (objects take their namespace from the build or --target-namespace)");
             }
             if (serviceAccount == null) {
@@ -120,7 +117,7 @@ final class DiffCommand implements Callable<Integer> {
             try {
                 return Impersonation.serviceAccount(namespace, serviceAccount);
             } catch (IllegalArgumentException e) {
-                throw new KustomizationBuild.UsageError("--as: " + e.getMessage());
+                throw CliFailure.usage("--as: " + e.getMessage());
             }
         }
     }

@@ -24,13 +24,13 @@ final class KubeconfigOptions {
     String context;
 
     /** A client for the chosen context; a missing file or an unknown context is a usage error naming it. */
-    KubernetesClient client() throws KustomizationBuild.UsageError {
+    KubernetesClient client() {
         Config config;
         String source;
         if (kubeconfig != null) {
             source = "--kubeconfig " + kubeconfig;
             if (!Files.isRegularFile(kubeconfig)) {
-                throw new KustomizationBuild.UsageError(source + ": no such file");
+                throw CliFailure.usage(source + ": no such file");
             }
             config = load(source, () -> Config.fromKubeconfig(context, kubeconfig.toFile()));
         } else {
@@ -38,7 +38,7 @@ final class KubeconfigOptions {
             // fall back to an in-cluster service account, which is never what a user at a terminal means.
             List<String> files = Config.getKubeconfigFilenames().stream().filter(f -> new File(f).isFile()).toList();
             if (files.isEmpty()) {
-                throw new KustomizationBuild.UsageError("no kubeconfig: none of " + Config.getKubeconfigFilenames()
+                throw CliFailure.usage("no kubeconfig: none of " + Config.getKubeconfigFilenames()
                         + " exists; pass --kubeconfig FILE or set KUBECONFIG");
             }
             source = "kubeconfig " + String.join(File.pathSeparator, files);
@@ -46,10 +46,10 @@ final class KubeconfigOptions {
         }
         if (context != null && (config.getCurrentContext() == null
                 || !context.equals(config.getCurrentContext().getName()))) {
-            throw new KustomizationBuild.UsageError(source + ": no context named '" + context + "'");
+            throw CliFailure.usage(source + ": no context named '" + context + "'");
         }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-            throw new KustomizationBuild.UsageError(source + ": the context names no cluster server");
+            throw CliFailure.usage(source + ": the context names no cluster server");
         }
         // As kubectl: an unreachable cluster is reported at once, not after fabric8's retries with backoff (10 by
         // default, which at a terminal looks like a hang).
@@ -61,11 +61,11 @@ final class KubeconfigOptions {
         Config load();
     }
 
-    private static Config load(String source, Loader loader) throws KustomizationBuild.UsageError {
+    private static Config load(String source, Loader loader) {
         try {
             return loader.load();
         } catch (RuntimeException e) {
-            throw new KustomizationBuild.UsageError(source + " cannot be read: " + e.getMessage());
+            throw CliFailure.usage(source + " cannot be read: " + e.getMessage());
         }
     }
 }

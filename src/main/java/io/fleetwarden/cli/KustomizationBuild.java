@@ -20,16 +20,6 @@ import picocli.CommandLine.Parameters;
  */
 final class KustomizationBuild {
 
-    /** A wrong argument: the command prints it and exits {@link FleetwardenCli#USAGE}. */
-    static final class UsageError extends Exception {
-        UsageError(String message) {
-            super(message);
-        }
-    }
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Parameters(index = "0", paramLabel = "DIR", description = "The kustomization directory.")
     Path dir;
 
@@ -45,19 +35,22 @@ final class KustomizationBuild {
             + "spec.targetNamespace: the kustomize namespace of the build.")
     String targetNamespace;
 
-    /** The built and substituted objects; a refused build throws {@link RenderException} naming file and field. */
-    List<ObjectNode> objects() throws UsageError {
+    /**
+     * The built and substituted objects; a refused build throws {@link RenderException} naming file and field, a
+     * wrong argument a usage {@link CliFailure}.
+     */
+    List<ObjectNode> objects() {
         if (!Files.isDirectory(dir)) {
-            throw new UsageError(dir + " is not a directory");
+            throw CliFailure.usage(dir + " is not a directory");
         }
         if (targetNamespace != null && targetNamespace.isBlank()) {
-            throw new UsageError("--target-namespace must not be empty");
+            throw CliFailure.usage("--target-namespace must not be empty");
         }
         Map<String, String> vars = new LinkedHashMap<>();
         for (String kv : substitute) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new UsageError("--substitute takes KEY=VALUE, not '" + kv + "'");
+                throw CliFailure.usage("--substitute takes KEY=VALUE, not '" + kv + "'");
             }
             vars.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
@@ -65,7 +58,7 @@ final class KustomizationBuild {
         DirectoryTree tree = new DirectoryTree(top);
         String relative = tree.relativize(dir);
         if (relative == null) {
-            throw new UsageError(dir + " is not inside the root " + top);
+            throw CliFailure.usage(dir + " is not inside the root " + top);
         }
         FluxOverlay overlay = targetNamespace == null ? FluxOverlay.NONE
                 : new FluxOverlay(targetNamespace, null, null, List.of(), List.of(), List.of(), Map.of(), Map.of());

@@ -5,9 +5,8 @@ import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
 import io.fleetwarden.verify.TrustAnchor;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRootException;
 import io.fleetwarden.verify.cosign.TrustedRoots;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +15,6 @@ import picocli.CommandLine.Option;
 
 /** Where the artifact lives and what to trust: registry access, credentials, trusted roots, deadline. */
 final class RegistryOptions {
-
-    static final long MAX_DOCKER_CONFIG_BYTES = 1 << 20;
 
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Allow plain HTTP to this registry (repeatable). Loopback registries always may.")
@@ -64,16 +61,24 @@ final class RegistryOptions {
         } catch (NumberFormatException e) {
             // fall through to the message
         }
-        throw new IllegalArgumentException("--timeout: expected a duration such as 500ms, 10s or 1m, got \"" + timeout + "\"");
+        throw CliFailure.usage("--timeout: expected a duration such as 500ms, 10s or 1m, got \"" + timeout + "\"");
     }
 
-    /** @throws IllegalArgumentException for unreadable files, naming the option */
+    /**
+     * @throws CliFailure a usage error for a bad value or a file that cannot be read or used, naming the option;
+     *                    "unavailable" when the public-good root was to be refreshed and could not be
+     */
     Services services() {
         timeout();
         RegistryClientConfig.Builder config = RegistryClientConfig.builder();
         insecure.forEach(config::insecureHost);
         if (dockerConfig != null) {
-            config.credentials(RegistryCredentials.fromDockerConfigJson(read("--docker-config", dockerConfig)));
+            byte[] json = OptionFile.read("--docker-config", dockerConfig);
+            try {
+                config.credentials(RegistryCredentials.fromDockerConfigJson(json));
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage("--docker-config " + dockerConfig + ": " + e.getMessage());
+            }
         }
         return new Services(new HttpRegistryClient(config.build()),
                 new CosignSignatureVerifier(trustedRoots(), Clock.systemUTC()));
@@ -82,30 +87,25 @@ final class RegistryOptions {
     TrustedRoots trustedRoots() {
         TrustedRoots roots = TrustedRoots.withPublicGood();
         if (refreshPublicGood != null) {
-            // The only network call fleetwarden makes outside registries, and only when asked for.
-            roots.refreshPublicGood(refreshPublicGood);
+            // The only network call fleetwarden makes outside registries, and only when asked for. Its failure is
+            // the network's (or the TUF repository's), not the user's: "unavailable", like a registry that is down.
+            try {
+                roots.refreshPublicGood(refreshPublicGood);
+            } catch (TrustedRootException e) {
+                throw CliFailure.unavailable("--refresh-public-good: " + e.getMessage(), e);
+            }
         }
         for (String spec : trustedRoots) {
             int eq = spec.indexOf('=');
             String name = eq < 0 ? TrustAnchor.PUBLIC_GOOD : spec.substring(0, eq);
             Path file = Path.of(eq < 0 ? spec : spec.substring(eq + 1));
+            byte[] json = OptionFile.read("--trusted-root", file);
             try {
-                roots = roots.add(name, read("--trusted-root", file));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--trusted-root " + file + ": " + e.getMessage(), e);
+                roots = roots.add(name, json);
+            } catch (TrustedRootException e) {
+                throw CliFailure.usage("--trusted-root " + file + ": " + e.getMessage());
             }
         }
         return roots;
-    }
-
-    static byte[] read(String option, Path file) {
-        try {
-            if (Files.size(file) > MAX_DOCKER_CONFIG_BYTES) {
-                throw new IllegalArgumentException(option + " " + file + ": larger than " + MAX_DOCKER_CONFIG_BYTES + " bytes");
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(option + " " + file + ": cannot read: " + e.getMessage(), e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.fleetwarden.verify.CheckFailure;
 import io.fleetwarden.verify.SignatureVerdict;
 import io.fleetwarden.verify.TrustAnchor;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
+import io.fleetwarden.verify.cosign.TrustedRoots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fleetwarden verify-bundle}: the sigstore-conformance client protocol. Exit 0 if and only if the
- * bundle verifies for the artifact and the identity (or key); otherwise one line on stderr and exit 1.
- * Identities are compared exactly, as the protocol requires.
+ * bundle verifies for the artifact and the identity (or key); otherwise one line on stderr and exit 1, or 64 when
+ * an argument is malformed or a file cannot be read. Identities are compared exactly, as the protocol requires.
  */
 @Command(name = "verify-bundle", description = "Verify a Sigstore bundle for a file or digest (sigstore-conformance protocol).")
 final class VerifyBundleCommand implements Callable<Integer> {
@@ -35,7 +36,8 @@ final class VerifyBundleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bundle", required = true, paramLabel = "FILE")
+    @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The Sigstore bundle "
+            + "(.sigstore.json) to verify.")
     Path bundle;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -50,10 +52,12 @@ final class VerifyBundleCommand implements Callable<Integer> {
     }
 
     static final class Keyless {
-        @Option(names = "--certificate-identity", required = true)
+        @Option(names = "--certificate-identity", required = true, paramLabel = "SUBJECT",
+                description = "Certificate subject (SAN), exact.")
         String identity;
 
-        @Option(names = "--certificate-oidc-issuer", required = true)
+        @Option(names = "--certificate-oidc-issuer", required = true, paramLabel = "URL",
+                description = "OIDC issuer, exact.")
         String issuer;
     }
 
@@ -69,21 +73,23 @@ final class VerifyBundleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (staging && trustedRoot == null) {
+            throw CliFailure.usage("--staging needs --trusted-root: the staging root is not embedded and no network is used");
+        }
+        Digest digest = digestOf(artifact);
+        byte[] bundleJson = OptionFile.read("--bundle", bundle);
+        byte[] rootJson = trustedRoot == null ? null : OptionFile.read("--trusted-root", trustedRoot);
+        String keyPem = signer.key == null ? null : OptionFile.readString("--key", signer.key);
+        // From here on the material is judged: a bundle, root or key that is malformed or does not verify is "not
+        // verified" (exit 1), as the conformance protocol expects of a client, not a usage error.
         try {
-            if (staging && trustedRoot == null) {
-                return fail(err, "--staging needs --trusted-root: the staging root is not embedded and no network is used");
-            }
-            Digest digest = digestOf(artifact);
-            RegistryOptions options = new RegistryOptions();
-            if (trustedRoot != null) {
-                options.trustedRoots = java.util.List.of(trustedRoot.toString());
-            }
-            CosignSignatureVerifier verifier = new CosignSignatureVerifier(options.trustedRoots(), Clock.systemUTC());
-            TrustAnchor anchor = signer.key != null
-                    ? TrustAnchor.key(PublicKeys.fromPem(Files.readString(signer.key)), TrustAnchor.PUBLIC_GOOD, true)
+            TrustedRoots roots = rootJson == null ? TrustedRoots.withPublicGood()
+                    : TrustedRoots.empty().add(TrustAnchor.PUBLIC_GOOD, rootJson);
+            CosignSignatureVerifier verifier = new CosignSignatureVerifier(roots, Clock.systemUTC());
+            TrustAnchor anchor = keyPem != null
+                    ? TrustAnchor.key(PublicKeys.fromPem(keyPem), TrustAnchor.PUBLIC_GOOD, true)
                     : TrustAnchor.keyless(TrustAnchor.PUBLIC_GOOD);
-            byte[] json = RegistryOptions.read("--bundle", bundle);
-            SignatureVerdict verdict = verifier.verifyBundle("bundle " + bundle, json, digest, anchor);
+            SignatureVerdict verdict = verifier.verifyBundle("bundle " + bundle, bundleJson, digest, anchor);
             if (verdict instanceof SignatureVerdict.Invalid invalid) {
                 CheckFailure first = invalid.failures().get(0);
                 return fail(err, first.check() + ": " + first.message());
@@ -97,25 +103,35 @@ final class VerifyBundleCommand implements Callable<Integer> {
                 return fail(err, "ISSUER: certificate issuer is \"" + who.issuer() + "\", expected \""
                         + signer.keyless.issuer + "\"");
             }
-            return FleetwardenCli.VERIFIED;
-        } catch (IllegalArgumentException | IOException e) {
+            spec.commandLine().getOut().println(VerifyCommand.VERIFIED_OK);
+            return ExitCode.OK.code();
+        } catch (IllegalArgumentException e) {
             return fail(err, e.getMessage());
         }
     }
 
     private static int fail(PrintWriter err, String reason) {
         err.println("fleetwarden verify-bundle: " + reason.replace('\n', ' '));
-        return FleetwardenCli.NOT_VERIFIED;
+        return ExitCode.REJECTED.code();
     }
 
-    static Digest digestOf(String artifact) throws IOException {
+    /** {@code sha256:<hex>} as given, else the SHA-256 of the file; a malformed digest or a missing file is a usage error. */
+    static Digest digestOf(String artifact) {
         if (artifact.startsWith("sha256:")) {
-            return Digest.parse(artifact);
+            try {
+                return Digest.parse(artifact);
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage(e.getMessage());
+            }
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(Path.of(artifact)), sha256())) {
+        Path file = Path.of(artifact);
+        OptionFile.requireReadable("artifact", file);
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256())) {
             MessageDigest md = ((DigestInputStream) in).getMessageDigest();
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return new Digest("sha256", HexFormat.of().formatHex(md.digest()));
+        } catch (IOException e) {
+            throw CliFailure.usage("artifact " + file + ": " + OptionFile.reason(e));
         }
     }
 

@@ -31,6 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "verify", description = "Verify the cosign signatures of an OCI artifact against a policy.")
 final class VerifyCommand implements Callable<Integer> {
 
+    /** cosign's success line, printed after the verdicts when every covering policy's signature check passed. */
+    static final String VERIFIED_OK = "Verified OK";
+
     @Spec
     CommandSpec spec;
 
@@ -46,39 +49,35 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions registryOptions;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text (the "
+            + "default) or json (one JSON document, without the \"Verified OK\" line).")
     String output;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!"text".equals(output) && !"json".equals(output)) {
+            throw CliFailure.usage("-o: expected text or json, got \"" + output + "\"");
+        }
         OciReference ref;
         try {
             ref = OciReference.parse(reference);
         } catch (IllegalArgumentException e) {
-            err.println("fleetwarden verify: " + e.getMessage());
-            return FleetwardenCli.USAGE;
+            throw CliFailure.usage(e.getMessage());
         }
         List<CompiledPolicy> policies = new ArrayList<>();
-        Integer problem = policies(ref, policies, err);
-        if (problem != null) {
-            return problem;
+        if (!policies(ref, policies, err)) {
+            return ExitCode.USAGE.code();
         }
         List<CompiledPolicy> covering = policies.stream().filter(p -> p.covers(ref)).toList();
         if (covering.isEmpty()) {
             err.println("fleetwarden verify: no policy covers oci://" + ref.repositoryName()
                     + " (sources of the loaded policies: " + policies.stream().flatMap(p -> p.sources().stream()).toList()
                     + "); an artifact no policy covers is denied");
-            return FleetwardenCli.NOT_VERIFIED;
+            return ExitCode.REJECTED.code();
         }
-        RegistryOptions.Services services;
-        try {
-            services = registryOptions.services();
-        } catch (IllegalArgumentException e) {
-            err.println("fleetwarden verify: " + e.getMessage());
-            return FleetwardenCli.USAGE;
-        }
+        RegistryOptions.Services services = registryOptions.services();
         // As the gate: Allow policies require nothing, and are ignored when an Enforce or Warn policy also covers
         // the artifact; a Warn policy's failure is reported but does not fail the command.
         List<CompiledPolicy> required = covering.stream().filter(p -> p.mode() != CompiledPolicy.Mode.ALLOW).toList();
@@ -98,46 +97,54 @@ final class VerifyCommand implements Callable<Integer> {
             VerdictPrinter.json(out, verdicts);
         } else {
             VerdictPrinter.text(out, verdicts);
+            if (verdicts.stream().allMatch(VerifyCommand::verified)) {
+                out.println(VERIFIED_OK);
+            }
         }
-        return exitCode(verdicts);
+        return exitCode(verdicts).code();
     }
 
-    private Integer policies(OciReference ref, List<CompiledPolicy> into, PrintWriter err) throws Exception {
+    private static boolean verified(VerdictPrinter.Verdict v) {
+        return v.outcome() instanceof VerdictPrinter.Checked c && c.result() instanceof VerificationResult.Verified;
+    }
+
+    /** Loads the policies, or prints every problem with them and returns false. */
+    private boolean policies(OciReference ref, List<CompiledPolicy> into, PrintWriter err) {
         if ((policy == null) == !identity.given()) {
             err.println("fleetwarden verify: give either --policy FILE_OR_DIR or identity flags "
                     + "(--certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], or --key)");
-            return FleetwardenCli.USAGE;
+            return false;
         }
         if (policy != null) {
             PolicySource.Loaded loaded = PolicySource.load(policy, Uncovered.DENY);
             if (!loaded.errors().isEmpty()) {
                 loaded.errors().forEach(e -> err.println("fleetwarden verify: " + e));
-                return FleetwardenCli.USAGE;
+                return false;
             }
             into.addAll(loaded.snapshot().policies());
-            return null;
+            return true;
         }
         var result = PolicyCompiler.compile("command line", identity.toSpec("oci://" + ref.repositoryName()));
         if (result instanceof PolicyCompiler.Invalid invalid) {
             invalid.violations().forEach(v -> err.println("fleetwarden verify: " + v.message()));
-            return FleetwardenCli.USAGE;
+            return false;
         }
         into.add(((PolicyCompiler.Compiled) result).policy());
-        return null;
+        return true;
     }
 
     /** 1 when an enforced policy is not satisfied, else 2 when one could not be decided, else 0 (Warn never fails). */
-    private static int exitCode(List<VerdictPrinter.Verdict> verdicts) {
+    private static ExitCode exitCode(List<VerdictPrinter.Verdict> verdicts) {
         boolean unavailable = false;
         for (VerdictPrinter.Verdict v : verdicts) {
             if (!v.enforced() || !(v.outcome() instanceof VerdictPrinter.Checked c)) {
                 continue;
             }
             if (c.result() instanceof VerificationResult.NotVerified) {
-                return FleetwardenCli.NOT_VERIFIED;
+                return ExitCode.REJECTED;
             }
             unavailable |= c.result() instanceof VerificationResult.Unavailable;
         }
-        return unavailable ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
+        return unavailable ? ExitCode.UNAVAILABLE : ExitCode.OK;
     }
 }

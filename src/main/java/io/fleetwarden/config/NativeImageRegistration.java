@@ -28,8 +28,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code PolicyStatusWriter} ({@code PolicyStatus}). Registered here in one place so that {@code api} stays
  * free of Quarkus. No other class is bound by Jackson: everything else reads trees ({@code readTree}) or writes maps.</li>
  * <li>the picocli commands, options and argument groups of the CLI, whose annotations picocli reads at run
- * time (the CLI is plain picocli, not the Quarkus extension that would register them). By name: they are
- * package-private.</li>
+ * time (the CLI is plain picocli, not the Quarkus extension that would register them), and picocli's own
+ * {@code help} command and {@code --help}/{@code --version} mixin, which every command has. By name: they are
+ * package-private or private.</li>
  * </ul>
  * The embedded public-good trusted root is a resource, listed in {@code quarkus.native.resources.includes}.
  */
@@ -45,7 +46,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.fleetwarden.cli.IdentityOptions", "io.fleetwarden.cli.RegistryOptions",
                 "io.fleetwarden.cli.BuildResourceSetCommand", "io.fleetwarden.cli.DiffCommand",
                 "io.fleetwarden.cli.DiffCommand$Kustomization", "io.fleetwarden.cli.KustomizationBuild",
-                "io.fleetwarden.cli.KubeconfigOptions" })
+                "io.fleetwarden.cli.KubeconfigOptions", "picocli.CommandLine$HelpCommand",
+                "picocli.CommandLine$AutoHelpMixin" })
 public final class NativeImageRegistration {
 
     private NativeImageRegistration() {

@@ -52,9 +52,9 @@ class BuildResourceSetCommandTest {
 
     @Test
     void usageErrorsAndRenderFailuresHaveTheirExitCodes() throws IOException {
-        assertThat(cli("build").code()).isEqualTo(FleetwardenCli.USAGE);
+        assertThat(cli("build").code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(cli("build", "resourceset", "-f", dir.resolve("missing.yaml").toString()).code())
-                .isEqualTo(FleetwardenCli.USAGE);
+                .isEqualTo(ExitCode.USAGE.code());
         Path withProviders = Files.writeString(dir.resolve("p.yaml"), """
                 apiVersion: fluxcd.controlplane.io/v1
                 kind: ResourceSet
@@ -64,7 +64,7 @@ class BuildResourceSetCommandTest {
                   resourcesTemplate: "x"
                 """);
         Run r = cli("build", "resourceset", "-f", withProviders.toString());
-        assertThat(r.code()).isEqualTo(FleetwardenCli.USAGE);
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("--inputs-from or --inputs-from-provider");
         Path bad = Files.writeString(dir.resolve("bad.yaml"), """
                 apiVersion: fluxcd.controlplane.io/v1
@@ -74,7 +74,7 @@ class BuildResourceSetCommandTest {
                   resourcesTemplate: "<< inputs.nope >>"
                 """);
         Run b = cli("build", "resourceset", "-f", bad.toString());
-        assertThat(b.code()).isEqualTo(FleetwardenCli.NOT_VERIFIED);
+        assertThat(b.code()).isEqualTo(ExitCode.REJECTED.code());
         assertThat(b.err()).contains("resourceset:1:3").contains("map has no entry for key \"nope\"");
         assertThat(b.out()).isEmpty();
     }

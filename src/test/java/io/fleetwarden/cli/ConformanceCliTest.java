@@ -65,6 +65,7 @@ class ConformanceCliTest {
             assertThat(err.toString().strip()).startsWith("fleetwarden verify-bundle: ").doesNotContain("\n");
         } else {
             assertThat(err.toString()).isEmpty();
+            assertThat(out.toString()).isEqualTo("Verified OK" + System.lineSeparator());
         }
     }
 

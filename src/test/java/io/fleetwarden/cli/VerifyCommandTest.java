@@ -164,6 +164,48 @@ class VerifyCommandTest {
     }
 
     @Test
+    void cosignFlagNamesVerifyAndTheSuccessLineIsCosigns() {
+        String ref = signed("cli-cosign", SigningRequest.github());
+        String[] cosign = {"verify", ref, "--certificate-identity",
+            "https://github.com/acme/fleet/.github/workflows/push-artifact.yaml@refs/heads/main",
+            "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
+            "--certificate-github-workflow-repository", "acme/fleet",
+            "--certificate-github-workflow-ref", "refs/heads/main",
+            "--certificate-github-workflow-trigger", "push", "--trusted-root", trustedRoot.toString()};
+        Run r = cli(cosign);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("VERIFIED " + ref + "@sha256:")
+                .endsWith(System.lineSeparator() + "Verified OK" + System.lineSeparator());
+
+        // Without --certificate-identity (which names the repository too: they would contradict, a usage error).
+        Run wrongRepository = cli("verify", ref, "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
+                "--certificate-github-workflow-repository", "acme/other", "--trusted-root", trustedRoot.toString());
+        assertThat(wrongRepository.code()).as(wrongRepository.out() + wrongRepository.err()).isEqualTo(1);
+        assertThat(wrongRepository.out()).contains("SOURCE_REPOSITORY").doesNotContain("Verified OK");
+
+        String[] otherTrigger = cosign.clone();
+        otherTrigger[11] = "workflow_dispatch";
+        Run wrongTrigger = cli(otherTrigger);
+        assertThat(wrongTrigger.code()).as(wrongTrigger.out() + wrongTrigger.err()).isEqualTo(1);
+        assertThat(wrongTrigger.out()).contains("BUILD_TRIGGER").doesNotContain("Verified OK");
+    }
+
+    @Test
+    void onlyACompleteVerificationSaysVerifiedOk() throws IOException {
+        String unsigned = signed("cli-notok", null);
+        Run warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-notok-*", "Warn")
+                .toString(), "--trusted-root", "local=" + trustedRoot);
+        assertThat(warn.code()).isZero();
+        assertThat(warn.out()).doesNotContain("Verified OK");
+
+        String ref = signed("cli-json", SigningRequest.github());
+        Run json = cli("verify", ref, "--policy", policy(artifacts.host() + "/cli-json-*").toString(), "--trusted-root",
+                "local=" + trustedRoot, "-o", "json");
+        assertThat(json.code()).isZero();
+        assertThat(json.out()).doesNotContain("Verified OK").startsWith("{");
+    }
+
+    @Test
     void anUnreachableRegistryExitsTwo() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -42,6 +42,8 @@ class NativeImageRegistrationTest {
             }
         }
         assertThat(readByPicocli).contains("io.fleetwarden.cli.VerifyCommand", "io.fleetwarden.cli.FleetwardenCli$Version");
+        // picocli's own annotated classes that FleetwardenCli adds to every command tree
+        readByPicocli.addAll(List.of("picocli.CommandLine$HelpCommand", "picocli.CommandLine$AutoHelpMixin"));
         assertThat(registration.classNames()).containsExactlyInAnyOrderElementsOf(readByPicocli);
     }
 
@@ -72,6 +74,18 @@ class NativeImageRegistrationTest {
             properties.load(in);
         }
         String resource = "io/fleetwarden/render/kustomize-fieldspecs.yaml";
+        assertThat(Path.of("src/main/resources", resource)).exists();
+        assertThat(properties.getProperty("quarkus.native.resources.includes")).contains(resource);
+    }
+
+    /** {@code --version} reads the version Maven wrote into a resource. */
+    @Test
+    void theCliVersionIsANativeResource() throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        String resource = "io/fleetwarden/cli/version.properties";
         assertThat(Path.of("src/main/resources", resource)).exists();
         assertThat(properties.getProperty("quarkus.native.resources.includes")).contains(resource);
     }
