@@ -24,7 +24,25 @@ final class ManifestReader {
     /** The path that names standard input. */
     static final String STDIN = "-";
 
-    record Manifest(String source, JsonNode object) {
+    /**
+     * One object. {@code origin} is null for an object of the checked files; for an object that one of them would
+     * create (a ResourceSet's, a FluxInstance's), it says which and who applies it.
+     */
+    record Manifest(String source, JsonNode object, Origin origin) {
+        Manifest(String source, JsonNode object) {
+            this(source, object, null);
+        }
+    }
+
+    /**
+     * @param what the object that creates this one, as a line shows it ({@code ResourceSet flux-system/apps})
+     * @param user who requests its creation (the ResourceSet's service account), or null for check's default
+     * @param notes said on the object's line, as warnings
+     */
+    record Origin(String what, String user, List<String> notes) {
+        Origin {
+            notes = List.copyOf(notes);
+        }
     }
 
     record Read(List<Manifest> manifests, List<String> errors) {

@@ -30,6 +30,11 @@ class CheckCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** The verdict lines, without warnings. */
+    static java.util.List<String> verdicts(Run r) {
+        return r.out().lines().filter(l -> !l.startsWith("  ")).toList();
+    }
+
     static final String TENANT_NS = """
             apiVersion: v1
             kind: Namespace
@@ -89,7 +94,7 @@ class CheckCommandTest {
                 "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
+        assertThat(verdicts(r)).satisfiesExactly(
                 l -> assertThat(l).startsWith("WARNED OCIRepository frontend/apps (").contains("CheckedOffline"),
                 l -> assertThat(l).startsWith("DENIED OCIRepository frontend/loose (").contains("VerificationSpecRejected")
                         .contains("with subject \"https://github.com/controlplaneio-fluxcd/d2-apps/.github/workflows/"
@@ -258,7 +263,7 @@ class CheckCommandTest {
         Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
+        assertThat(verdicts(r)).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED Namespace frontend (").contains("TenancyViolation")
                         .contains("toolkit.fluxcd.io/role").contains("keep it \"tenant\""),
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation")
@@ -299,7 +304,7 @@ class CheckCommandTest {
                 """));
         Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).as(r.out()).satisfiesExactly(
+        assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED HelmRelease frontend/podinfo (").contains("TenancyViolation")
                         .contains("spec.targetNamespace"),
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation"),
@@ -369,7 +374,7 @@ class CheckCommandTest {
         Run r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state", state.toString(),
                 "-f", pr.toString());
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).as(r.out()).satisfiesExactly(
+        assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (" + pr + "#0)"),
                 l -> assertThat(l).startsWith("DENIED Kustomization " + pr + "#1 (" + pr + "#1): Invalid: "
                         + "metadata: must be an object with a name, got a string (\"apps\")"),
