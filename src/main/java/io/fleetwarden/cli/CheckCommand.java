@@ -24,9 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * go through the signature gate (or only its offline part), Flux objects and Namespaces through the
  * tenancy rules, policy documents through the policy compiler; the objects a ResourceSet or a FluxInstance among
  * them would create are judged too ({@link CheckExpansion}), after the postBuild substitution the files would get
- * ({@link PostBuildOptions}). One line per object; exit 1 if any is denied (a malformed document, an unsupported
- * version or a ResourceSet that fails to build counts as denied), 2 if none is denied but some could not be decided
- * (a registry, or what cannot be known offline: "NOT JUDGED"), 0 otherwise.
+ * ({@link PostBuildOptions}). One line per object and a summary ({@link CheckReport}); exit 1 if any is denied (a
+ * malformed document, an unsupported version or a ResourceSet that fails to build counts as denied), 2 if none is
+ * denied but some could not be decided (a registry, or what cannot be known offline: "NOT JUDGED"), 64 on a usage
+ * error or when nothing was judged at all, 0 otherwise.
  */
 @Command(name = "check", description = "Evaluate manifests (OCIRepositories, Flux objects, policies, and what "
         + "ResourceSets and FluxInstances would create) as the admission webhook would.")
@@ -64,6 +65,9 @@ final class CheckCommand implements Callable<Integer> {
             + "or allow. Default ${DEFAULT-VALUE}.")
     String uncovered;
 
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
+    String output;
+
     @Mixin
     PostBuildOptions postBuild;
 
@@ -78,6 +82,9 @@ final class CheckCommand implements Callable<Integer> {
         RegistryOptions.Services services;
         Map<String, String> vars;
         try {
+            if (!output.equals("text") && !output.equals("json")) {
+                throw new IllegalArgumentException("--output: expected text or json, got \"" + output + "\"");
+            }
             loaded = PolicySource.load(policy, Uncovered.parse(uncovered));
             services = registryOptions.services();
             vars = postBuild.variables();
@@ -123,21 +130,28 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             ManifestJudge judge = judge(snapshot, registry, services, existing.withApplied(admitted));
-            List<ManifestJudge.Line> lines = new ArrayList<>();
+            CheckReport report = new CheckReport();
             for (CheckExpansion.Item item : items) {
                 ManifestJudge.Line l = judged.containsKey(item) ? judged.get(item) : judgeOne(judge, item);
                 if (l != null) {
-                    lines.add(l);
+                    report.add(l);
+                } else {
+                    report.skip(((CheckExpansion.Judge) item).manifest().object());
                 }
             }
-            lines.forEach(l -> l.print(out));
-            out.flush();
-            if (lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.DENIED)) {
-                return FleetwardenCli.NOT_VERIFIED;
+            if (output.equals("json")) {
+                report.json(out);
+            } else {
+                report.text(out);
             }
-            return lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.UNAVAILABLE
-                    || l.verdict() == ManifestJudge.Verdict.NOT_JUDGED)
-                    ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
+            if (report.total().judged() + report.total().notJudged == 0) {
+                err.println("fleetwarden check: nothing was judged: " + (report.total().skipped == 0
+                        ? "no Kubernetes objects in " + files
+                        : "none of the " + report.total().skipped + " objects in " + files + " is of a kind the webhooks "
+                                + "judge (OCIRepository and the other Flux sources, Kustomization, HelmRelease, "
+                                + "ResourceSet, Namespace, fleetwarden policies), nor does any create one"));
+            }
+            return report.exitCode();
         }
     }
 

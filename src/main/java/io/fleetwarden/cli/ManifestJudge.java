@@ -28,8 +28,8 @@ import java.util.TreeSet;
 
 /**
  * Judges one manifest as the webhooks would: mutate (defaults), then validate (tenancy, signatures, policies). What
- * cannot be judged offline (an OCI source holding a postBuild variable that was not substituted) is
- * {@link Verdict#NOT_JUDGED}, saying which option would let it be judged.
+ * cannot be judged offline (a namespace whose labels are not known, an OCI source holding a postBuild variable that
+ * was not substituted) is {@link Verdict#NOT_JUDGED}, saying which option would let it be judged.
  */
 final class ManifestJudge {
 
@@ -45,7 +45,7 @@ final class ManifestJudge {
     /**
      * One verdict line.
      *
-     * @param kind the object's kind
+     * @param kind the object's kind, for the summary
      * @param origin what creates the object ({@code ResourceSet flux-system/apps}), null for a checked file's
      * @param what the object ({@code OCIRepository frontend/apps})
      * @param source the file and document the object, or what creates it, comes from
@@ -63,8 +63,9 @@ final class ManifestJudge {
         }
     }
 
-    /** The reason of a source holding a postBuild variable that was not substituted. */
+    /** Reasons of lines check adds to the webhooks': a postBuild variable left in a source, a namespace not known. */
     static final String UNRESOLVED = "UnresolvedVariable";
+    static final String NAMESPACE_UNKNOWN = "NamespaceUnknown";
     /** The kind a pulled artifact is counted under. */
     static final String PULLED_ARTIFACT = "(distribution artifact)";
     /** Flux Operator's own identity (its chart's service account in flux-system). */
@@ -160,6 +161,9 @@ final class ManifestJudge {
         TenancyDecision tenancy = TenancyAdmission.validate(snapshot.tenancy(), new TenancyRequest(op, gvk,
                 ns, what, object, existing, user, null, cluster));
         if (tenancy instanceof TenancyDecision.Denied d) {
+            if (d.violations().stream().allMatch(v -> v.rule().equals("namespace.unknown"))) {
+                return namespaceUnknown(what, m, ns, source ? object : null, unresolved, warnings);
+            }
             return line(Verdict.DENIED, what, m, "TenancyViolation", d.message(), warnings);
         }
         warnings.addAll(((TenancyDecision.Allowed) tenancy).warnings());
@@ -211,6 +215,26 @@ final class ManifestJudge {
             return "system:serviceaccount:" + ns + ":" + account;
         }
         return as != null ? as : FLUX_OPERATOR;
+    }
+
+    /**
+     * The tenancy rules could not tell whether the namespace is a tenant's: offline, that only means check was not
+     * told. A source no policy admits is still denied (whatever the namespace); anything else is not judged.
+     */
+    private Line namespaceUnknown(String what, ManifestReader.Manifest m, String ns, JsonNode source,
+            Map<String, Set<String>> unresolved, List<String> warnings) {
+        String message = "the labels of namespace \"" + ns + "\" are not known, so whether it is a tenant's cannot be "
+                + "decided: pass --cluster-state FILE with the cluster's Namespaces (kubectl get namespaces -o yaml > "
+                + "FILE), or check the Namespace with it";
+        if (source != null) {
+            Line gate = source(what, m, source, unresolved, new ArrayList<>(warnings), false);
+            if (gate.verdict() == Verdict.DENIED) {
+                List<String> w = new ArrayList<>(gate.warnings());
+                w.add("tenancy not judged: " + message);
+                return line(Verdict.DENIED, what, m, gate.reason(), gate.message(), w);
+            }
+        }
+        return line(Verdict.NOT_JUDGED, what, m, NAMESPACE_UNKNOWN, message, warnings);
     }
 
     /** What the API server would refuse to decode, with the field; empty when the shape is one it accepts. */

@@ -82,6 +82,8 @@ class CheckExpansionTest {
                 .isNotNull();
         assertThat(line(uncovered, "ALLOWED FluxInstance flux-system/flux \u2192 Kustomization flux-system/flux-system ("))
                 .isNotNull();
+        assertThat(uncovered.out()).contains("summary: 46 objects: judged 24: 17 allowed, 7 denied; not judged 0; "
+                + "skipped 22 (no webhook judges their kind)");
         assertThat(uncovered.code()).isEqualTo(1);
 
         // With the staging policies and one for Flux Operator's artifacts, everything it would create is admitted.
@@ -98,6 +100,10 @@ class CheckExpansionTest {
         assertThat(covered.out()).contains("  warning: Flux Operator pulls the tag latest again at every reconcile and "
                 + "verifies no signature: what is judged is the artifact the tag names now; pin it by digest "
                 + "(oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests@sha256:...) to keep that one");
+        assertThat(covered.out()).contains("summary: 46 objects: judged 24: 24 allowed (7 with warnings), 0 denied; "
+                + "not judged 0; skipped 22 (no webhook judges their kind)")
+                .contains("  (distribution artifact)                          judged 1: 1 allowed (1 with warnings)")
+                .contains("  Kustomization (kustomize.config.k8s.io/v1beta1)  skipped 1");
         assertThat(covered.code()).as(covered.out()).isZero();
     }
 
@@ -113,6 +119,7 @@ class CheckExpansionTest {
                         + "--substitute ARTIFACT_TAG=VALUE (repeatable) or --substitute-from FILE (the ConfigMap the parent "
                         + "Kustomization substitutes from, such as a cluster's flux-runtime-info)");
         assertThat(verdicts(r).stream().filter(l -> l.startsWith("NOT JUDGED"))).hasSize(4);
+        assertThat(r.out()).contains("; not judged 4; ");
         assertThat(r.code()).isEqualTo(2);
 
         // The URL is known, so a source no policy covers is denied whatever its tag turns out to be.
@@ -219,6 +226,7 @@ class CheckExpansionTest {
                 "DENIED ResourceSet flux-system/teams \u2192 OCIRepository flux-system/red (" + files + "#3): NotCovered: "
                         + "no ArtifactPolicy covers oci://ghcr.io/evil/red (1 policies loaded); ask the platform team for a "
                         + "policy naming who must sign it, or an Allow policy for a third-party source");
+        assertThat(r.out()).contains("  ResourceSetInputProvider  skipped 2");
         assertThat(r.code()).isEqualTo(1);
     }
 
@@ -231,6 +239,7 @@ class CheckExpansionTest {
                 "NOT JUDGED ResourceSet flux-system/team \u2192 the objects it creates (" + missing + "#0): InputsUnknown: "
                         + "spec.inputsFrom[0]: ResourceSetInputProvider flux-system/red is not among the checked files, "
                         + "so its inputs are not known; check it with the ResourceSet (-f)");
+        assertThat(r.out()).contains("summary: 2 objects: judged 1: 1 allowed, 0 denied; not judged 1; skipped 0");
         assertThat(r.code()).isEqualTo(2);
 
         Path github = Files.writeString(dir.resolve("github.yaml"), TEAM_RESOURCE_SET.formatted("{name: red}") + "---\n"
@@ -290,7 +299,7 @@ class CheckExpansionTest {
         Path git = Files.writeString(dir.resolve("git.yaml"), instance);
         Path policy = Files.writeString(dir.resolve("flux-operator.yaml"), FLUX_OPERATOR_POLICY);
         Run r = check("--policy", policy.toString(), "-f", git.toString());
-        assertThat(r.out().lines().toList()).containsExactly(
+        assertThat(r.out().lines().takeWhile(l -> !l.startsWith("summary: ")).toList()).containsExactly(
                 "WARNED FluxInstance flux-system/flux \u2192 distribution artifact oci://ghcr.io/controlplaneio-fluxcd/"
                         + "flux-operator-manifests@sha256:" + "a".repeat(64) + " (" + git + "#0): CheckedOffline: "
                         + "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests passes the offline checks",
