@@ -22,12 +22,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code fleetwarden check}: judges manifests as the webhook would, before they are merged. OCIRepositories
  * go through the signature gate (or only its offline part), Flux objects and Namespaces through the
- * tenancy rules, policy documents through the policy compiler. One line per object; exit 1 if any is
- * denied (a malformed document or an unsupported version counts as denied), 2 if none is denied but some could
- * not be decided, 0 otherwise.
+ * tenancy rules, policy documents through the policy compiler; the objects a ResourceSet or a FluxInstance among
+ * them would create are judged too ({@link CheckExpansion}), after the postBuild substitution the files would get
+ * ({@link PostBuildOptions}). One line per object and a summary ({@link CheckReport}); exit 1 if any is denied (a
+ * malformed document, an unsupported version or a ResourceSet that fails to build counts as denied), 2 if none is
+ * denied but some could not be decided (a registry, or what cannot be known offline: "NOT JUDGED"), 64 on a usage
+ * error or when nothing was judged at all, 0 otherwise.
  */
-@Command(name = "check", description = "Evaluate manifests (OCIRepositories, Flux objects, policies) as the admission "
-        + "webhook would.")
+@Command(name = "check", description = "Evaluate manifests (OCIRepositories, Flux objects, policies, and what "
+        + "ResourceSets and FluxInstances would create) as the admission webhook would.")
 final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -38,18 +41,21 @@ final class CheckCommand implements Callable<Integer> {
     List<Path> policy;
 
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE_OR_DIR",
-            description = "Manifests to check (repeatable; directories recursively; multi-document YAML).")
+            description = "Manifests to check (repeatable; directories recursively; multi-document YAML; kind: List; "
+                    + "- for standard input).")
     List<Path> files;
 
     @Option(names = "--cluster-state", paramLabel = "FILE", description = "Objects that exist in the cluster "
-            + "(Namespaces and their labels), as a YAML stream; a checked Namespace of the same name is an update.")
+            + "(Namespaces and their labels), as a YAML stream or the output of kubectl get namespaces -o yaml; a "
+            + "checked Namespace of the same name is an update.")
     Path clusterState;
 
     @Option(names = "--offline", description = "No registry calls: check coverage, the verification spec and tenancy.")
     boolean offline;
 
     @Option(names = "--as", paramLabel = "USER", description = "Requesting user; default: the tenant's default "
-            + "service account of each object's namespace (system:serviceaccount:NS:flux).")
+            + "service account of each object's namespace (system:serviceaccount:NS:flux). A ResourceSet's objects "
+            + "are requested by its spec.serviceAccountName, a FluxInstance's by Flux Operator.")
     String as;
 
     @Option(names = "--namespace", defaultValue = "default", description = "Namespace of objects that name none.")
@@ -58,6 +64,12 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uncovered", defaultValue = "deny", description = "OCI sources no policy covers: deny, warn "
             + "or allow. Default ${DEFAULT-VALUE}.")
     String uncovered;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
+    String output;
+
+    @Mixin
+    PostBuildOptions postBuild;
 
     @Mixin
     RegistryOptions registryOptions;
@@ -68,16 +80,26 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PolicySource.Loaded loaded;
         RegistryOptions.Services services;
+        Map<String, String> vars;
         try {
+            if (!output.equals("text") && !output.equals("json")) {
+                throw new IllegalArgumentException("--output: expected text or json, got \"" + output + "\"");
+            }
             loaded = PolicySource.load(policy, Uncovered.parse(uncovered));
             services = registryOptions.services();
+            vars = postBuild.variables();
         } catch (IllegalArgumentException e) {
             err.println("fleetwarden check: " + e.getMessage());
-            return FleetwardenCli.USAGE;
+            return ExitCode.USAGE.code();
         }
         if (!loaded.errors().isEmpty()) {
             loaded.errors().forEach(e -> err.println("fleetwarden check: policy: " + e));
-            return FleetwardenCli.USAGE;
+            return ExitCode.USAGE.code();
+        }
+        if (clusterState != null && clusterState.toString().equals(ManifestReader.STDIN) && files.stream()
+                .anyMatch(f -> f.toString().equals(ManifestReader.STDIN))) {
+            err.println("fleetwarden check: standard input (-) can be read once: give it to -f or to --cluster-state");
+            return ExitCode.USAGE.code();
         }
         ManifestReader.Read manifests = ManifestReader.read(files);
         ManifestReader.Read state = clusterState == null ? new ManifestReader.Read(List.of(), List.of())
@@ -85,41 +107,51 @@ final class CheckCommand implements Callable<Integer> {
         if (!manifests.errors().isEmpty() || !state.errors().isEmpty()) {
             manifests.errors().forEach(e -> err.println("fleetwarden check: " + e));
             state.errors().forEach(e -> err.println("fleetwarden check: cluster state: " + e));
-            return FleetwardenCli.USAGE;
+            return ExitCode.USAGE.code();
         }
         PolicySnapshot snapshot = loaded.snapshot();
         try (HttpRegistryClient registry = services.registry()) {
+            ClusterState existing = ClusterState.of(state.manifests());
+            ManifestJudge namespaceJudge = judge(snapshot, registry, services, existing);
+            List<CheckExpansion.Item> items = CheckExpansion.expand(manifests.manifests(), vars, namespace,
+                    namespaceJudge::resourceSetApplier);
             // Namespaces first, as Flux applies them (and as kubectl apply orders them): the other objects are
             // judged against the labels the cluster will have, which are the new ones only where the webhook
             // would admit the Namespace change; a denied change leaves the cluster's labels in force.
-            ClusterState existing = ClusterState.of(state.manifests());
-            ManifestJudge namespaceJudge = judge(snapshot, registry, services, existing);
-            Map<ManifestReader.Manifest, ManifestJudge.Line> judged = new IdentityHashMap<>();
+            Map<CheckExpansion.Item, ManifestJudge.Line> judged = new IdentityHashMap<>();
             List<JsonNode> admitted = new ArrayList<>();
-            for (ManifestReader.Manifest m : manifests.manifests()) {
-                if (ClusterState.isNamespace(m.object())) {
-                    ManifestJudge.Line l = judgeOne(namespaceJudge, m);
-                    judged.put(m, l);
+            for (CheckExpansion.Item item : items) {
+                if (item instanceof CheckExpansion.Judge j && ClusterState.isNamespace(j.manifest().object())) {
+                    ManifestJudge.Line l = judgeOne(namespaceJudge, item);
+                    judged.put(item, l);
                     if (l != null && l.verdict() != ManifestJudge.Verdict.DENIED) {
-                        admitted.add(m.object());
+                        admitted.add(j.manifest().object());
                     }
                 }
             }
             ManifestJudge judge = judge(snapshot, registry, services, existing.withApplied(admitted));
-            List<ManifestJudge.Line> lines = new ArrayList<>();
-            for (ManifestReader.Manifest m : manifests.manifests()) {
-                ManifestJudge.Line l = judged.containsKey(m) ? judged.get(m) : judgeOne(judge, m);
+            CheckReport report = new CheckReport();
+            for (CheckExpansion.Item item : items) {
+                ManifestJudge.Line l = judged.containsKey(item) ? judged.get(item) : judgeOne(judge, item);
                 if (l != null) {
-                    lines.add(l);
+                    report.add(l);
+                } else {
+                    report.skip(((CheckExpansion.Judge) item).manifest().object());
                 }
             }
-            lines.forEach(l -> l.print(out));
-            out.flush();
-            if (lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.DENIED)) {
-                return FleetwardenCli.NOT_VERIFIED;
+            if (output.equals("json")) {
+                report.json(out);
+            } else {
+                report.text(out);
             }
-            return lines.stream().anyMatch(l -> l.verdict() == ManifestJudge.Verdict.UNAVAILABLE)
-                    ? FleetwardenCli.INFRASTRUCTURE_ERROR : FleetwardenCli.VERIFIED;
+            if (report.total().judged() + report.total().notJudged == 0) {
+                err.println("fleetwarden check: nothing was judged: " + (report.total().skipped == 0
+                        ? "no Kubernetes objects in " + files
+                        : "none of the " + report.total().skipped + " objects in " + files + " is of a kind the webhooks "
+                                + "judge (OCIRepository and the other Flux sources, Kustomization, HelmRelease, "
+                                + "ResourceSet, Namespace, fleetwarden policies), nor does any create one"));
+            }
+            return report.exitCode();
         }
     }
 
@@ -130,13 +162,23 @@ final class CheckCommand implements Callable<Integer> {
         return new ManifestJudge(gate, snapshot, cluster, as, namespace, offline, registryOptions.timeout());
     }
 
-    /** One document's line; a bug met on one document is that document's error, and the others are still judged. */
-    private static ManifestJudge.Line judgeOne(ManifestJudge judge, ManifestReader.Manifest m) {
+    /** One item's line; a bug met on one object is that object's error, and the others are still judged. */
+    private static ManifestJudge.Line judgeOne(ManifestJudge judge, CheckExpansion.Item item) {
+        if (item instanceof CheckExpansion.Decided d) {
+            return d.line();
+        }
+        if (item instanceof CheckExpansion.PulledArtifact a) {
+            return guarded(a.manifest(), () -> judge.pulledArtifact(a.manifest(), a.what()));
+        }
+        ManifestReader.Manifest m = ((CheckExpansion.Judge) item).manifest();
+        return guarded(m, () -> judge.judge(m));
+    }
+
+    private static ManifestJudge.Line guarded(ManifestReader.Manifest m, java.util.function.Supplier<ManifestJudge.Line> f) {
         try {
-            return judge.judge(m);
+            return f.get();
         } catch (RuntimeException e) {
-            return new ManifestJudge.Line(ManifestJudge.Verdict.DENIED, m.object().path("kind").asText() + " "
-                    + m.source(), m.source(), "InternalError", "could not be judged: " + e, List.of());
+            return CheckExpansion.line(ManifestJudge.Verdict.DENIED, m, "InternalError", "could not be judged: " + FleetwardenCli.bugMessage(e));
         }
     }
 }

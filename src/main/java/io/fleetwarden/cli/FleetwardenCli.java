@@ -34,12 +34,6 @@ public final class FleetwardenCli {
     private static final Pattern CLASS_NAME = Pattern.compile(
             "(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|$)");
 
-    // For CheckCommand, which is being changed on another branch, until it returns ExitCode like the other commands.
-    static final int VERIFIED = ExitCode.OK.code();
-    static final int NOT_VERIFIED = ExitCode.REJECTED.code();
-    static final int INFRASTRUCTURE_ERROR = ExitCode.UNAVAILABLE.code();
-    static final int USAGE = ExitCode.USAGE.code();
-
     /** Runs one CLI invocation and returns its exit code; tests call this in-process. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         String debug = System.getenv(DEBUG_ENV);

@@ -7,7 +7,6 @@ import io.fleetwarden.render.RenderException;
 import io.fleetwarden.render.Substitution;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -46,13 +45,11 @@ final class KustomizationBuild {
         if (targetNamespace != null && targetNamespace.isBlank()) {
             throw CliFailure.usage("--target-namespace must not be empty");
         }
-        Map<String, String> vars = new LinkedHashMap<>();
-        for (String kv : substitute) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw CliFailure.usage("--substitute takes KEY=VALUE, not '" + kv + "'");
-            }
-            vars.put(kv.substring(0, eq), kv.substring(eq + 1));
+        Map<String, String> vars;
+        try {
+            vars = PostBuildOptions.parse(substitute);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
         }
         Path top = root != null ? root : gitWorkTree(dir);
         DirectoryTree tree = new DirectoryTree(top);

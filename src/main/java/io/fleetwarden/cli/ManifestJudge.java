@@ -26,17 +26,50 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Judges one manifest as the webhooks would: mutate (defaults), then validate (tenancy, signatures, policies). */
+/**
+ * Judges one manifest as the webhooks would: mutate (defaults), then validate (tenancy, signatures, policies). What
+ * cannot be judged offline (a namespace whose labels are not known, an OCI source holding a postBuild variable that
+ * was not substituted) is {@link Verdict#NOT_JUDGED}, saying which option would let it be judged.
+ */
 final class ManifestJudge {
 
-    enum Verdict { ALLOWED, WARNED, DENIED, UNAVAILABLE }
+    enum Verdict {
+        ALLOWED, WARNED, DENIED, UNAVAILABLE, NOT_JUDGED;
 
-    record Line(Verdict verdict, String what, String source, String reason, String message, List<String> warnings) {
+        /** As a line starts. */
+        String label() {
+            return this == NOT_JUDGED ? "NOT JUDGED" : name();
+        }
+    }
+
+    /**
+     * One verdict line.
+     *
+     * @param kind the object's kind, for the summary
+     * @param origin what creates the object ({@code ResourceSet flux-system/apps}), null for a checked file's
+     * @param what the object ({@code OCIRepository frontend/apps})
+     * @param source the file and document the object, or what creates it, comes from
+     */
+    record Line(Verdict verdict, String kind, String origin, String what, String source, String reason, String message,
+            List<String> warnings) {
+        Line {
+            warnings = List.copyOf(warnings);
+        }
+
         void print(PrintWriter out) {
-            out.println(verdict + " " + what + " (" + source + "): " + reason + (message.isEmpty() ? "" : ": " + message));
+            out.println(verdict.label() + " " + (origin == null ? "" : origin + " \u2192 ") + what + " (" + source + "): "
+                    + reason + (message.isEmpty() ? "" : ": " + message));
             warnings.forEach(w -> out.println("  warning: " + w));
         }
     }
+
+    /** Reasons of lines check adds to the webhooks': a postBuild variable left in a source, a namespace not known. */
+    static final String UNRESOLVED = "UnresolvedVariable";
+    static final String NAMESPACE_UNKNOWN = "NamespaceUnknown";
+    /** The kind a pulled artifact is counted under. */
+    static final String PULLED_ARTIFACT = "(distribution artifact)";
+    /** Flux Operator's own identity (its chart's service account in flux-system). */
+    static final String FLUX_OPERATOR = "system:serviceaccount:flux-system:" + CheckExpansion.OPERATOR_ACCOUNT;
 
     private final OciSourceGate gate;
     private final PolicySnapshot snapshot;
@@ -97,7 +130,7 @@ final class ManifestJudge {
                     : line(Verdict.DENIED, what, m, "Invalid", String.join("; ", compiled.problems()), List.of());
         }
         Gvk gvk = governedKind.get().gvk();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(m.origin() == null ? List.of() : m.origin().notes());
         if (!gvk.version().equals(asWritten.version())) {
             if (!EQUIVALENT_VERSIONS.getOrDefault(gvk.group() + "/" + kind, Set.of()).contains(asWritten.version())) {
                 List<String> known = new ArrayList<>(List.of(gvk.version()));
@@ -107,12 +140,18 @@ final class ManifestJudge {
                         + "than judged by rules written for another", List.of());
             }
         }
+        boolean source = "OCIRepository".equals(kind);
+        Map<String, Set<String>> unresolved = source ? PostBuildOptions.unresolved(o.path("spec"), "spec") : Map.of();
+        if (unresolved.containsKey("spec.url")) {
+            // Neither tenancy (the tenant's allowed sources) nor coverage can be read from a URL not yet known.
+            return line(Verdict.NOT_JUDGED, what, m, UNRESOLVED, PostBuildOptions.unresolvedMessage(unresolved), warnings);
+        }
         ObjectNode object = ((ObjectNode) o.deepCopy());
         object.put("apiVersion", gvk.apiVersion());
         ((ObjectNode) object.with("metadata")).put("namespace", ns);
         JsonNode existing = namespaced ? null : cluster.namespace(name).orElse(null);
         Operation op = existing == null ? Operation.CREATE : Operation.UPDATE;
-        String user = as != null ? as : "system:serviceaccount:" + ns + ":" + snapshot.tenancy().defaultServiceAccount();
+        String user = m.origin() != null && m.origin().user() != null ? m.origin().user() : defaultUser(ns);
         TenancyRequest mutate = new TenancyRequest(op, gvk, ns, what, object, existing, user, null, cluster);
         TenancyDecision mutated = TenancyAdmission.mutate(snapshot.tenancy(), mutate);
         if (mutated instanceof TenancyDecision.Allowed a && !a.patch().isEmpty()) {
@@ -122,13 +161,80 @@ final class ManifestJudge {
         TenancyDecision tenancy = TenancyAdmission.validate(snapshot.tenancy(), new TenancyRequest(op, gvk,
                 ns, what, object, existing, user, null, cluster));
         if (tenancy instanceof TenancyDecision.Denied d) {
+            if (d.violations().stream().allMatch(v -> v.rule().equals("namespace.unknown"))) {
+                return namespaceUnknown(what, m, ns, source ? object : null, unresolved, warnings);
+            }
             return line(Verdict.DENIED, what, m, "TenancyViolation", d.message(), warnings);
         }
         warnings.addAll(((TenancyDecision.Allowed) tenancy).warnings());
-        if (!"OCIRepository".equals(kind)) {
+        if (!source) {
             return line(warnings.isEmpty() ? Verdict.ALLOWED : Verdict.WARNED, what, m, "Allowed", "", warnings);
         }
-        return source(what, m, object, warnings);
+        return source(what, m, object, unresolved, warnings, false);
+    }
+
+    /**
+     * An artifact that is pulled but is no API object (a FluxInstance's distribution artifact): {@code object} is
+     * the equivalent OCIRepository, judged by the signature gate alone, without its verification spec.
+     */
+    Line pulledArtifact(ManifestReader.Manifest m, String what) {
+        List<String> warnings = new ArrayList<>(m.origin() == null ? List.of() : m.origin().notes());
+        Map<String, Set<String>> unresolved = PostBuildOptions.unresolved(m.object().path("spec"), "spec");
+        Line l = unresolved.containsKey("spec.url")
+                ? line(Verdict.NOT_JUDGED, what, m, UNRESOLVED, PostBuildOptions.unresolvedMessage(unresolved), warnings)
+                : source(what, m, m.object(), unresolved, warnings, true);
+        return new Line(l.verdict(), PULLED_ARTIFACT, l.origin(), l.what(), l.source(), l.reason(), l.message(),
+                l.warnings());
+    }
+
+    /** Whom check asks as for an object of {@code namespace}: {@code --as}, else the tenant's default account. */
+    private String defaultUser(String namespace) {
+        return as != null ? as : "system:serviceaccount:" + namespace + ":" + snapshot.tenancy().defaultServiceAccount();
+    }
+
+    /**
+     * Whom Flux Operator applies a ResourceSet's objects as: its {@code spec.serviceAccountName}, as the mutating
+     * webhook defaults it in a tenant namespace; for one naming none elsewhere, {@code --as}, else Flux Operator
+     * itself (or the service account its {@code multitenancy.defaultServiceAccount} names, D2's {@code flux-operator}).
+     *
+     * @param resourceSet with its namespace set
+     */
+    String resourceSetApplier(JsonNode resourceSet) {
+        String ns = resourceSet.at("/metadata/namespace").asText();
+        String account = resourceSet.at("/spec/serviceAccountName").asText("");
+        if (account.isEmpty()) {
+            Gvk gvk = GovernedKind.RESOURCE_SET.gvk();
+            TenancyDecision mutated = TenancyAdmission.mutate(snapshot.tenancy(), new TenancyRequest(Operation.CREATE,
+                    gvk, ns, "ResourceSet", resourceSet, null, defaultUser(ns), null, cluster));
+            if (mutated instanceof TenancyDecision.Allowed a) {
+                account = a.patch().stream().filter(p -> p.path().equals("/spec/serviceAccountName"))
+                        .map(p -> p.value().asText()).findFirst().orElse("");
+            }
+        }
+        if (!account.isEmpty()) {
+            return "system:serviceaccount:" + ns + ":" + account;
+        }
+        return as != null ? as : FLUX_OPERATOR;
+    }
+
+    /**
+     * The tenancy rules could not tell whether the namespace is a tenant's: offline, that only means check was not
+     * told. A source no policy admits is still denied (whatever the namespace); anything else is not judged.
+     */
+    private Line namespaceUnknown(String what, ManifestReader.Manifest m, String ns, JsonNode source,
+            Map<String, Set<String>> unresolved, List<String> warnings) {
+        String message = "the labels of namespace \"" + ns + "\" are not known, so whether it is a tenant's cannot be "
+                + "decided: pass --cluster-state FILE with the cluster's Namespaces (kubectl get namespaces -o yaml > "
+                + "FILE), or check the Namespace with it";
+        if (source != null) {
+            Line gate = source(what, m, source, unresolved, new ArrayList<>(warnings), false);
+            if (gate.verdict() == Verdict.DENIED) {
+                List<String> w = new ArrayList<>(gate.warnings());
+                w.add("tenancy not judged: " + message);
+                return line(Verdict.DENIED, what, m, gate.reason(), gate.message(), w);
+            }
+        }
+        return line(Verdict.NOT_JUDGED, what, m, NAMESPACE_UNKNOWN, message, warnings);
     }
 
     /** What the API server would refuse to decode, with the field; empty when the shape is one it accepts. */
@@ -186,13 +292,33 @@ final class ManifestJudge {
                 : text) + ")";
     }
 
-    private Line source(String what, ManifestReader.Manifest m, JsonNode object, List<String> warnings) {
+    private Line source(String what, ManifestReader.Manifest m, JsonNode object, Map<String, Set<String>> unresolved,
+            List<String> warnings, boolean pulledArtifact) {
         OciSource.Parsed parsed = OciSource.from(object);
         if (parsed instanceof OciSource.Invalid invalid) {
             return line(Verdict.DENIED, what, m, GateDecision.Reasons.INVALID, String.join("; ",
                     invalid.violations().stream().map(FieldViolation::toString).toList()), warnings);
         }
-        GateDecision d = gate.decide(((OciSource.Valid) parsed).source(), Deadline.after(timeout), offline);
+        OciSource source = ((OciSource.Valid) parsed).source();
+        if (!unresolved.isEmpty()) {
+            // The URL is known, so coverage is: a source no policy covers, or one only Allow policies cover, is
+            // decided whatever its ref and spec.verify turn out to be. Anything else needs them.
+            GateDecision d = decide(source, true, pulledArtifact);
+            if (!d.reason().equals(GateDecision.Reasons.NOT_COVERED)
+                    && !d.reason().equals(GateDecision.Reasons.ALLOWED_UNSIGNED)) {
+                return line(Verdict.NOT_JUDGED, what, m, UNRESOLVED, PostBuildOptions.unresolvedMessage(unresolved), warnings);
+            }
+            return line(d, what, m, warnings);
+        }
+        return line(decide(source, offline, pulledArtifact), what, m, warnings);
+    }
+
+    private GateDecision decide(OciSource source, boolean offlineOnly, boolean pulledArtifact) {
+        return pulledArtifact ? gate.decidePulledArtifact(source, Deadline.after(timeout), offlineOnly)
+                : gate.decide(source, Deadline.after(timeout), offlineOnly);
+    }
+
+    private static Line line(GateDecision d, String what, ManifestReader.Manifest m, List<String> warnings) {
         if (d instanceof GateDecision.Allowed a) {
             warnings.addAll(a.warnings());
             return line(warnings.isEmpty() ? Verdict.ALLOWED : Verdict.WARNED, what, m, a.reason(), a.message(), warnings);
@@ -213,6 +339,8 @@ final class ManifestJudge {
 
     private static Line line(Verdict v, String what, ManifestReader.Manifest m, String reason, String message,
             List<String> warnings) {
-        return new Line(v, what, m.source(), reason, message, List.copyOf(warnings));
+        String kind = m.object().path("kind").isTextual() ? m.object().path("kind").asText() : "";
+        return new Line(v, kind.isEmpty() ? "(no kind)" : kind, m.origin() == null ? null : m.origin().what(), what,
+                m.source(), reason, message, warnings);
     }
 }

@@ -46,7 +46,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.fleetwarden.cli.IdentityOptions", "io.fleetwarden.cli.RegistryOptions",
                 "io.fleetwarden.cli.BuildResourceSetCommand", "io.fleetwarden.cli.DiffCommand",
                 "io.fleetwarden.cli.DiffCommand$Kustomization", "io.fleetwarden.cli.KustomizationBuild",
-                "io.fleetwarden.cli.KubeconfigOptions", "picocli.CommandLine$HelpCommand",
+                "io.fleetwarden.cli.KubeconfigOptions", "io.fleetwarden.cli.PostBuildOptions",
+                "picocli.CommandLine$HelpCommand",
                 "picocli.CommandLine$AutoHelpMixin" })
 public final class NativeImageRegistration {
 

@@ -75,8 +75,22 @@ public final class OciSourceGate {
 
     /** @param wait receives the time this decision spent waiting for registries */
     public GateDecision decide(OciSource source, Deadline deadline, boolean offline, RegistryWait wait) {
+        return decide(source, deadline, offline, wait, true);
+    }
+
+    /**
+     * An artifact that something other than source-controller pulls and verifies with no {@code spec.verify} of
+     * its own (a FluxInstance's distribution artifact, pulled by Flux Operator): judged as an OCIRepository with
+     * that URL and ref, coverage and signature, without the check of the object's verification spec.
+     */
+    public GateDecision decidePulledArtifact(OciSource source, Deadline deadline, boolean offline) {
+        return decide(source, deadline, offline, new RegistryWait(), false);
+    }
+
+    private GateDecision decide(OciSource source, Deadline deadline, boolean offline, RegistryWait wait,
+            boolean holdSpec) {
         try {
-            return decideReading(source, deadline, offline, wait);
+            return decideReading(source, deadline, offline, wait, holdSpec);
         } catch (KubernetesApiUnavailable e) {
             // About the API server, not a registry and not the policy: fail closed and say where to look.
             return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, "could not judge oci://"
@@ -85,7 +99,8 @@ public final class OciSourceGate {
         }
     }
 
-    private GateDecision decideReading(OciSource source, Deadline deadline, boolean offline, RegistryWait wait) {
+    private GateDecision decideReading(OciSource source, Deadline deadline, boolean offline, RegistryWait wait,
+            boolean holdSpec) {
         PolicySnapshot snapshot = policies.get();
         String url = "oci://" + source.repository().repositoryName();
         List<CompiledPolicy> covering = snapshot.covering(source.repository(), () -> source.namespace() == null ? null
@@ -99,7 +114,8 @@ public final class OciSourceGate {
                     + names(covering), List.of(), null, GateDecision.CACHE_NONE);
         }
         List<String> warnings = new ArrayList<>();
-        Optional<GateDecision> specDenied = checkSpec(source.verify(), url, required, snapshot.generation(), warnings);
+        Optional<GateDecision> specDenied = holdSpec
+                ? checkSpec(source.verify(), url, required, snapshot.generation(), warnings) : Optional.empty();
         if (specDenied.isPresent()) {
             return specDenied.get();
         }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,11 @@ class CheckCommandTest {
         StringWriter err = new StringWriter();
         int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** The verdict lines: without warnings, the summary and its rows by kind. */
+    static java.util.List<String> verdicts(Run r) {
+        return r.out().lines().takeWhile(l -> !l.startsWith("summary: ")).filter(l -> !l.startsWith("  ")).toList();
     }
 
     static final String TENANT_NS = """
@@ -89,7 +95,7 @@ class CheckCommandTest {
                 "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
+        assertThat(verdicts(r)).satisfiesExactly(
                 l -> assertThat(l).startsWith("WARNED OCIRepository frontend/apps (").contains("CheckedOffline"),
                 l -> assertThat(l).startsWith("DENIED OCIRepository frontend/loose (").contains("VerificationSpecRejected")
                         .contains("with subject \"https://github.com/controlplaneio-fluxcd/d2-apps/.github/workflows/"
@@ -99,7 +105,14 @@ class CheckCommandTest {
                         .contains("spec.sourceRef.namespace"),
                 l -> assertThat(l).startsWith("WARNED Kustomization frontend/apps-defaulted ("));
         assertThat(r.out()).contains("  warning: defaulted by the mutating webhook: [{\"op\":\"add\",\"path\":"
-                + "\"/spec/serviceAccountName\",\"value\":\"flux\"}]").doesNotContain("ConfigMap");
+                + "\"/spec/serviceAccountName\",\"value\":\"flux\"}]");
+        // The ConfigMap gets no line (no webhook judges it) but is counted as skipped.
+        assertThat(r.out()).endsWith(String.join(System.lineSeparator(),
+                "summary: 6 objects: judged 5: 2 allowed (2 with warnings), 3 denied; not judged 0; skipped 1 (no webhook "
+                        + "judges their kind)",
+                "  ConfigMap      skipped 1",
+                "  Kustomization  judged 2: 1 allowed (1 with warnings), 1 denied",
+                "  OCIRepository  judged 3: 1 allowed (1 with warnings), 2 denied", ""));
         assertThat(r.code()).isEqualTo(1);
     }
 
@@ -258,7 +271,7 @@ class CheckCommandTest {
         Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).satisfiesExactly(
+        assertThat(verdicts(r)).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED Namespace frontend (").contains("TenancyViolation")
                         .contains("toolkit.fluxcd.io/role").contains("keep it \"tenant\""),
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation")
@@ -299,7 +312,7 @@ class CheckCommandTest {
                 """));
         Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).as(r.out()).satisfiesExactly(
+        assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED HelmRelease frontend/podinfo (").contains("TenancyViolation")
                         .contains("spec.targetNamespace"),
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (").contains("TenancyViolation"),
@@ -369,7 +382,7 @@ class CheckCommandTest {
         Run r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state", state.toString(),
                 "-f", pr.toString());
         assertThat(r.err()).isEmpty();
-        assertThat(r.out().lines().filter(l -> !l.startsWith("  ")).toList()).as(r.out()).satisfiesExactly(
+        assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/apps (" + pr + "#0)"),
                 l -> assertThat(l).startsWith("DENIED Kustomization " + pr + "#1 (" + pr + "#1): Invalid: "
                         + "metadata: must be an object with a name, got a string (\"apps\")"),
@@ -378,5 +391,219 @@ class CheckCommandTest {
                 l -> assertThat(l).contains(pr + "#3").contains("Invalid: metadata.labels.a: must be a string, got a list"),
                 l -> assertThat(l).startsWith("DENIED Kustomization frontend/last (" + pr + "#4)"));
         assertThat(r.code()).isEqualTo(1);
+    }
+
+    /** What {@code flux export source oci --all-namespaces} prints for a D2 production cluster. */
+    static final String FLUX_EXPORT = """
+            ---
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata:
+              name: apps
+              namespace: frontend
+            spec:
+              interval: 5m0s
+              provider: generic
+              ref:
+                tag: latest-stable
+              secretRef:
+                name: ghcr-auth
+              serviceAccountName: flux
+              url: oci://ghcr.io/controlplaneio-fluxcd/d2-apps/frontend
+              verify:
+                matchOIDCIdentity:
+                - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                  subject: ^https://github\\.com/controlplaneio-fluxcd/d2-apps/\\.github/workflows/release-artifact\\.yaml@refs/tags/.*$
+                provider: cosign
+            ---
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata:
+              name: flux-system
+              namespace: flux-system
+            spec:
+              interval: 1m0s
+              provider: generic
+              ref:
+                tag: latest-stable
+              secretRef:
+                name: ghcr-auth
+              url: oci://ghcr.io/controlplaneio-fluxcd/d2-fleet
+              verify:
+                matchOIDCIdentity:
+                - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                  subject: ^https://github\\.com/controlplaneio-fluxcd/d2-fleet/\\.github/workflows/push-artifact\\.yaml@refs/tags/v\\d+\\.\\d+\\.\\d+$
+                provider: cosign
+            ---
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata:
+              name: kube-prometheus-stack
+              namespace: monitoring
+            spec:
+              interval: 12h0m0s
+              provider: generic
+              ref:
+                semver: '*'
+              url: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack
+            """;
+
+    /** The pre-install check of docs/operations.md, run exactly as it is written there. */
+    @Test
+    void thePreInstallCheckOfTheOperationsGuideWorksAsWritten() throws IOException {
+        String guide = Files.readString(Path.of("docs", "operations.md"));
+        String block = guide.substring(guide.indexOf("```", guide.indexOf("Check the policies against the cluster's "
+                + "current sources first:")) + 3);
+        block = block.substring(0, block.indexOf("```")).strip();
+        List<String> commands = block.replace("\\\n", " ").lines().toList();
+        assertThat(commands).hasSize(3);
+        assertThat(commands.get(0)).isEqualTo("flux export source oci --all-namespaces > sources.yaml");
+        assertThat(commands.get(1)).isEqualTo("kubectl get namespaces -o yaml > namespaces.yaml");
+        Files.writeString(dir.resolve("sources.yaml"), FLUX_EXPORT);
+        // monitoring is one of the TenancyPolicy's platformNamespaces: its labels do not matter.
+        Files.writeString(dir.resolve("namespaces.yaml"), ManifestReaderTest.KUBECTL_GET_NAMESPACES);
+        List<String> args = new java.util.ArrayList<>(List.of(commands.get(2).trim().split("\\s+")));
+        assertThat(args.remove(0)).isEqualTo("bin/fleetwarden");
+        args.replaceAll(a -> a.endsWith(".yaml") ? dir.resolve(a).toString() : a);
+        Run r = cli(args.toArray(String[]::new));
+        assertThat(r.err()).isEmpty();
+        assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
+                l -> assertThat(l).startsWith("WARNED OCIRepository frontend/apps (").contains("CheckedOffline"),
+                l -> assertThat(l).startsWith("WARNED OCIRepository flux-system/flux-system (").contains("CheckedOffline"),
+                l -> assertThat(l).startsWith("ALLOWED OCIRepository monitoring/kube-prometheus-stack (")
+                        .contains("AllowedUnsigned"));
+        assertThat(r.out()).contains("summary: 3 objects: judged 3: 3 allowed (2 with warnings), 0 denied; not judged 0; "
+                + "skipped 0 (no webhook judges their kind)");
+        assertThat(r.code()).isZero();
+    }
+
+    static final String NAMESPACE_UNKNOWN = "the labels of namespace \"frontend\" are not known, so whether it is a "
+            + "tenant's cannot be decided: pass --cluster-state FILE with the cluster's Namespaces (kubectl get "
+            + "namespaces -o yaml > FILE), or check the Namespace with it";
+
+    @Test
+    void aTenantSourceInANamespaceCheckKnowsNothingAboutSaysToPassTheClusterState() throws IOException {
+        Path sources = Files.writeString(dir.resolve("sources.yaml"), FLUX_EXPORT + "---\n" + FLUX_EXPORT.substring(
+                4, FLUX_EXPORT.indexOf("---", 4)).replace("name: apps", "name: evil")
+                .replace("controlplaneio-fluxcd/d2-apps/frontend", "evil/apps"));
+        Run r = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
+                "policies/tenancy", "--offline", "-f", sources.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
+                l -> assertThat(l).isEqualTo("NOT JUDGED OCIRepository frontend/apps (" + sources + "#0): NamespaceUnknown: "
+                        + NAMESPACE_UNKNOWN),
+                l -> assertThat(l).startsWith("WARNED OCIRepository flux-system/flux-system ("),
+                l -> assertThat(l).startsWith("ALLOWED OCIRepository monitoring/kube-prometheus-stack ("),
+                // Whatever the namespace, no policy covers it.
+                l -> assertThat(l).startsWith("DENIED OCIRepository frontend/evil (" + sources + "#3): NotCovered: "
+                        + "no ArtifactPolicy covers oci://ghcr.io/evil/apps "));
+        assertThat(r.out()).contains("  warning: tenancy not judged: " + NAMESPACE_UNKNOWN);
+        assertThat(r.code()).isEqualTo(1);
+
+        // kubectl get namespaces -o yaml, as it prints it, is the cluster state.
+        Path namespaces = Files.writeString(dir.resolve("namespaces.yaml"), ManifestReaderTest.KUBECTL_GET_NAMESPACES);
+        Run known = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
+                "policies/tenancy", "--offline", "--cluster-state", namespaces.toString(), "-f", sources.toString());
+        assertThat(verdicts(known)).first().asString().startsWith("WARNED OCIRepository frontend/apps (");
+        assertThat(verdicts(known)).last().asString().startsWith("DENIED OCIRepository frontend/evil (")
+                .contains("TenancyViolation");
+    }
+
+    @Test
+    void standardInputAndListsAreRead() throws IOException {
+        // kubectl get ocirepositories -A -o yaml | fleetwarden check -f -
+        StringBuilder list = new StringBuilder("apiVersion: v1\nkind: List\nmetadata: {resourceVersion: \"\"}\nitems:\n");
+        for (String doc : FLUX_EXPORT.substring(4).split("---\n")) {
+            list.append(doc.lines().map(l -> "  " + l).collect(java.util.stream.Collectors.joining("\n"))
+                    .replaceFirst("  apiVersion", "- apiVersion")).append("\n");
+        }
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(list.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Run r = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
+                    "policies/tenancy", "--offline", "-f", "-");
+            assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
+                    l -> assertThat(l).startsWith("NOT JUDGED OCIRepository frontend/apps (stdin#0.items[0]): "),
+                    l -> assertThat(l).startsWith("WARNED OCIRepository flux-system/flux-system (stdin#0.items[1]): "),
+                    l -> assertThat(l).startsWith("ALLOWED OCIRepository monitoring/kube-prometheus-stack (stdin#0.items[2]): "));
+            assertThat(r.code()).isEqualTo(2);
+        } finally {
+            System.setIn(stdin);
+        }
+        Run twice = cli("check", "--policy", "policies/production", "-f", "-", "--cluster-state", "-");
+        assertThat(twice.err()).isEqualTo("fleetwarden check: standard input (-) can be read once: give it to -f or to "
+                + "--cluster-state" + System.lineSeparator());
+        assertThat(twice.code()).isEqualTo(64);
+    }
+
+    @Test
+    void jsonIsOneDocumentWithTheVerdictsAndTheSummary() throws IOException {
+        Path sources = Files.writeString(dir.resolve("sources.yaml"), FLUX_EXPORT + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: flux-runtime-info, namespace: flux-system}
+                """);
+        Path namespaces = Files.writeString(dir.resolve("namespaces.yaml"), ManifestReaderTest.KUBECTL_GET_NAMESPACES);
+        Run r = cli("check", "--policy", "policies/production", "--policy", "policies/tenancy", "--offline", "-o",
+                "json", "--cluster-state", namespaces.toString(), "-f", sources.toString());
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.path("verdicts")).hasSize(3);
+        var first = doc.path("verdicts").get(0);
+        assertThat(first.path("verdict").asText()).isEqualTo("Warned");
+        assertThat(first.path("kind").asText()).isEqualTo("OCIRepository");
+        assertThat(first.path("object").asText()).isEqualTo("OCIRepository frontend/apps");
+        assertThat(first.path("createdBy").isNull()).isTrue();
+        assertThat(first.path("source").asText()).isEqualTo(sources + "#0");
+        assertThat(first.path("reason").asText()).isEqualTo("CheckedOffline");
+        assertThat(first.path("message").asText()).isEqualTo("oci://ghcr.io/controlplaneio-fluxcd/d2-apps/frontend passes "
+                + "the offline checks");
+        assertThat(first.path("warnings")).singleElement().satisfies(w -> assertThat(w.asText())
+                .isEqualTo("the artifact's signature was not checked (offline)"));
+        var last = doc.path("verdicts").get(2);
+        assertThat(last.path("verdict").asText()).isEqualTo("Denied");
+        assertThat(last.path("reason").asText()).isEqualTo("NotCovered");
+        assertThat(last.path("message").asText()).startsWith("no ArtifactPolicy covers "
+                + "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack");
+        var summary = doc.path("summary");
+        assertThat(summary.toString()).startsWith("{\"objects\":4,\"judged\":3,\"allowed\":2,\"warned\":2,\"denied\":1,"
+                + "\"unavailable\":0,\"notJudged\":0,\"skipped\":1,\"byKind\":{");
+        assertThat(summary.path("byKind").path("ConfigMap").path("skipped").asInt()).isEqualTo(1);
+        assertThat(summary.path("byKind").path("OCIRepository").path("denied").asInt()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(1);
+
+        Run yaml = cli("check", "--policy", "policies/staging", "-o", "yaml", "-f", sources.toString());
+        assertThat(yaml.err()).isEqualTo("fleetwarden check: --output: expected text or json, got \"yaml\""
+                + System.lineSeparator());
+        assertThat(yaml.code()).isEqualTo(64);
+    }
+
+    @Test
+    void judgingNothingIsAUsageErrorNotAPass() throws IOException {
+        Path config = Files.writeString(dir.resolve("config.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings, namespace: apps}
+                ---
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [config.yaml]
+                """);
+        Run r = cli("check", "--policy", "policies/staging", "--offline", "-f", config.toString());
+        assertThat(r.out()).isEqualTo(String.join(System.lineSeparator(),
+                "summary: 2 objects: judged 0: 0 allowed, 0 denied; not judged 0; skipped 2 (no webhook judges their kind)",
+                "  ConfigMap                                        skipped 1",
+                "  Kustomization (kustomize.config.k8s.io/v1beta1)  skipped 1", ""));
+        assertThat(r.err()).isEqualTo("fleetwarden check: nothing was judged: none of the 2 objects in [" + config
+                + "] is of a kind the webhooks judge (OCIRepository and the other Flux sources, Kustomization, "
+                + "HelmRelease, ResourceSet, Namespace, fleetwarden policies), nor does any create one"
+                + System.lineSeparator());
+        assertThat(r.code()).isEqualTo(64);
+
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Run none = cli("check", "--policy", "policies/staging", "--offline", "-f", empty.toString());
+        assertThat(none.err()).isEqualTo("fleetwarden check: nothing was judged: no Kubernetes objects in [" + empty + "]"
+                + System.lineSeparator());
+        assertThat(none.code()).isEqualTo(64);
     }
 }

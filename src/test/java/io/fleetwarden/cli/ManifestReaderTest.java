@@ -122,4 +122,72 @@ class ManifestReaderTest {
                 .contains("not valid YAML: document #0").contains("billion laughs");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
+
+    /** kubectl get namespaces -o yaml, as it prints it. */
+    static final String KUBECTL_GET_NAMESPACES = """
+            apiVersion: v1
+            items:
+            - apiVersion: v1
+              kind: Namespace
+              metadata:
+                creationTimestamp: "2026-11-02T09:14:51Z"
+                labels:
+                  kubernetes.io/metadata.name: flux-system
+                name: flux-system
+                resourceVersion: "204"
+                uid: 5b0f2c6e-8f43-4d47-9d8e-1f6a1c0d2a11
+              spec:
+                finalizers:
+                - kubernetes
+              status:
+                phase: Active
+            - apiVersion: v1
+              kind: Namespace
+              metadata:
+                creationTimestamp: "2026-11-02T09:20:03Z"
+                labels:
+                  kubernetes.io/metadata.name: frontend
+                  toolkit.fluxcd.io/role: tenant
+                name: frontend
+                resourceVersion: "1187"
+                uid: 0c7d51a4-2b7e-4a8e-a4f5-6a3de35f0b52
+              spec:
+                finalizers:
+                - kubernetes
+              status:
+                phase: Active
+            kind: List
+            metadata:
+              resourceVersion: ""
+            """;
+
+    @Test
+    void aListIsReadAsItsItems() throws IOException {
+        ManifestReader.Read r = read(KUBECTL_GET_NAMESPACES + """
+                ---
+                apiVersion: v1
+                kind: NamespaceList
+                metadata: {resourceVersion: "7"}
+                items:
+                  - {apiVersion: v1, kind: Namespace, metadata: {name: backend}}
+                """);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.manifests()).extracting(ManifestReader.Manifest::source)
+                .allSatisfy(s -> assertThat(s).startsWith(dir.resolve("m.yaml").toString()))
+                .extracting(s -> s.substring(dir.resolve("m.yaml").toString().length()))
+                .containsExactly("#0.items[0]", "#0.items[1]", "#1.items[0]");
+        assertThat(r.manifests().get(1).object().at("/metadata/labels/toolkit.fluxcd.io~1role").asText()).isEqualTo("tenant");
+    }
+
+    @Test
+    void standardInputIsReadOnceForDash() {
+        var stdin = new java.io.ByteArrayInputStream("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: frontend}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ManifestReader.Read r = ManifestReader.read(List.of(Path.of("-"), Path.of("-")), stdin);
+        assertThat(r.manifests()).singleElement().satisfies(m -> assertThat(m.source()).isEqualTo("stdin#0"));
+        assertThat(r.errors()).containsExactly("standard input (-) is given more than once");
+    }
 }

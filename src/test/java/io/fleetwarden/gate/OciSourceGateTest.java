@@ -265,6 +265,31 @@ class OciSourceGateTest {
     }
 
     @Test
+    void aPulledArtifactIsJudgedBySignatureWithoutAVerificationSpec() throws Exception {
+        // A FluxInstance's distribution artifact: Flux Operator pulls it and has no spec.verify to hold to the policy.
+        String repo = SignedArtifacts.uniqueRepo("gate", "manifests");
+        Digest d = artifacts.publish(repo, "latest");
+        artifacts.signBundle(repo, d, SigningRequest.github());
+        AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
+        OciSourceGate gate = gate(p, new AtomicInteger());
+        OciSource pulled = source(repo, "{\"tag\":\"latest\"}", null);
+        assertThat(gate.decide(pulled, deadline(), false)).isInstanceOfSatisfying(GateDecision.Denied.class,
+                n -> assertThat(n.reason()).isEqualTo("VerificationSpecRejected"));
+        assertThat(gate.decidePulledArtifact(pulled, deadline(), false)).isInstanceOfSatisfying(GateDecision.Allowed.class,
+                a -> {
+                    assertThat(a.reason()).isEqualTo("Verified");
+                    assertThat(a.digest()).isEqualTo(d);
+                });
+        assertThat(gate.decidePulledArtifact(pulled, deadline(), true)).isInstanceOfSatisfying(GateDecision.Allowed.class,
+                a -> assertThat(a.reason()).isEqualTo("CheckedOffline"));
+        Digest unsigned = artifacts.publish(repo, "latest");
+        assertThat(gate.decidePulledArtifact(pulled, deadline(), false)).isInstanceOfSatisfying(GateDecision.Denied.class,
+                n -> assertThat(n.message()).contains(unsigned.toString()).contains("SIGNATURE_PRESENT"));
+        assertThat(gate.decidePulledArtifact(source("elsewhere/x", "{\"tag\":\"latest\"}", null), deadline(), true))
+                .isInstanceOfSatisfying(GateDecision.Denied.class, n -> assertThat(n.reason()).isEqualTo("NotCovered"));
+    }
+
+    @Test
     void offlineChecksEverythingButTheSignature() throws Exception {
         AtomicReference<PolicySnapshot> p = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
         OciSourceGate offline = new OciSourceGate(p::get, (s, d) -> {
