@@ -36,16 +36,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The whole D2 staging fleet in engine mode, from the fleet artifact to the components' objects, with no Flux
- * controller and no Flux Operator running: D2's own manifests (fleet, infra and apps repositories, read in place
- * from ../shared), published to the real registry as D2's workflows publish them and signed by the local Sigstore
- * as those workflows (controlplaneio-fluxcd/d2-*, push-artifact.yaml on main); the repository's own
- * {@code policies/staging}, {@code policies/third-party} and {@code policies/tenancy}. Only the registry changes:
+ * D2's whole fleet in engine mode, staging and production, from the fleet artifact to the components' objects, with
+ * no Flux controller and no Flux Operator running: D2's own manifests (fleet, infra and apps repositories, read in
+ * place from ../shared), published to the real registry as D2's workflows publish them and signed by the local
+ * Sigstore as those workflows (staging: push-artifact.yaml on main, tag {@code latest}; production: the fleet's
+ * push-artifact.yaml on a version tag and the components' release-artifact.yaml on {@code refs/tags/<component>/...},
+ * tag {@code latest-stable}); the repository's own {@code policies/<environment>}, {@code policies/third-party} and
+ * {@code policies/tenancy}. Only the registry changes:
  * every {@code oci://ghcr.io/}, {@code oci://quay.io/} and {@code oci://registry-1.docker.io/} becomes the local
  * registry, in the manifests and the policies alike.
  *
@@ -53,9 +55,10 @@ import org.junit.jupiter.api.Test;
  * and the service accounts Flux Operator's chart and Flux's install bind to cluster-admin. HelmReleases are the one
  * kind engine mode does not reconcile: {@link HelmControllerStandIn} reports them Ready and installs the CRDs their
  * charts would (cert-manager's, Prometheus Operator's), so that the fleet's health checks and dependencies can
- * pass; everything else is the engine's. It runs on a control plane of its own: D2's namespaces are fixed names.
+ * pass; everything else is the engine's. Each cluster runs on a control plane of its own: D2's namespaces are fixed
+ * names.
  */
-class D2StagingFleetOnClusterTest {
+class D2FleetOnClusterTest {
 
     private static final Duration WAIT = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,10 +70,26 @@ class D2StagingFleetOnClusterTest {
     static KubernetesClient client;
     static String registry;
 
-    @BeforeAll
-    static void start() {
-        plane = ControlPlane.start(Components.locate(), Components.repositoryRoot().resolve("target/control-plane/d2-staging-"
-                + UUID.randomUUID().toString().substring(0, 8)));
+    /** What tells a D2 cluster apart: its tag, its policies and who signs its artifacts. */
+    record Cluster(String name, String environment, String tag, String fleetRef, String componentWorkflow,
+            String componentSubject) {
+
+        String componentRef(String component) {
+            return environment.equals("staging") ? "refs/heads/main" : "refs/tags/" + component + "/v1.4.0";
+        }
+    }
+
+    static Stream<Cluster> clusters() {
+        return Stream.of(
+                new Cluster("staging", "staging", "latest", "refs/heads/main", "push-artifact.yaml",
+                        "push-artifact\\.yaml@refs/heads/main$"),
+                new Cluster("prod-eu", "production", "latest-stable", "refs/tags/v1.4.0", "release-artifact.yaml",
+                        "release-artifact\\.yaml@refs/tags/.*$"));
+    }
+
+    void start(Cluster cluster) {
+        plane = ControlPlane.start(Components.locate(), Components.repositoryRoot().resolve("target/control-plane/d2-"
+                + cluster.name() + "-" + UUID.randomUUID().toString().substring(0, 8)));
         CustomResourceDefinitions.installAll(plane);
         CustomResourceDefinitions.installFluxKinds(plane, "helm-controller.yaml", Set.of("HelmRelease"));
         CustomResourceDefinitions.installFluxInstance(plane);
@@ -79,8 +98,8 @@ class D2StagingFleetOnClusterTest {
         registry = artifacts.host() + "/d2-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         for (AutoCloseable c : new AutoCloseable[] {engine, helm, artifacts, plane}) {
             if (c != null) {
                 try {
@@ -90,19 +109,27 @@ class D2StagingFleetOnClusterTest {
                 }
             }
         }
+        engine = null;
+        helm = null;
+        artifacts = null;
+        plane = null;
     }
 
-    @Test
-    void d2sStagingFleetComesUpFromItsArtifactInEngineMode() throws Exception {
+    @ParameterizedTest
+    @MethodSource("clusters")
+    void d2sFleetComesUpFromItsArtifactInEngineMode(Cluster cluster) throws Exception {
+        start(cluster);
+        String tag = cluster.tag();
         Map<String, String> fleetFiles = localised(tree("d2-fleet", List.of("clusters", "tenants")));
-        Digest fleet = publishSigned("ghcr.io/controlplaneio-fluxcd/d2-fleet", "d2-fleet", fleetFiles);
+        Digest fleet = publishSigned("ghcr.io/controlplaneio-fluxcd/d2-fleet", tag, "d2-fleet", "push-artifact.yaml",
+                cluster.fleetRef(), fleetFiles);
         Map<String, Digest> components = new LinkedHashMap<>();
         for (String c : List.of("d2-infra/components/cert-manager", "d2-infra/components/monitoring",
                 "d2-apps/components/frontend", "d2-apps/components/backend")) {
             String repo = c.substring(0, c.indexOf('/'));
             String component = c.substring(c.lastIndexOf('/') + 1);
-            components.put(component, publishSigned("ghcr.io/controlplaneio-fluxcd/" + repo + "/" + component, repo,
-                    localised(tree(c, List.of()))));
+            components.put(component, publishSigned("ghcr.io/controlplaneio-fluxcd/" + repo + "/" + component, tag, repo,
+                    cluster.componentWorkflow(), cluster.componentRef(component), localised(tree(c, List.of()))));
         }
         for (String chart : List.of("ghcr.io/controlplaneio-fluxcd/charts/metrics-server:3.13.0",
                 "ghcr.io/prometheus-community/charts/kube-prometheus-stack:86.2.0",
@@ -119,8 +146,8 @@ class D2StagingFleetOnClusterTest {
 
         bootstrap();
         helm = new HelmControllerStandIn(client);
-        engine = new EngineOnCluster(plane, artifacts, policies(), Duration.ofSeconds(1));
-        String instanceYaml = fleetFiles.get("clusters/staging/flux-system/flux-instance.yaml");
+        engine = new EngineOnCluster(plane, artifacts, policies(cluster.environment()), Duration.ofSeconds(1));
+        String instanceYaml = fleetFiles.get("clusters/" + cluster.name() + "/flux-system/flux-instance.yaml");
         client.resource(Serialization.unmarshal(instanceYaml, GenericKubernetesResource.class)).create();
 
         // The FluxInstance's sync, as Flux Operator generates it, brings the fleet artifact in: verified, applied.
@@ -132,13 +159,13 @@ class D2StagingFleetOnClusterTest {
                 "flux-system_flux-system_source.toolkit.fluxcd.io_OCIRepository",
                 "flux-system_flux-system_kustomize.toolkit.fluxcd.io_Kustomization");
         JsonNode source = awaitReady("flux-system", FluxKinds.OCI_REPOSITORY, "flux-system");
-        assertThat(source.at("/status/artifact/revision").asText()).isEqualTo("latest@" + fleet);
+        assertThat(source.at("/status/artifact/revision").asText()).isEqualTo(tag + "@" + fleet);
         assertThat(FleetOnCluster.condition(source, "SourceVerified").path("status").asText()).isEqualTo("True");
         assertThat(source.at("/spec/verify/matchOIDCIdentity/0/subject").asText())
                 .as("D2's kustomize patch of the FluxInstance reached the source").contains("d2-fleet");
         JsonNode root = awaitReady("flux-system", FluxKinds.KUSTOMIZATION, "flux-system");
         assertThat(root.at("/spec/serviceAccountName").asText()).isEqualTo("kustomize-controller");
-        assertThat(root.at("/status/lastAppliedRevision").asText()).isEqualTo("latest@" + fleet);
+        assertThat(root.at("/status/lastAppliedRevision").asText()).isEqualTo(tag + "@" + fleet);
 
         // clusters/staging: the tenants Kustomization, then D2's three ResourceSets, then every tenant's source and
         // Kustomizations, in the order their dependsOn give.
@@ -148,22 +175,25 @@ class D2StagingFleetOnClusterTest {
         }
         for (String tenant : List.of("cert-manager", "monitoring")) {
             JsonNode infra = awaitReady(tenant, FluxKinds.OCI_REPOSITORY, "infra");
-            assertThat(infra.at("/status/artifact/revision").asText()).isEqualTo("latest@" + components.get(tenant));
+            assertThat(infra.at("/status/artifact/revision").asText()).isEqualTo(tag + "@" + components.get(tenant));
             awaitReady(tenant, FluxKinds.KUSTOMIZATION, "infra-controllers");
             awaitReady(tenant, FluxKinds.KUSTOMIZATION, "infra-configs");
         }
         for (String tenant : List.of("frontend", "backend")) {
             JsonNode apps = awaitReady(tenant, FluxKinds.OCI_REPOSITORY, "apps");
-            assertThat(apps.at("/status/artifact/revision").asText()).isEqualTo("latest@" + components.get(tenant));
+            // The exact verify subject D2 gives this environment's tenants.
+            assertThat(apps.at("/spec/verify/matchOIDCIdentity/0/subject").asText()).isEqualTo(
+                    "^https://github\\.com/controlplaneio-fluxcd/d2-apps/\\.github/workflows/" + cluster.componentSubject());
+            assertThat(apps.at("/status/artifact/revision").asText()).isEqualTo(tag + "@" + components.get(tenant));
             JsonNode ks = awaitReady(tenant, FluxKinds.KUSTOMIZATION, "apps");
-            assertThat(ks.at("/status/lastAppliedRevision").asText()).isEqualTo("latest@" + components.get(tenant));
+            assertThat(ks.at("/status/lastAppliedRevision").asText()).isEqualTo(tag + "@" + components.get(tenant));
         }
 
         // The components' objects, with the cluster's runtime info substituted.
         JsonNode podinfo = JSON.valueToTree(client.genericKubernetesResources("helm.toolkit.fluxcd.io/v2", "HelmRelease")
                 .inNamespace("frontend").withName("podinfo").get());
         assertThat(podinfo.at("/spec/values/ingress/hosts/0/host").asText())
-                .isEqualTo("podinfo." + D2Fixtures.runtimeInfo("staging").get("CLUSTER_DOMAIN"));
+                .isEqualTo("podinfo." + D2Fixtures.runtimeInfo(cluster.name()).get("CLUSTER_DOMAIN"));
         assertThat(client.genericKubernetesResources("cert-manager.io/v1", "ClusterIssuer").list().getItems()).isNotEmpty();
         assertThat(client.genericKubernetesResources("monitoring.coreos.com/v1", "PodMonitor").inAnyNamespace().list()
                 .getItems()).isNotEmpty();
@@ -203,10 +233,10 @@ class D2StagingFleetOnClusterTest {
         }
     }
 
-    /** The repository's staging, third-party and tenancy policies, for the local registry and the local Sigstore. */
-    private static String policies() throws IOException {
+    /** The repository's policies of the environment, third-party and tenancy, for the local registry and Sigstore. */
+    private static String policies(String environment) throws IOException {
         StringBuilder all = new StringBuilder();
-        for (String dir : List.of("policies/staging", "policies/third-party", "policies/tenancy")) {
+        for (String dir : List.of("policies/" + environment, "policies/third-party", "policies/tenancy")) {
             try (Stream<Path> files = Files.list(Components.repositoryRoot().resolve(dir))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                     String text = localise(Files.readString(f)).replaceAll("(?m)^(\\s+)keyless:", "$1trustedRoot: local\n$1keyless:");
@@ -217,13 +247,14 @@ class D2StagingFleetOnClusterTest {
         return all.toString();
     }
 
-    private static Digest publishSigned(String repository, String githubRepository, Map<String, String> files) {
+    private static Digest publishSigned(String repository, String tag, String githubRepository, String workflow,
+            String ref, Map<String, String> files) {
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
         String repo = repository(repository);
-        Digest digest = artifacts.publisher().pushArtifact(repo, "latest", bytes);
+        Digest digest = artifacts.publisher().pushArtifact(repo, tag, bytes);
         artifacts.signBundle(repo, digest, SigningRequest.keyless(Identity.github()
-                .repository("controlplaneio-fluxcd/" + githubRepository).build()).build());
+                .repository("controlplaneio-fluxcd/" + githubRepository).workflowFile(workflow).ref(ref).build()).build());
         return digest;
     }
 
