@@ -44,14 +44,18 @@ class ExamplePoliciesTest {
     }
 
     @Test
-    void everyExampleDocumentCompilesIncludingTenancyAndThirdParty() throws IOException {
+    void everyDocumentUnderPoliciesCompiles() throws IOException {
         List<PolicyDocuments.Parsed> docs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("policies"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 docs.addAll(PolicyDocuments.parse(f.toString(), Files.readString(f)));
             }
         }
-        assertThat(docs).hasSize(8).allSatisfy(d -> assertThat(d).isNotInstanceOf(PolicyDocuments.Unreadable.class));
+        assertThat(docs).hasSize(9).allSatisfy(d -> assertThat(d).isNotInstanceOf(PolicyDocuments.Unreadable.class));
+        // Every ArtifactPolicy shipped compiles, whatever directory it is in (policies/fleetwarden too).
+        assertThat(docs.stream().filter(PolicyDocuments.Document.class::isInstance).map(PolicyDocuments.Document.class::cast))
+                .hasSize(8).allSatisfy(d -> assertThat(PolicyCompiler.compile(d.policy().getMetadata().getName(),
+                        d.policy().getSpec())).as(d.policy().getMetadata().getName()).isInstanceOf(PolicyCompiler.Compiled.class));
         var tenancy = docs.stream().filter(PolicyDocuments.TenancyDocument.class::isInstance)
                 .map(PolicyDocuments.TenancyDocument.class::cast).findFirst().orElseThrow();
         assertThat(io.fleetwarden.tenancy.TenancyCompiler.compile("d2-tenancy", tenancy.policy().getSpec()))
