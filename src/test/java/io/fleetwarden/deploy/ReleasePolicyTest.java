@@ -182,7 +182,7 @@ class ReleasePolicyTest {
         String image = publish(IMAGE, signer("release.yaml", "refs/tags/v0.1.0"), "v0.1.0");
         assertThat(verify(image + ":v0.1.0").code()).isZero();
 
-        // The same workflow run on a branch (say, a workflow_dispatch-free copy pushed to main): not a release.
+        // The same workflow run on a branch (a copy of it run by a push to main): not a release.
         String branch = publish(POLICIES, signer("release.yaml", "refs/heads/main"), "v0.1.0", "latest-stable");
         for (String tag : List.of("v0.1.0", "latest-stable")) {
             Run r = verify(branch + ":" + tag);
@@ -195,6 +195,38 @@ class ReleasePolicyTest {
         Run r = verify(moved + ":v0.1.0");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("TAG_REF_BINDING [referrer sha256:").doesNotContain("SOURCE_REF [");
+    }
+
+    static String block(String after) throws IOException {
+        String guide = Files.readString(Path.of("docs", "operations.md"));
+        int at = guide.indexOf(after);
+        assertThat(at).as("docs/operations.md: " + after).isPositive();
+        String rest = guide.substring(guide.indexOf("```", at));
+        rest = rest.substring(rest.indexOf('\n') + 1);
+        return rest.substring(0, rest.indexOf("```"));
+    }
+
+    /** docs/operations.md's check by hand, as written: valid commands that cover the artifact (no network here). */
+    @Test
+    void theGuidesVerifyCommandsAreValidAndJudgedByThePolicy() throws IOException {
+        List<String> commands = block("**Check a release by hand**").lines().toList();
+        assertThat(commands).hasSize(2);
+        for (String command : commands) {
+            String[] args = command.trim().split("\\s+");
+            assertThat(args[0]).isEqualTo("bin/fleetwarden");
+            Run r = cli(java.util.Arrays.copyOfRange(args, 1, args.length));
+            assertThat(r.code()).as(command + "\n" + r.out() + r.err()).isIn(0, 2);
+            assertThat(r.out()).as(command).contains("(policy fleetwarden-release");
+        }
+    }
+
+    /** docs/operations.md's OCIRepository and Kustomization: their spec.verify is what the policy requires. */
+    @Test
+    void theGuidesFluxObjectsPassCheckUnderThePolicy() throws IOException {
+        Path objects = Files.writeString(dir.resolve("fleetwarden-flux.yaml"), block("**Install it the D2 way.**"));
+        Run r = cli("check", "--policy", "policies/fleetwarden", "--offline", "-f", objects.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("OCIRepository flux-system/fleetwarden").contains("Kustomization flux-system/fleetwarden");
     }
 
     /** The release workflow's smoke test of the native executable, on the JVM: every shipped policy compiles. */
