@@ -237,8 +237,9 @@ class VerifyCommandTest {
                 """);
         Run badPolicy = cli("verify", "oci://ghcr.io/acme/x:latest", "--policy", broken.toString());
         assertThat(badPolicy.code()).isEqualTo(64);
-        assertThat(badPolicy.err()).contains("policy broken is invalid: spec.authorities[0].keyless.subjectRegExp: "
-                + "invalid RE2 regular expression: missing closing )");
+        assertThat(badPolicy.err()).isEqualTo("fleetwarden verify: " + broken + " (document 0): policy broken is invalid:\n"
+                + "  " + broken + ":6:39: spec.authorities[0].keyless.subjectRegExp: invalid RE2 regular expression: "
+                + "missing closing )\n");
 
         Run badTimeout = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "--timeout", "soon");
