@@ -117,7 +117,8 @@ public final class PolicyCompiler {
         if (mode.equals("Allow")) {
             return CompiledPolicy.Mode.ALLOW;
         }
-        violations.add(new FieldViolation("spec.mode", "must be Enforce, Warn or Allow, got \"" + mode + "\""));
+        violations.add(new FieldViolation("spec.mode", "must be Enforce, Warn or Allow, "
+                + Spelling.got(mode, List.of("Enforce", "Warn", "Allow"))));
         return CompiledPolicy.Mode.ENFORCE;
     }
 }

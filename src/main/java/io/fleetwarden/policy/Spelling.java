@@ -31,6 +31,11 @@ public final class Spelling {
         return Optional.of("did you mean " + String.join(" or ", closest.stream().map(Quoted::of).toList()) + "?");
     }
 
+    /** {@code got "pushh", did you mean "push"?}: the end of a message about a value that is not one of {@code known}. */
+    public static String got(String value, Collection<String> known) {
+        return "got " + Quoted.of(value) + didYouMean(value, known).map(s -> ", " + s).orElse("");
+    }
+
     /** The known names closest to {@code given}, in alphabetical order; empty when none is close. */
     static List<String> closest(String given, Collection<String> known) {
         if (given == null || given.isEmpty() || given.length() > MAX_LENGTH) {

@@ -241,6 +241,14 @@ class VerifyCommandTest {
                 + "  " + broken + ":6:39: spec.authorities[0].keyless.subjectRegExp: invalid RE2 regular expression: "
                 + "missing closing )\n");
 
+        Run badTrigger = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com", "--github-repository", "acme/x",
+                "--certificate-github-workflow-trigger", "push", "--certificate-github-workflow-trigger", "pushh");
+        assertThat(badTrigger.code()).isEqualTo(64);
+        assertThat(badTrigger.err()).isEqualTo("fleetwarden verify: --certificate-github-workflow-trigger: must be the "
+                + "name of a GitHub Actions event (" + String.join(", ", io.fleetwarden.policy.GithubClaims.BUILD_TRIGGERS)
+                + "), got \"pushh\", did you mean \"push\"?\n");
+
         Run badTimeout = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "--timeout", "soon");
         assertThat(badTimeout.code()).isEqualTo(64);

@@ -112,4 +112,60 @@ class PolicyMessagesTest {
                 .hasValueSatisfying(p -> assertThat(p).hasToString("p.yaml:7:19"));
         assertThat(FieldPositions.NONE.of("spec")).isEmpty();
     }
+
+    static final String EVENTS = "branch_protection_rule, check_run, check_suite, create, delete, deployment, "
+            + "deployment_status, discussion, discussion_comment, fork, gollum, image_version, issue_comment, issues, "
+            + "label, merge_group, milestone, page_build, project, project_card, project_column, public, pull_request, "
+            + "pull_request_review, pull_request_review_comment, pull_request_target, push, registry_package, release, "
+            + "repository_dispatch, schedule, status, watch, workflow_dispatch, workflow_run";
+
+    @Test
+    void enumerationsAreCheckedAndTheMessageListsWhatIsAccepted() {
+        PolicyDocuments.Document doc = document(PolicyDocuments.parse("ArtifactPolicy apps", """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: apps}
+                spec:
+                  sources: ["oci://ghcr.io/acme/apps/*"]
+                  mode: enforce
+                  namespaceSelector:
+                    matchExpressions: [{key: team, operator: in, values: [apps]}]
+                  authorities:
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github:
+                          repository: acme/apps
+                          buildTriggers: [push, pushh, workflow_call, Release, null, ""]
+                          runnerEnvironment: github_hosted
+                    - keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github: {repository: acme/apps, runnerEnvironment: cloud}
+                """));
+        assertThat(((PolicyCompiler.Invalid) PolicyCompiler.compile(doc)).violations()).extracting(FieldViolation::toString)
+                .containsExactly(
+                        "spec.mode: must be Enforce, Warn or Allow, got \"enforce\", did you mean \"Enforce\"?",
+                        "spec.namespaceSelector.matchExpressions[0].operator: must be In, NotIn, Exists or DoesNotExist, "
+                                + "got \"in\", did you mean \"In\"?",
+                        "spec.authorities[0].keyless.github.buildTriggers[1]: must be the name of a GitHub Actions event ("
+                                + EVENTS + "), got \"pushh\", did you mean \"push\"?",
+                        "spec.authorities[0].keyless.github.buildTriggers[2]: a called (reusable) workflow runs with the "
+                                + "event of its caller, never \"workflow_call\": name the caller's event, e.g. push",
+                        "spec.authorities[0].keyless.github.buildTriggers[3]: must be the name of a GitHub Actions event ("
+                                + EVENTS + "), got \"Release\", did you mean \"release\"?",
+                        "spec.authorities[0].keyless.github.buildTriggers[4]: must be the name of a GitHub Actions event ("
+                                + EVENTS + "), got null",
+                        "spec.authorities[0].keyless.github.buildTriggers[5]: must be the name of a GitHub Actions event ("
+                                + EVENTS + "), got \"\"",
+                        "spec.authorities[0].keyless.github.runnerEnvironment: must be github-hosted or self-hosted, got "
+                                + "\"github_hosted\", did you mean \"github-hosted\"?",
+                        "spec.authorities[1].keyless.github.runnerEnvironment: must be github-hosted or self-hosted, got "
+                                + "\"cloud\"");
+    }
+
+    @Test
+    void theAcceptedValuesAreThoseTheCertificateCarries() {
+        assertThat(GithubClaims.RUNNER_ENVIRONMENTS).containsExactly("github-hosted", "self-hosted");
+        assertThat(String.join(", ", GithubClaims.BUILD_TRIGGERS)).isEqualTo(EVENTS);
+        assertThat(GithubClaims.BUILD_TRIGGERS).isSorted().doesNotHaveDuplicates().doesNotContain("workflow_call");
+    }
 }
