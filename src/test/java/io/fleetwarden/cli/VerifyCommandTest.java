@@ -114,13 +114,18 @@ class VerifyCommandTest {
 
     @Test
     void theModeDecidesAsAtTheGate() throws IOException {
-        String unsigned = signed("cli-mode", null);
+        String repo = SignedArtifacts.uniqueRepo("cli-mode", "frontend");
+        Digest digest = artifacts.publish(repo, "latest");
+        String unsigned = "oci://" + artifacts.host() + "/" + repo + ":latest";
         Run warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn").toString(),
                 "--trusted-root", "local=" + trustedRoot);
         assertThat(warn.code()).as(warn.out() + warn.err()).isZero();
-        assertThat(warn.out()).startsWith("NOT VERIFIED " + unsigned).contains("(policy fleet-staging, mode Warn)")
-                .contains("SIGNATURE_PRESENT [artifact]: no cosign signature found")
-                .contains("warning: policy fleet-staging is in mode Warn: the webhook admits this artifact with a warning");
+        // What failed, as Enforce would deny it, and that it is only a warning.
+        assertThat(warn.out().lines()).containsExactly(
+                "NOT VERIFIED " + unsigned + "@" + digest + " (policy fleet-staging, mode Warn)",
+                "  SIGNATURE_PRESENT [artifact]: no cosign signature found for " + digest + ": neither a Sigstore bundle "
+                        + "referrer nor the legacy tag " + digest.toString().replace(':', '-') + ".sig",
+                "  warning: policy fleet-staging is in mode Warn: the webhook admits this artifact with a warning");
 
         Run warnJson = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn")
                 .toString(), "--trusted-root", "local=" + trustedRoot, "-o", "json");
