@@ -8,6 +8,8 @@ import io.fleetwarden.api.v1alpha1.KeylessSpec;
 import io.fleetwarden.api.v1alpha1.TagRefBindingSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,6 +71,29 @@ final class IdentityOptions {
         return identity != null || identityRegexp != null || issuer != null || issuerRegexp != null
                 || repository != null || workflow != null || refs != null || triggers != null || noTagRefBinding
                 || key != null || predicateType != null;
+    }
+
+    /** The flags of the fields of the policy they describe, for the compiler's messages (its paths mean nothing here). */
+    private static final Map<String, String> FLAGS = Map.of(
+            "keyless.subject", "--certificate-identity",
+            "keyless.subjectRegExp", "--certificate-identity-regexp",
+            "keyless.issuer", "--certificate-oidc-issuer",
+            "keyless.issuerRegExp", "--certificate-oidc-issuer-regexp",
+            "keyless.github.repository", "--github-repository",
+            "keyless.github.workflow", "--github-workflow",
+            "keyless.github.refs", "--github-ref",
+            "keyless.github.buildTriggers", "--certificate-github-workflow-trigger",
+            "key.publicKey", "--key",
+            "predicateType", "--predicate-type");
+
+    /** The flag a violation of the policy these flags describe is about, or empty (it is about their combination). */
+    static Optional<String> flag(String path) {
+        String prefix = "spec.authorities[0].";
+        if (!path.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String field = path.substring(prefix.length()).replaceAll("\\[\\d+]$", "");
+        return Optional.ofNullable(FLAGS.get(field));
     }
 
     /** The policy these flags describe, covering {@code source}. */

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -47,11 +46,11 @@ final class PolicySource {
                     errors.add(f + ": larger than " + PolicyDocuments.MAX_BYTES + " bytes");
                     continue;
                 }
-                // Read as the API server would store it (aliases, merge keys, duplicate keys: KubeYaml), then handed
-                // over as a stream of JSON documents, which keeps the document indices.
-                List<JsonNode> nodes = KubeYaml.readAll(Files.readString(f), PolicyDocuments.MAX_BYTES);
-                docs.addAll(PolicyDocuments.parse(f.toString(), nodes.stream()
-                        .map(n -> n == null ? "null" : n.toString()).collect(Collectors.joining("\n---\n"))));
+                // Read as the API server would store it (aliases, merge keys, duplicate keys: KubeYaml); the text gives
+                // the line of each field for the messages.
+                String text = Files.readString(f);
+                List<JsonNode> nodes = KubeYaml.readAll(text, PolicyDocuments.MAX_BYTES);
+                docs.addAll(PolicyDocuments.parseFile(f.toString(), nodes, text));
             } catch (KubeYaml.Unreadable e) {
                 errors.add(f + ": not valid YAML: " + e.getMessage());
             } catch (IOException e) {

@@ -126,7 +126,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         var result = PolicyCompiler.compile("command line", identity.toSpec("oci://" + ref.repositoryName()));
         if (result instanceof PolicyCompiler.Invalid invalid) {
-            invalid.violations().forEach(v -> err.println("fleetwarden verify: " + v.message()));
+            invalid.violations().forEach(v -> err.println("fleetwarden verify: "
+                    + IdentityOptions.flag(v.path()).map(f -> f + ": ").orElse("") + v.message()));
             return false;
         }
         into.add(((PolicyCompiler.Compiled) result).policy());

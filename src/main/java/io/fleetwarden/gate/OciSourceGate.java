@@ -9,6 +9,7 @@ import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.policy.CompiledPolicy;
+import io.fleetwarden.policy.TagBindingReach;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fleetwarden.policy.FieldViolation;
@@ -121,6 +122,12 @@ public final class OciSourceGate {
         }
         if (offline) {
             warnings.add("the artifact's signature was not checked (offline)");
+            // What the offline check can still decide: a tag no signature could ever be bound to under a policy.
+            if (source.tag() != null) {
+                String repository = source.repository().repository();
+                String component = repository.substring(repository.lastIndexOf('/') + 1);
+                required.forEach(p -> TagBindingReach.unreachable(p, source.tag(), component).ifPresent(warnings::add));
+            }
             return new GateDecision.Allowed(GateDecision.Reasons.OFFLINE, url + " passes the offline checks", warnings, null, GateDecision.CACHE_NONE);
         }
         try {

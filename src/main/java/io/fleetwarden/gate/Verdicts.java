@@ -26,6 +26,7 @@ final class Verdicts {
             Function<CompiledPolicy, VerificationResult> verify, Supplier<String> cache) {
         String subject = "oci://" + ref;
         List<String> allowedBy = new ArrayList<>();
+        List<String> warnedBy = new ArrayList<>();
         List<String> out = new ArrayList<>(warnings);
         for (CompiledPolicy p : policies) {
             VerificationResult r = verify.apply(p);
@@ -40,19 +41,36 @@ final class Verdicts {
                     return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, message, cache.get());
                 }
                 out.add("Warn: " + message);
+                warnedBy.add(p.name());
             } else {
                 String message = "could not verify " + subject + " for policy " + p.name() + ": "
-                        + ((VerificationResult.Unavailable) r).reason() + "; nothing was admitted, retry when the "
-                        + "registry is reachable";
+                        + ((VerificationResult.Unavailable) r).reason();
                 if (enforce) {
-                    return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, message, cache.get());
+                    return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, message + "; nothing was "
+                            + "admitted, retry when the registry is reachable", cache.get());
                 }
                 out.add("Warn: " + message);
+                warnedBy.add(p.name());
             }
         }
         String reason = out.isEmpty() ? GateDecision.Reasons.VERIFIED : GateDecision.Reasons.WARNED;
-        return new GateDecision.Allowed(reason, subject + " verified by " + String.join(", ", allowedBy), out,
-                ref.digest(), cache.get());
+        return new GateDecision.Allowed(reason, admitted(subject, allowedBy, warnedBy), out, ref.digest(), cache.get());
+    }
+
+    /**
+     * What admitted the artifact: the policies that verified it, and those in mode Warn that did not (what failed is
+     * in their warnings, worded as an Enforce policy's denial).
+     */
+    static String admitted(String subject, List<String> allowedBy, List<String> warnedBy) {
+        String verified = subject + " verified by " + String.join(", ", allowedBy);
+        if (warnedBy.isEmpty()) {
+            return verified;
+        }
+        boolean one = warnedBy.size() == 1;
+        String policies = String.join(", ", warnedBy);
+        return (allowedBy.isEmpty() ? subject + " is not verified" : verified + ", but not") + " as polic"
+                + (one ? "y " + policies + " requires" : "ies " + policies + " require") + ": admitted because "
+                + (one ? "it is" : "they are") + " in mode Warn, which warns instead of denying";
     }
 
     static String failures(VerificationResult.NotVerified n) {

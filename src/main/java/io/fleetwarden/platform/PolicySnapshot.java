@@ -2,14 +2,17 @@ package io.fleetwarden.platform;
 
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.CompiledPolicy;
+import io.fleetwarden.policy.FieldViolation;
 import io.fleetwarden.policy.PolicyCompiler;
 import io.fleetwarden.policy.PolicyDocuments;
+import io.fleetwarden.tenancy.TenancyCompiler;
 import io.fleetwarden.tenancy.TenancySelection;
 import io.fleetwarden.tenancy.TenancyRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -83,14 +86,19 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
             if (p instanceof PolicyDocuments.Unreadable u) {
                 problems.add(u.source() + ": " + u.message());
             } else if (p instanceof PolicyDocuments.Document d) {
-                var result = PolicyCompiler.compile(d.policy().getMetadata().getName(), d.policy().getSpec());
+                var result = PolicyCompiler.compile(d);
                 if (result instanceof PolicyCompiler.Compiled c) {
                     policies.add(c.policy());
                 } else {
-                    problems.add(d.source() + ": " + ((PolicyCompiler.Invalid) result).summary());
+                    problems.add(d.source() + ": " + ((PolicyCompiler.Invalid) result).summary(d.positions()));
                 }
             } else if (p instanceof PolicyDocuments.TenancyDocument t) {
                 var m = t.policy().getMetadata();
+                Optional<String> unusable = unusable(t);
+                if (unusable.isPresent()) {
+                    problems.add(unusable.get());
+                    continue;
+                }
                 tenancy.add(new TenancySelection.Candidate(m.getName(), m.getUid(), m.getCreationTimestamp(),
                         m.getGeneration(), t.policy().getSpec()));
             }
@@ -101,4 +109,22 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         return new PolicySnapshot(generation, policies, selected.rules(), uncovered, problems, selected);
     }
 
+    /**
+     * Why a TenancyPolicy is not even a candidate: it has fields that could not be read (an ignored field could widen
+     * it), or it comes from a file and does not compile. The cluster's last good generation, which an invalid update
+     * leaves in force, is {@link TenancySelection}'s; a file has none, and its problem is told with its lines.
+     */
+    private static Optional<String> unusable(PolicyDocuments.TenancyDocument t) {
+        if (t.readViolations().isEmpty() && !t.positions().located()) {
+            return Optional.empty();
+        }
+        String name = t.policy().getMetadata().getName();
+        TenancyCompiler.Result r = TenancyCompiler.compile(name, t.policy().getSpec());
+        if (t.readViolations().isEmpty() && r instanceof TenancyCompiler.Compiled) {
+            return Optional.empty();
+        }
+        List<FieldViolation> all = FieldViolation.withRead(t.readViolations(),
+                r instanceof TenancyCompiler.Invalid i ? i.violations() : List.of());
+        return Optional.of(t.source() + ": " + new TenancyCompiler.Invalid(name, all).summary(t.positions()));
+    }
 }

@@ -65,14 +65,37 @@ final class AuthorityCompiler {
                         "must be a git ref pattern starting with refs/, got \"" + refs.get(i) + "\""));
             }
         }
+        List<String> triggers = g.buildTriggers == null ? List.of() : g.buildTriggers;
+        for (int i = 0; i < triggers.size(); i++) {
+            trigger(path + ".github.buildTriggers[" + i + "]", triggers.get(i), v);
+        }
+        if (g.runnerEnvironment != null && !GithubClaims.RUNNER_ENVIRONMENTS.contains(g.runnerEnvironment)) {
+            v.add(new FieldViolation(path + ".github.runnerEnvironment", "must be "
+                    + String.join(" or ", GithubClaims.RUNNER_ENVIRONMENTS) + ", "
+                    + Spelling.got(g.runnerEnvironment, GithubClaims.RUNNER_ENVIRONMENTS)));
+        }
         TagRefBinding binding = binding(path + ".tagRefBinding", k.tagRefBinding, v);
         if (v.size() > before) {
             return null;
         }
-        Set<String> triggers = g.buildTriggers == null ? Set.of() : Set.copyOf(g.buildTriggers);
         KeylessAuthority a = new KeylessAuthority(name, root, predicate, issuer, subject, repository, g.workflow, refs,
-                triggers, g.runnerEnvironment, binding);
+                Set.copyOf(triggers), g.runnerEnvironment, binding);
         return decidable(path, a, v) ? a : null;
+    }
+
+    /**
+     * A trigger the certificate can carry: an event name that starts a run. One that cannot (a misspelt event, or
+     * {@code workflow_call}) would make the authority accept no signature, found out only when every artifact is denied.
+     */
+    private static void trigger(String path, String trigger, List<FieldViolation> v) {
+        if (GithubClaims.CALLED_WORKFLOW.equals(trigger)) {
+            v.add(new FieldViolation(path, "a called (reusable) workflow runs with the event of its caller, never \""
+                    + GithubClaims.CALLED_WORKFLOW + "\": name the caller's event, e.g. push"));
+        } else if (trigger == null || !GithubClaims.BUILD_TRIGGERS.contains(trigger)) {
+            v.add(new FieldViolation(path, "must be the name of a GitHub Actions event ("
+                    + String.join(", ", GithubClaims.BUILD_TRIGGERS) + "), "
+                    + Spelling.got(trigger, GithubClaims.BUILD_TRIGGERS)));
+        }
     }
 
     /**

@@ -1,9 +1,36 @@
 package io.fleetwarden.policy;
 
-/** Reads the parts of GitHub Actions certificate claims that policies name. */
+import java.util.List;
+
+/**
+ * Reads the parts of GitHub Actions certificate claims that policies name, and knows the values the enumerated ones
+ * can take: the one place a policy's {@code runnerEnvironment} and {@code buildTriggers} are checked against.
+ */
 public final class GithubClaims {
 
     private static final String GITHUB = "https://github.com/";
+
+    /**
+     * Fulcio's Runner Environment extension (1.3.6.1.4.1.57264.1.11), from the {@code runner_environment} claim of
+     * GitHub's OIDC token: the run was on a runner GitHub hosts or on one of the repository owner's.
+     */
+    public static final List<String> RUNNER_ENVIRONMENTS = List.of("github-hosted", "self-hosted");
+
+    /**
+     * Fulcio's Build Trigger extension (1.3.6.1.4.1.57264.1.20), from the {@code event_name} claim: the event that
+     * started the run, one of GitHub's "Events that trigger workflows" (docs.github.com, Actions reference), in
+     * alphabetical order. {@code workflow_call} is listed there but is no event of a run: a called workflow runs with
+     * its caller's event ({@link #CALLED_WORKFLOW}).
+     */
+    public static final List<String> BUILD_TRIGGERS = List.of("branch_protection_rule", "check_run", "check_suite",
+            "create", "delete", "deployment", "deployment_status", "discussion", "discussion_comment", "fork", "gollum",
+            "image_version", "issue_comment", "issues", "label", "merge_group", "milestone", "page_build", "project",
+            "project_card", "project_column", "public", "pull_request", "pull_request_review",
+            "pull_request_review_comment", "pull_request_target", "push", "registry_package", "release",
+            "repository_dispatch", "schedule", "status", "watch", "workflow_dispatch", "workflow_run");
+
+    /** The trigger that makes a workflow reusable, which a signer's certificate never carries. */
+    public static final String CALLED_WORKFLOW = "workflow_call";
 
     private GithubClaims() {
     }

@@ -28,8 +28,27 @@ public final class PolicyCompiler {
         }
 
         public String summary() {
-            return "policy " + name + " is invalid: " + String.join("; ", violations.stream().map(Object::toString).toList());
+            return summary(FieldPositions.NONE);
         }
+
+        /** For a policy from a file, a line per violation, each with where it is in the file. */
+        public String summary(FieldPositions positions) {
+            return FieldViolation.describe("policy " + name + " is invalid", violations, positions);
+        }
+    }
+
+    /**
+     * Compiles a document as read: a field it has that the policy does not know, or of the wrong type, makes it
+     * invalid whatever else holds, and is listed with what the compiler finds.
+     */
+    public static Result compile(PolicyDocuments.Document document) {
+        String name = document.policy().getMetadata().getName();
+        Result result = compile(name, document.policy().getSpec());
+        if (document.readViolations().isEmpty()) {
+            return result;
+        }
+        return new Invalid(name, FieldViolation.withRead(document.readViolations(),
+                result instanceof Invalid i ? i.violations() : List.of()));
     }
 
     public static Result compile(String name, ArtifactPolicySpec spec) {
@@ -98,7 +117,8 @@ public final class PolicyCompiler {
         if (mode.equals("Allow")) {
             return CompiledPolicy.Mode.ALLOW;
         }
-        violations.add(new FieldViolation("spec.mode", "must be Enforce, Warn or Allow, got \"" + mode + "\""));
+        violations.add(new FieldViolation("spec.mode", "must be Enforce, Warn or Allow, "
+                + Spelling.got(mode, List.of("Enforce", "Warn", "Allow"))));
         return CompiledPolicy.Mode.ENFORCE;
     }
 }

@@ -65,7 +65,8 @@ public final class SelectorCompiler {
         }
         if (op == null) {
             violations.add(new FieldViolation(at + ".operator",
-                    "must be In, NotIn, Exists or DoesNotExist, got " + quote(e.operator)));
+                    "must be In, NotIn, Exists or DoesNotExist, " + Spelling.got(e.operator,
+                            java.util.Arrays.stream(LabelSelector.Operator.values()).map(Enum::name).toList())));
         }
         Set<String> values = new LinkedHashSet<>(e.values == null ? List.of() : e.values);
         boolean needsValues = op == LabelSelector.Operator.In || op == LabelSelector.Operator.NotIn;

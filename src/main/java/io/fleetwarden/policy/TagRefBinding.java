@@ -1,6 +1,7 @@
 package io.fleetwarden.policy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,22 +37,27 @@ public record TagRefBinding(Map<String, String> floatingTags) {
         if (tag == null) {
             return Optional.empty();
         }
+        List<String> accepted = refPatterns(tag, component);
+        if (accepted.stream().anyMatch(p -> Glob.matches(p, ref))) {
+            return Optional.empty();
+        }
+        return Optional.of(describe(tag, ref, String.join(" or ", accepted.stream().map(p -> "\"" + p + "\"").toList())));
+    }
+
+    /**
+     * The {@link Glob} patterns of the refs that may carry {@code tag} of a repository whose last path segment is
+     * {@code component}: its floating tag's (exact first, else the first matching pattern), else a release's.
+     */
+    public List<String> refPatterns(String tag, String component) {
         String floating = floatingTags.get(tag);
         if (floating == null) {
             floating = floatingTags.entrySet().stream().filter(e -> Glob.matches(e.getKey(), tag))
                     .map(Map.Entry::getValue).sorted().findFirst().orElse(null);
         }
         if (floating != null) {
-            String pattern = floating.replace("{component}", component);
-            return Glob.matches(pattern, ref) ? Optional.empty()
-                    : Optional.of(describe(tag, ref, "\"" + pattern + "\""));
+            return List.of(floating.replace("{component}", component));
         }
-        String plain = "refs/tags/" + tag;
-        String scoped = "refs/tags/" + component + "/" + tag;
-        if (plain.equals(ref) || scoped.equals(ref)) {
-            return Optional.empty();
-        }
-        return Optional.of(describe(tag, ref, "\"" + plain + "\" or \"" + scoped + "\""));
+        return List.of("refs/tags/" + tag, "refs/tags/" + component + "/" + tag);
     }
 
     private static String describe(String tag, String ref, String wanted) {

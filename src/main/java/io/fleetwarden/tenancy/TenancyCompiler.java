@@ -5,6 +5,7 @@ import io.fleetwarden.policy.SelectorCompiler;
 import io.fleetwarden.api.v1alpha1.ExemptionSpec;
 import io.fleetwarden.api.v1alpha1.PlatformIdentitiesSpec;
 import io.fleetwarden.api.v1alpha1.TenancyPolicySpec;
+import io.fleetwarden.policy.FieldPositions;
 import io.fleetwarden.policy.FieldViolation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,8 +44,12 @@ public final class TenancyCompiler {
         }
 
         public String summary() {
-            return "tenancy policy " + name + " is invalid: "
-                    + String.join("; ", violations.stream().map(Object::toString).toList());
+            return summary(FieldPositions.NONE);
+        }
+
+        /** For a policy from a file, a line per violation, each with where it is in the file. */
+        public String summary(FieldPositions positions) {
+            return FieldViolation.describe("tenancy policy " + name + " is invalid", violations, positions);
         }
     }
 

@@ -180,6 +180,50 @@ class CheckCommandTest {
     }
 
     @Test
+    void aWarnPolicySaysWhatFailedAndThatItIsOnlyAWarning() throws IOException {
+        try (SignedArtifacts artifacts = SignedArtifacts.onSharedRegistry()) {
+            String repo = SignedArtifacts.uniqueRepo("check-warn", "frontend");
+            Digest unsigned = artifacts.publish(repo, "latest");
+            Path policy = Files.writeString(dir.resolve("warn.yaml"), """
+                    apiVersion: fleetwarden.io/v1alpha1
+                    kind: ArtifactPolicy
+                    metadata: {name: audit}
+                    spec:
+                      sources: ["oci://%s/*"]
+                      mode: Warn
+                      authorities:
+                        - keyless:
+                            issuer: https://token.actions.githubusercontent.com
+                            subjectRegExp: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                    """.formatted(artifacts.host()));
+            Path manifest = Files.writeString(dir.resolve("warned.yaml"), """
+                    apiVersion: source.toolkit.fluxcd.io/v1
+                    kind: OCIRepository
+                    metadata: {name: apps, namespace: flux-system}
+                    spec:
+                      url: oci://%s/%s
+                      ref: {tag: latest}
+                      verify:
+                        provider: cosign
+                        matchOIDCIdentity:
+                          - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                            subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                    """.formatted(artifacts.host(), repo));
+            Run r = cli("check", "--policy", policy.toString(), "-f", manifest.toString(), "--as",
+                    "system:serviceaccount:flux-system:kustomize-controller");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            String subject = "oci://" + artifacts.host() + "/" + repo + ":latest@" + unsigned;
+            assertThat(r.out().lines().limit(2)).containsExactly(
+                    "WARNED OCIRepository flux-system/apps (" + manifest + "#0): AllowedWithWarnings: " + subject
+                            + " is not verified as policy audit requires: admitted because it is in mode Warn, which "
+                            + "warns instead of denying",
+                    "  warning: Warn: " + subject + " is not signed as policy audit requires: SIGNATURE_PRESENT "
+                            + "[artifact]: no cosign signature found for " + unsigned + ": neither a Sigstore bundle "
+                            + "referrer nor the legacy tag " + unsigned.toString().replace(':', '-') + ".sig");
+        }
+    }
+
+    @Test
     void aRootFromAConfigMapIsGivenUnderItsDerivedName() throws IOException {
         try (SignedArtifacts artifacts = SignedArtifacts.onSharedRegistry()) {
             String repo = SignedArtifacts.uniqueRepo("check-cm", "frontend");

@@ -114,13 +114,18 @@ class VerifyCommandTest {
 
     @Test
     void theModeDecidesAsAtTheGate() throws IOException {
-        String unsigned = signed("cli-mode", null);
+        String repo = SignedArtifacts.uniqueRepo("cli-mode", "frontend");
+        Digest digest = artifacts.publish(repo, "latest");
+        String unsigned = "oci://" + artifacts.host() + "/" + repo + ":latest";
         Run warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn").toString(),
                 "--trusted-root", "local=" + trustedRoot);
         assertThat(warn.code()).as(warn.out() + warn.err()).isZero();
-        assertThat(warn.out()).startsWith("NOT VERIFIED " + unsigned).contains("(policy fleet-staging, mode Warn)")
-                .contains("SIGNATURE_PRESENT [artifact]: no cosign signature found")
-                .contains("warning: policy fleet-staging is in mode Warn: the webhook admits this artifact with a warning");
+        // What failed, as Enforce would deny it, and that it is only a warning.
+        assertThat(warn.out().lines()).containsExactly(
+                "NOT VERIFIED " + unsigned + "@" + digest + " (policy fleet-staging, mode Warn)",
+                "  SIGNATURE_PRESENT [artifact]: no cosign signature found for " + digest + ": neither a Sigstore bundle "
+                        + "referrer nor the legacy tag " + digest.toString().replace(':', '-') + ".sig",
+                "  warning: policy fleet-staging is in mode Warn: the webhook admits this artifact with a warning");
 
         Run warnJson = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn")
                 .toString(), "--trusted-root", "local=" + trustedRoot, "-o", "json");
@@ -237,8 +242,17 @@ class VerifyCommandTest {
                 """);
         Run badPolicy = cli("verify", "oci://ghcr.io/acme/x:latest", "--policy", broken.toString());
         assertThat(badPolicy.code()).isEqualTo(64);
-        assertThat(badPolicy.err()).contains("policy broken is invalid: spec.authorities[0].keyless.subjectRegExp: "
-                + "invalid RE2 regular expression: missing closing )");
+        assertThat(badPolicy.err()).isEqualTo("fleetwarden verify: " + broken + " (document 0): policy broken is invalid:\n"
+                + "  " + broken + ":6:39: spec.authorities[0].keyless.subjectRegExp: invalid RE2 regular expression: "
+                + "missing closing )\n");
+
+        Run badTrigger = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com", "--github-repository", "acme/x",
+                "--certificate-github-workflow-trigger", "push", "--certificate-github-workflow-trigger", "pushh");
+        assertThat(badTrigger.code()).isEqualTo(64);
+        assertThat(badTrigger.err()).isEqualTo("fleetwarden verify: --certificate-github-workflow-trigger: must be the "
+                + "name of a GitHub Actions event (" + String.join(", ", io.fleetwarden.policy.GithubClaims.BUILD_TRIGGERS)
+                + "), got \"pushh\", did you mean \"push\"?\n");
 
         Run badTimeout = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "--timeout", "soon");

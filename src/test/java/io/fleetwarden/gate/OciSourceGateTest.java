@@ -323,12 +323,18 @@ class OciSourceGateTest {
     @Test
     void warnModeAdmitsWithAWarningAndOutagesAreUnavailable() throws Exception {
         String repo = SignedArtifacts.uniqueRepo("gate", "frontend");
-        artifacts.publish(repo, "latest");
+        Digest unsigned = artifacts.publish(repo, "latest");
         AtomicReference<PolicySnapshot> warn = new AtomicReference<>(snapshot(1, "Warn", "[refs/heads/main]", Uncovered.DENY));
+        String subject = "oci://" + artifacts.host() + "/" + repo + ":latest@" + unsigned;
         assertThat(gate(warn, new AtomicInteger()).decide(source(repo, "{\"tag\":\"latest\"}", MAIN), deadline(), false))
                 .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
                     assertThat(a.reason()).isEqualTo("AllowedWithWarnings");
-                    assertThat(a.warnings()).singleElement().asString().startsWith("Warn: oci://").contains("SIGNATURE_PRESENT");
+                    assertThat(a.message()).isEqualTo(subject + " is not verified as policy apps requires: admitted "
+                            + "because it is in mode Warn, which warns instead of denying");
+                    assertThat(a.warnings()).containsExactly("Warn: " + subject + " is not signed as policy apps "
+                            + "requires: SIGNATURE_PRESENT [artifact]: no cosign signature found for " + unsigned
+                            + ": neither a Sigstore bundle referrer nor the legacy tag "
+                            + unsigned.toString().replace(':', '-') + ".sig");
                 });
         AtomicReference<PolicySnapshot> enforce = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.DENY));
         OciSourceGate down = new OciSourceGate(enforce::get, (s, d) -> {

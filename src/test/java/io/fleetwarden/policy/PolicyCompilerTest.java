@@ -11,8 +11,7 @@ class PolicyCompilerTest {
         List<PolicyDocuments.Parsed> docs = PolicyDocuments.parse("test.yaml", yaml);
         assertThat(docs).hasSize(1);
         assertThat(docs.get(0)).isInstanceOf(PolicyDocuments.Document.class);
-        var doc = (PolicyDocuments.Document) docs.get(0);
-        return PolicyCompiler.compile(doc.policy().getMetadata().getName(), doc.policy().getSpec());
+        return PolicyCompiler.compile((PolicyDocuments.Document) docs.get(0));
     }
 
     static final String HEADER = """
@@ -130,8 +129,11 @@ class PolicyCompilerTest {
                   sources: ["oci://ghcr.io/acme/apps/*"]
                   authorities: [{keyless: {issuer: x, subjectRegex: ".*"}}]
                 """);
-        assertThat(docs).singleElement().isInstanceOfSatisfying(PolicyDocuments.Unreadable.class,
-                u -> assertThat(u.message()).startsWith("unknown field spec.authorities[0].keyless.subjectRegex (known: "));
+        assertThat(docs).singleElement().isInstanceOfSatisfying(PolicyDocuments.Document.class, d -> {
+            assertThat(d.readViolations()).extracting(FieldViolation::toString).containsExactly(
+                    "spec.authorities[0].keyless.subjectRegex: unknown field, did you mean \"subjectRegExp\"?");
+            assertThat(PolicyCompiler.compile(d)).isInstanceOf(PolicyCompiler.Invalid.class);
+        });
     }
 
     @Test
@@ -152,8 +154,8 @@ class PolicyCompilerTest {
                     .append(String.join(",", java.util.Collections.nCopies(10, "*l" + (i - 1)))).append("]\n");
         }
         assertThat(PolicyDocuments.parse("bomb.yaml", bomb.toString())).singleElement()
-                .isInstanceOfSatisfying(PolicyDocuments.Unreadable.class,
-                        u -> assertThat(u.message()).startsWith("unknown field spec.l0"));
+                .isInstanceOfSatisfying(PolicyDocuments.Document.class, d -> assertThat(d.readViolations()).first()
+                        .hasToString("spec.l0: unknown field (known fields: authorities, mode, namespaceSelector, sources)"));
     }
     @Test
     void anAuthorityThatCanNeverMatchIsReportedWithTheFieldItContradicts() {

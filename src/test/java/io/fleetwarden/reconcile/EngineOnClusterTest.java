@@ -289,6 +289,23 @@ class EngineOnClusterTest {
         assertThat(client.rbac().clusterRoleBindings().withName(ns + "-admin").get()).isNull();
     }
 
+    /** A Git source is valid for Flux but not served by the engine: Stalled, saying so, nothing applied or pruned. */
+    @Test
+    void aKustomizationOfASourceKindTheEngineDoesNotServeIsStalledSayingSo() {
+        String ns = fleet.tenant("gitsource");
+        GenericKubernetesResource ks = kustomization(ns, "app", "fleet", "./", false, ns, "");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) ks.getAdditionalProperties().get("spec");
+        spec.put("sourceRef", Map.of("kind", "GitRepository", "name", "fleet"));
+        fleet.create(ks);
+        JsonNode stalled = await().atMost(WAIT).until(() -> fleet.get(ns, FluxKinds.KUSTOMIZATION, "app"),
+                o -> "True".equals(FleetOnCluster.condition(o, "Stalled").path("status").asText()));
+        assertThat(FleetOnCluster.condition(stalled, "Ready").path("reason").asText()).isEqualTo("ArtifactFailed");
+        assertThat(FleetOnCluster.condition(stalled, "Ready").path("message").asText())
+                .isEqualTo("source kind 'GitRepository' is not reconciled in engine mode (OCIRepository only)");
+        assertThat(FleetOnCluster.inventoryIds(stalled)).isEmpty();
+    }
+
     private static Map<String, String> d2Component(String dir) {
         Path root = Path.of("..", "shared", "fixtures", "d2").resolve(dir);
         Map<String, String> files = new LinkedHashMap<>();

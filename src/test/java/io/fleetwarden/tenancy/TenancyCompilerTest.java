@@ -126,7 +126,7 @@ class TenancyCompilerTest {
                         + "oci://ghcr.io/acme/apps/*, got \"oci://ghcr.io\"",
                 "spec.tenants[0].targetNamespaces[0]: \"flux-system\" is a platform namespace",
                 "spec.tenants[0].targetNamespaces[1]: must be a namespace name (lower-case RFC 1123 label), got \"backend \"",
-                "spec.tenants[1].namespaceSelector.matchExpressions[0].operator: must be In, NotIn, Exists or DoesNotExist, got \"in\"",
+                "spec.tenants[1].namespaceSelector.matchExpressions[0].operator: must be In, NotIn, Exists or DoesNotExist, got \"in\", did you mean \"In\"?",
                 "spec.tenants[1].namespaceSelector.matchExpressions[1].key: is not a valid label key: \"bad key!\"",
                 "spec.tenants[1].namespaceSelector.matchExpressions[1].values: must be empty for Exists",
                 "spec.tenants[1].sources: at least one source URL pattern is required, such as oci://ghcr.io/acme/apps/*",

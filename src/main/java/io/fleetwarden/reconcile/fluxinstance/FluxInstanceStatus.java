@@ -1,20 +1,17 @@
 package io.fleetwarden.reconcile.fluxinstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetwarden.apply.ApplyResult;
 import io.fleetwarden.reconcile.FluxKinds;
-import io.fleetwarden.reconcile.status.ConditionsJson;
 import io.fleetwarden.reconcile.status.EventRecorder;
+import io.fleetwarden.reconcile.status.StatusFields;
 import io.fleetwarden.reconcile.status.StatusWriter;
 import io.fleetwarden.status.Condition;
 import io.fleetwarden.status.ConditionTypes;
 import io.fleetwarden.status.Reasons;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -68,8 +65,7 @@ public final class FluxInstanceStatus {
     }
 
     private void warnOnce(GenericKubernetesResource object, String reason, String message) {
-        Condition before = ConditionsJson.find(ConditionsJson.read(status(object)), ConditionTypes.READY);
-        if (before == null || !before.reason().equals(reason) || !before.message().equals(message)) {
+        if (StatusFields.readyDiffers(object, reason, message)) {
             events.record(object, COMPONENT, EventRecorder.WARNING, reason, message);
         }
     }
@@ -78,22 +74,13 @@ public final class FluxInstanceStatus {
             List<String> remove) {
         ObjectNode s = JSON.createObjectNode();
         if (applied != null) {
-            try {
-                s.set("inventory", JSON.readTree(applied.inventory().toJson()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            s.set("inventory", StatusFields.inventory(applied.inventory()));
         }
-        List<Condition> previous = ConditionsJson.read(status(object));
-        s.set("conditions", ConditionsJson.write(Condition.merge(previous, wanted, remove, clock.instant().toString())));
+        s.set("conditions", StatusFields.conditions(object, wanted, remove, clock));
         writer.write(object, s);
     }
 
-    private static JsonNode status(GenericKubernetesResource object) {
-        return JSON.valueToTree(object.getAdditionalProperties().get("status"));
-    }
-
     private static long generation(GenericKubernetesResource o) {
-        return o.getMetadata().getGeneration() == null ? 0 : o.getMetadata().getGeneration();
+        return StatusFields.generation(o);
     }
 }

@@ -13,6 +13,7 @@ import io.fleetwarden.reconcile.FluxKinds;
 import io.fleetwarden.reconcile.status.ConditionsJson;
 import io.fleetwarden.reconcile.status.EventRecorder;
 import io.fleetwarden.reconcile.status.Finalizers;
+import io.fleetwarden.reconcile.status.StatusFields;
 import io.fleetwarden.reconcile.status.StatusWriter;
 import io.fleetwarden.status.Condition;
 import io.fleetwarden.status.ConditionTypes;
@@ -128,8 +129,7 @@ final class ResourceSetStatus {
 
 
     private void warnOnce(GenericKubernetesResource object, String reason, String message) {
-        Condition before = ConditionsJson.find(ConditionsJson.read(status(object)), ConditionTypes.READY);
-        if (before == null || !before.reason().equals(reason) || !before.message().equals(message)) {
+        if (StatusFields.readyDiffers(object, reason, message)) {
             events.record(object, COMPONENT, EventRecorder.WARNING, reason, message);
         }
     }
@@ -138,11 +138,7 @@ final class ResourceSetStatus {
             List<Condition> wanted, List<String> remove) {
         ObjectNode s = JSON.createObjectNode();
         if (inventory != null) {
-            try {
-                s.set("inventory", JSON.readTree(inventory.toJson()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            s.set("inventory", StatusFields.inventory(inventory));
         }
         if (digest != null) {
             s.put("lastAppliedRevision", digest);
@@ -155,16 +151,15 @@ final class ResourceSetStatus {
         if (requested != null) {
             s.put("lastHandledReconcileAt", requested);
         }
-        List<Condition> previous = ConditionsJson.read(status(object));
-        s.set("conditions", ConditionsJson.write(Condition.merge(previous, wanted, remove, clock.instant().toString())));
+        s.set("conditions", StatusFields.conditions(object, wanted, remove, clock));
         writer.write(object, s);
     }
 
     private static JsonNode status(GenericKubernetesResource object) {
-        return JSON.valueToTree(object.getAdditionalProperties().get("status"));
+        return StatusFields.status(object);
     }
 
     private static long generation(GenericKubernetesResource o) {
-        return o.getMetadata().getGeneration() == null ? 0 : o.getMetadata().getGeneration();
+        return StatusFields.generation(o);
     }
 }
