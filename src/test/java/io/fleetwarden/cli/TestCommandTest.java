@@ -68,6 +68,20 @@ class TestCommandTest {
     }
 
     @Test
+    void theExampleSuitePasses() {
+        Run r = cli("test", "policies/tests");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("test staging-sources (policies/tests/staging-sources/" + TestSpec.FILE_NAME + ")")
+                .contains("PASS staging-sources: ", "PASS tenant-resourceset: ", "PASS production-tags: ")
+                .doesNotContain("  FAIL ").doesNotContain("NOT ASSERTED")
+                .containsPattern("summary: 3 tests: 3 passed, 0 failed, 0 unavailable, 0 invalid; \\d+ expected results: "
+                        + "\\d+ passed, 0 failed, 0 unavailable; 0 objects not asserted");
+        assertThat(r.code()).as(r.out()).isZero();
+        // Every judged object of the examples is asserted.
+        assertThat(cli("test", "--strict", "policies/tests").code()).isZero();
+    }
+
+    @Test
     void aWrongDecisionFailsWithExpectedAndActual() throws IOException {
         Path d = test("wrong", """
                   - {kind: OCIRepository, namespace: flux-system, name: fleet, result: allowed}
