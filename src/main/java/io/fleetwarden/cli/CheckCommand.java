@@ -6,8 +6,10 @@ import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.oci.HttpRegistryClient;
+import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -109,36 +111,9 @@ final class CheckCommand implements Callable<Integer> {
             state.errors().forEach(e -> err.println("fleetwarden check: cluster state: " + e));
             return ExitCode.USAGE.code();
         }
-        PolicySnapshot snapshot = loaded.snapshot();
         try (HttpRegistryClient registry = services.registry()) {
-            ClusterState existing = ClusterState.of(state.manifests());
-            ManifestJudge namespaceJudge = judge(snapshot, registry, services, existing);
-            List<CheckExpansion.Item> items = CheckExpansion.expand(manifests.manifests(), vars, namespace,
-                    namespaceJudge::resourceSetApplier);
-            // Namespaces first, as Flux applies them (and as kubectl apply orders them): the other objects are
-            // judged against the labels the cluster will have, which are the new ones only where the webhook
-            // would admit the Namespace change; a denied change leaves the cluster's labels in force.
-            Map<CheckExpansion.Item, ManifestJudge.Line> judged = new IdentityHashMap<>();
-            List<JsonNode> admitted = new ArrayList<>();
-            for (CheckExpansion.Item item : items) {
-                if (item instanceof CheckExpansion.Judge j && ClusterState.isNamespace(j.manifest().object())) {
-                    ManifestJudge.Line l = judgeOne(namespaceJudge, item);
-                    judged.put(item, l);
-                    if (l != null && l.verdict() != ManifestJudge.Verdict.DENIED) {
-                        admitted.add(j.manifest().object());
-                    }
-                }
-            }
-            ManifestJudge judge = judge(snapshot, registry, services, existing.withApplied(admitted));
-            CheckReport report = new CheckReport();
-            for (CheckExpansion.Item item : items) {
-                ManifestJudge.Line l = judged.containsKey(item) ? judged.get(item) : judgeOne(judge, item);
-                if (l != null) {
-                    report.add(l);
-                } else {
-                    report.skip(((CheckExpansion.Judge) item).manifest().object());
-                }
-            }
+            CheckReport report = new Judging(loaded.snapshot(), registry, services.signatures(), registryOptions.timeout(),
+                    as, namespace, offline).judge(manifests.manifests(), state.manifests(), vars);
             if (output.equals("json")) {
                 report.json(out);
             } else {
@@ -155,11 +130,57 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private ManifestJudge judge(PolicySnapshot snapshot, HttpRegistryClient registry, RegistryOptions.Services services,
-            ClusterState cluster) {
-        OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, services.signatures(),
-                DecisionCache.defaults(), cluster);
-        return new ManifestJudge(gate, snapshot, cluster, as, namespace, offline, registryOptions.timeout());
+    /**
+     * What check judges with, as its options say: the policies, the registry (the caller's to close), whom it asks
+     * as, the namespace of objects that name none, and whether registries are asked. {@code fleetwarden test} judges
+     * with the same.
+     */
+    record Judging(PolicySnapshot snapshot, HttpRegistryClient registry, CosignSignatureVerifier signatures,
+            Duration timeout, String as, String namespace, boolean offline) {
+
+        /**
+         * Judges the manifests, and what the ResourceSets and FluxInstances among them would create, after the
+         * postBuild substitution with {@code vars}, against the Namespaces of {@code clusterState}: one line per
+         * judged object, in order; the objects no webhook judges are counted as skipped.
+         */
+        CheckReport judge(List<ManifestReader.Manifest> manifests, List<ManifestReader.Manifest> clusterState,
+                Map<String, String> vars) {
+            ClusterState existing = ClusterState.of(clusterState);
+            ManifestJudge namespaceJudge = judge(existing);
+            List<CheckExpansion.Item> items = CheckExpansion.expand(manifests, vars, namespace,
+                    namespaceJudge::resourceSetApplier);
+            // Namespaces first, as Flux applies them (and as kubectl apply orders them): the other objects are
+            // judged against the labels the cluster will have, which are the new ones only where the webhook
+            // would admit the Namespace change; a denied change leaves the cluster's labels in force.
+            Map<CheckExpansion.Item, ManifestJudge.Line> judged = new IdentityHashMap<>();
+            List<JsonNode> admitted = new ArrayList<>();
+            for (CheckExpansion.Item item : items) {
+                if (item instanceof CheckExpansion.Judge j && ClusterState.isNamespace(j.manifest().object())) {
+                    ManifestJudge.Line l = judgeOne(namespaceJudge, item);
+                    judged.put(item, l);
+                    if (l != null && l.verdict() != ManifestJudge.Verdict.DENIED) {
+                        admitted.add(j.manifest().object());
+                    }
+                }
+            }
+            ManifestJudge judge = judge(existing.withApplied(admitted));
+            CheckReport report = new CheckReport();
+            for (CheckExpansion.Item item : items) {
+                ManifestJudge.Line l = judged.containsKey(item) ? judged.get(item) : judgeOne(judge, item);
+                if (l != null) {
+                    report.add(l);
+                } else {
+                    report.skip(((CheckExpansion.Judge) item).manifest().object());
+                }
+            }
+            return report;
+        }
+
+        private ManifestJudge judge(ClusterState cluster) {
+            OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, signatures,
+                    DecisionCache.defaults(), cluster);
+            return new ManifestJudge(gate, snapshot, cluster, as, namespace, offline, timeout);
+        }
     }
 
     /** One item's line; a bug met on one object is that object's error, and the others are still judged. */

@@ -26,6 +26,8 @@ final class CheckExpansion {
     static final String BUILD_FAILED = "BuildFailed";
     static final String INPUTS_UNKNOWN = "InputsUnknown";
     static final String SUBSTITUTION_FAILED = "SubstitutionFailed";
+    /** What a line about the objects a ResourceSet would create, rather than one of them, is about. */
+    static final String CREATED_OBJECTS = "the objects it creates";
     /** The service account Flux Operator runs as (its chart's), in the FluxInstance's namespace. */
     static final String OPERATOR_ACCOUNT = "flux-operator";
 
@@ -183,7 +185,7 @@ final class CheckExpansion {
     /** A line about the objects {@code origin} (the ResourceSet {@code m}) creates. */
     private static ManifestJudge.Line createdLine(ManifestJudge.Verdict verdict, ManifestReader.Manifest m, String origin,
             String reason, String message) {
-        return new ManifestJudge.Line(verdict, m.object().path("kind").asText(), origin, "the objects it creates",
+        return new ManifestJudge.Line(verdict, m.object().path("kind").asText(), origin, CREATED_OBJECTS,
                 m.source(), reason, message, List.of());
     }
 }

@@ -68,6 +68,7 @@ final class CheckReport {
     }
 
     private final List<ManifestJudge.Line> lines = new ArrayList<>();
+    private final List<JsonNode> skipped = new ArrayList<>();
     private final Counts total = new Counts();
     private final Map<String, Counts> byKind = new TreeMap<>();
 
@@ -88,6 +89,7 @@ final class CheckReport {
         } else if (GovernedKind.byKind(kind).isPresent()) {
             kind = kind + " (" + object.path("apiVersion").asText() + ")";
         }
+        skipped.add(object);
         total.skipped++;
         byKind.computeIfAbsent(kind, k -> new Counts()).skipped++;
     }
@@ -98,6 +100,11 @@ final class CheckReport {
 
     List<ManifestJudge.Line> lines() {
         return lines;
+    }
+
+    /** The objects no webhook judges, in order. */
+    List<JsonNode> skipped() {
+        return skipped;
     }
 
     /**
@@ -145,25 +152,30 @@ final class CheckReport {
         return String.join("; ", parts);
     }
 
+    /** One verdict of {@code -o json}. */
+    static Map<String, Object> json(ManifestJudge.Line l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", switch (l.verdict()) {
+            case ALLOWED -> "Allowed";
+            case WARNED -> "Warned";
+            case DENIED -> "Denied";
+            case UNAVAILABLE -> "Unavailable";
+            case NOT_JUDGED -> "NotJudged";
+        });
+        m.put("kind", l.kind());
+        m.put("object", l.what());
+        m.put("createdBy", l.origin());
+        m.put("source", l.source());
+        m.put("reason", l.reason());
+        m.put("message", l.message());
+        m.put("warnings", l.warnings());
+        return m;
+    }
+
     void json(PrintWriter out) {
         List<Map<String, Object>> verdicts = new ArrayList<>();
         for (ManifestJudge.Line l : lines) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("verdict", switch (l.verdict()) {
-                case ALLOWED -> "Allowed";
-                case WARNED -> "Warned";
-                case DENIED -> "Denied";
-                case UNAVAILABLE -> "Unavailable";
-                case NOT_JUDGED -> "NotJudged";
-            });
-            m.put("kind", l.kind());
-            m.put("object", l.what());
-            m.put("createdBy", l.origin());
-            m.put("source", l.source());
-            m.put("reason", l.reason());
-            m.put("message", l.message());
-            m.put("warnings", l.warnings());
-            verdicts.add(m);
+            verdicts.add(json(l));
         }
         Map<String, Object> summary = new LinkedHashMap<>(total.asMap());
         Map<String, Object> kinds = new LinkedHashMap<>();

@@ -8,10 +8,12 @@ package io.fleetwarden.cli;
 enum ExitCode {
 
     OK(0, "success: verified, every object admitted, built, no changes; also --help and --version"),
-    REJECTED(1, "the answer is no: not verified, an object denied, the build refused (diff: changes found)"),
+    REJECTED(1, "the answer is no: not verified, an object denied, a test failed, the build refused (diff: changes "
+            + "found)"),
     UNAVAILABLE(2, "no answer: a registry, the network, a cluster or the deadline failed (diff: also a refused "
             + "build or an object that could not be dry-run)"),
-    USAGE(64, "usage error: an unknown option, a malformed argument, a file that cannot be read, an invalid policy"),
+    USAGE(64, "usage error: an unknown option, a malformed argument, a file that cannot be read, an invalid policy "
+            + "or test file"),
     INTERNAL_ERROR(70, "internal error: a bug; FLEETWARDEN_DEBUG=1 shows its stack trace");
 
     private final int code;

@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "fleetwarden",
         description = "Verify cosign-signed OCI artifacts and Sigstore bundles the way the fleetwarden gate does.",
-        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, BuildCommand.class,
-            DiffCommand.class, HelpCommand.class}, exitCodeListHeading = "Exit codes:%n")
+        subcommands = {VerifyCommand.class, VerifyBundleCommand.class, CheckCommand.class, TestCommand.class,
+            BuildCommand.class, DiffCommand.class, HelpCommand.class}, exitCodeListHeading = "Exit codes:%n")
 public final class FleetwardenCli {
 
     /** Set (to anything but empty) to print the stack trace of an internal error. */

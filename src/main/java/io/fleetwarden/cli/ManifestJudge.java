@@ -57,9 +57,14 @@ final class ManifestJudge {
         }
 
         void print(PrintWriter out) {
-            out.println(verdict.label() + " " + (origin == null ? "" : origin + " \u2192 ") + what + " (" + source + "): "
-                    + reason + (message.isEmpty() ? "" : ": " + message));
+            out.println(text());
             warnings.forEach(w -> out.println("  warning: " + w));
+        }
+
+        /** The line as check prints it, without its warnings. */
+        String text() {
+            return verdict.label() + " " + (origin == null ? "" : origin + " \u2192 ") + what + " (" + source + "): "
+                    + reason + (message.isEmpty() ? "" : ": " + message);
         }
     }
 

@@ -40,20 +40,29 @@ final class PostBuildOptions {
 
     /** The variables; a wrong argument or file throws {@link IllegalArgumentException} saying which. */
     Map<String, String> variables() {
+        return variables("--substitute-from", substituteFrom, parse(substitute));
+    }
+
+    /**
+     * The variables of the ConfigMaps and Secrets in {@code from} (a later file overwrites an earlier one), then
+     * {@code given}, which wins; a wrong file or name throws {@link IllegalArgumentException} saying which, with
+     * {@code fromName} for where the files were named (the option, or a test file's field).
+     */
+    static Map<String, String> variables(String fromName, List<Path> from, Map<String, String> given) {
         Map<String, String> vars = new LinkedHashMap<>();
-        for (Path file : substituteFrom) {
+        for (Path file : from) {
             ManifestReader.Read read = ManifestReader.read(List.of(file));
             if (!read.errors().isEmpty()) {
-                throw new IllegalArgumentException("--substitute-from " + String.join("; ", read.errors()));
+                throw new IllegalArgumentException(fromName + " " + String.join("; ", read.errors()));
             }
             if (read.manifests().isEmpty()) {
-                throw new IllegalArgumentException("--substitute-from " + file + ": no ConfigMap or Secret in it");
+                throw new IllegalArgumentException(fromName + " " + file + ": no ConfigMap or Secret in it");
             }
             for (ManifestReader.Manifest m : read.manifests()) {
-                vars.putAll(data(m));
+                vars.putAll(data(fromName, m));
             }
         }
-        vars.putAll(parse(substitute));
+        vars.putAll(given);
         try {
             Substitution.apply(List.of(), vars); // the names, as Flux requires them
         } catch (RenderException e) {
@@ -118,7 +127,7 @@ final class PostBuildOptions {
                 + "from, such as a cluster's flux-runtime-info)";
     }
 
-    private static Map<String, String> data(ManifestReader.Manifest m) {
+    private static Map<String, String> data(String fromName, ManifestReader.Manifest m) {
         JsonNode o = m.object();
         String kind = o.path("kind").asText();
         Map<String, String> out = new LinkedHashMap<>();
@@ -131,13 +140,13 @@ final class PostBuildOptions {
                     out.put(e.getKey(), new String(Base64.getDecoder().decode(e.getValue().asText()),
                             StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException bad) {
-                    throw new IllegalArgumentException("--substitute-from " + m.source() + ": data." + e.getKey()
+                    throw new IllegalArgumentException(fromName + " " + m.source() + ": data." + e.getKey()
                             + " of the Secret is not base64");
                 }
             });
             o.path("stringData").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         } else {
-            throw new IllegalArgumentException("--substitute-from " + m.source() + ": a " + kind + ", not a ConfigMap "
+            throw new IllegalArgumentException(fromName + " " + m.source() + ": a " + kind + ", not a ConfigMap "
                     + "or Secret");
         }
         return out;

@@ -47,6 +47,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.fleetwarden.cli.BuildResourceSetCommand", "io.fleetwarden.cli.DiffCommand",
                 "io.fleetwarden.cli.DiffCommand$Kustomization", "io.fleetwarden.cli.KustomizationBuild",
                 "io.fleetwarden.cli.KubeconfigOptions", "io.fleetwarden.cli.PostBuildOptions",
+                "io.fleetwarden.cli.TestCommand",
                 "picocli.CommandLine$HelpCommand",
                 "picocli.CommandLine$AutoHelpMixin" })
 public final class NativeImageRegistration {

@@ -61,7 +61,7 @@ class HelpTest {
     @Test
     void theTreeHasTheDocumentedCommands() {
         assertThat(commandPaths().map(p -> String.join(" ", p))).contains("verify", "verify-bundle", "check",
-                "build", "build kustomization", "build resourceset", "diff", "diff kustomization", "help");
+                "test", "build", "build kustomization", "build resourceset", "diff", "diff kustomization", "help");
     }
 
     @Test
