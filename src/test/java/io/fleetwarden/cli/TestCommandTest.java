@@ -69,16 +69,16 @@ class TestCommandTest {
 
     @Test
     void theExampleSuitePasses() {
-        Run r = cli("test", "policies/tests");
+        Run r = cli("test", "policy-tests");
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).contains("test staging-sources (policies/tests/staging-sources/" + TestSpec.FILE_NAME + ")")
+        assertThat(r.out()).contains("test staging-sources (policy-tests/staging-sources/" + TestSpec.FILE_NAME + ")")
                 .contains("PASS staging-sources: ", "PASS tenant-resourceset: ", "PASS production-tags: ")
                 .doesNotContain("  FAIL ").doesNotContain("NOT ASSERTED")
                 .containsPattern("summary: 3 tests: 3 passed, 0 failed, 0 unavailable, 0 invalid; \\d+ expected results: "
                         + "\\d+ passed, 0 failed, 0 unavailable; 0 objects not asserted");
         assertThat(r.code()).as(r.out()).isZero();
         // Every judged object of the examples is asserted.
-        assertThat(cli("test", "--strict", "policies/tests").code()).isZero();
+        assertThat(cli("test", "--strict", "policy-tests").code()).isZero();
     }
 
     @Test
@@ -231,8 +231,13 @@ class TestCommandTest {
                   - {kind: OCIRepository, result: allowed}
                 """);
         Run r = cli("test", file.toString());
-        assertThat(r.err().lines().toList()).allSatisfy(l -> assertThat(l).startsWith("fleetwarden test: " + file + ": "))
+        // Each problem names the test file; a policy's own problems follow on indented lines, with their file:line.
+        assertThat(r.err().lines().toList()).allSatisfy(l -> assertThat(l).satisfiesAnyOf(
+                        p -> assertThat(p).startsWith("fleetwarden test: " + file + ": "),
+                        p -> assertThat(p).startsWith("  " + d.resolve("policy.yaml") + ":")))
                 .anySatisfy(l -> assertThat(l).contains(": policies: ").contains("policy.yaml"))
+                .anySatisfy(l -> assertThat(l).endsWith("policy.yaml:4:21: spec.mode: must be Enforce, Warn or Allow, got "
+                        + "\"Sometimes\""))
                 .anySatisfy(l -> assertThat(l).contains(": resources: " + d.resolve("broken.yaml") + ": not valid YAML: "))
                 .anySatisfy(l -> assertThat(l).endsWith(": substitute: '1TAG' var name is invalid, must match "
                         + "'^[_[:alpha:]][_[:alpha:][:digit:]]*$'"));
