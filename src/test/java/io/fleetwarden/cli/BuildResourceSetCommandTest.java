@@ -1,10 +1,9 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,14 +14,9 @@ class BuildResourceSetCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -36,7 +30,7 @@ class BuildResourceSetCommandTest {
                   resources:
                     - {apiVersion: v1, kind: ConfigMap, metadata: {name: << inputs.app >>}}
                 """);
-        Run r = cli("build", "rset", "-f", f.toString(), "-n", "apps");
+        CliRun r = cli("build", "rset", "-f", f.toString(), "-n", "apps");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
                 ---
@@ -63,7 +57,7 @@ class BuildResourceSetCommandTest {
                   inputsFrom: [{name: x}]
                   resourcesTemplate: "x"
                 """);
-        Run r = cli("build", "resourceset", "-f", withProviders.toString());
+        CliRun r = cli("build", "resourceset", "-f", withProviders.toString());
         assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("--inputs-from or --inputs-from-provider");
         Path bad = Files.writeString(dir.resolve("bad.yaml"), """
@@ -73,7 +67,7 @@ class BuildResourceSetCommandTest {
                 spec:
                   resourcesTemplate: "<< inputs.nope >>"
                 """);
-        Run b = cli("build", "resourceset", "-f", bad.toString());
+        CliRun b = cli("build", "resourceset", "-f", bad.toString());
         assertThat(b.code()).isEqualTo(ExitCode.REJECTED.code());
         assertThat(b.err()).contains("resourceset:1:3").contains("map has no entry for key \"nope\"");
         assertThat(b.out()).isEmpty();

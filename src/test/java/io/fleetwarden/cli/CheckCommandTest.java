@@ -1,13 +1,12 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.testing.SignedArtifacts;
 import io.fleetwarden.testing.sigstore.SigningRequest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,18 +20,13 @@ class CheckCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** The verdict lines: without warnings, the summary and its rows by kind. */
-    static java.util.List<String> verdicts(Run r) {
+    static java.util.List<String> verdicts(CliRun r) {
         return r.out().lines().takeWhile(l -> !l.startsWith("summary: ")).filter(l -> !l.startsWith("  ")).toList();
     }
 
@@ -91,7 +85,7 @@ class CheckCommandTest {
                 kind: ConfigMap
                 metadata: {name: ignored, namespace: frontend}
                 """));
-        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
+        CliRun r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
                 "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
@@ -122,7 +116,7 @@ class CheckCommandTest {
         // targetNamespace set to the tenant, impersonating the tenant's "flux" service account.
         Path state = Files.writeString(dir.resolve("state.yaml"), TENANT_NS + "---\n" + TENANT_NS.replace("frontend", "backend"));
         for (String tenant : new String[] {"frontend", "backend"}) {
-            Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
+            CliRun r = cli("check", "--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
                 "policies/tenancy", "--offline",
                     "--cluster-state", state.toString(), "--namespace", tenant,
                     "-f", D2.resolve("d2-apps/components/" + tenant).toString());
@@ -165,13 +159,13 @@ class CheckCommandTest {
                           - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
                             subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
                     """.formatted(artifacts.host(), repo));
-            Run ok = cli("check", "--policy", policy.toString(), "--trusted-root", "local=" + root, "-f", manifest.toString(),
+            CliRun ok = cli("check", "--policy", policy.toString(), "--trusted-root", "local=" + root, "-f", manifest.toString(),
                     "--as", "system:serviceaccount:flux-system:kustomize-controller");
             assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
             assertThat(ok.out()).startsWith("ALLOWED OCIRepository flux-system/apps (").contains(": Verified: oci://");
 
             artifacts.publish(repo, "latest");
-            Run moved = cli("check", "--policy", policy.toString(), "--trusted-root", "local=" + root, "-f",
+            CliRun moved = cli("check", "--policy", policy.toString(), "--trusted-root", "local=" + root, "-f",
                     manifest.toString(), "--as", "system:serviceaccount:flux-system:kustomize-controller");
             assertThat(moved.code()).isEqualTo(1);
             assertThat(moved.out()).startsWith("DENIED OCIRepository flux-system/apps (").contains("PolicyDenied")
@@ -209,7 +203,7 @@ class CheckCommandTest {
                           - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
                             subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
                     """.formatted(artifacts.host(), repo));
-            Run r = cli("check", "--policy", policy.toString(), "-f", manifest.toString(), "--as",
+            CliRun r = cli("check", "--policy", policy.toString(), "-f", manifest.toString(), "--as",
                     "system:serviceaccount:flux-system:kustomize-controller");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             String subject = "oci://" + artifacts.host() + "/" + repo + ":latest@" + unsigned;
@@ -256,12 +250,12 @@ class CheckCommandTest {
                             subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
                     """.formatted(artifacts.host(), repo));
             String as = "system:serviceaccount:flux-system:kustomize-controller";
-            Run ok = cli("check", "--policy", policy.toString(), "--trusted-root",
+            CliRun ok = cli("check", "--policy", policy.toString(), "--trusted-root",
                     "configmap:corp-root/trusted_root.json=" + root, "-f", manifest.toString(), "--as", as);
             assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
             assertThat(ok.out()).startsWith("ALLOWED OCIRepository flux-system/apps (").contains(": Verified: oci://");
 
-            Run without = cli("check", "--policy", policy.toString(), "-f", manifest.toString(), "--as", as);
+            CliRun without = cli("check", "--policy", policy.toString(), "-f", manifest.toString(), "--as", as);
             assertThat(without.code()).isEqualTo(1);
             assertThat(without.out()).startsWith("DENIED OCIRepository flux-system/apps (").contains("CERTIFICATE_CHAIN")
                     .contains("trusted root \"configmap:corp-root/trusted_root.json\" is not loaded (loaded: [public-good])");
@@ -275,14 +269,14 @@ class CheckCommandTest {
     @Test
     void badManifestsGetAClearErrorAndAUsageExit() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "kind: [unclosed");
-        Run r = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline");
+        CliRun r = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline");
         assertThat(r.code()).isEqualTo(64);
         assertThat(r.err()).startsWith("fleetwarden check: " + bad + ": not valid YAML: ");
-        Run uncovered = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline", "--uncovered", "maybe");
+        CliRun uncovered = cli("check", "--policy", "policies/staging", "-f", bad.toString(), "--offline", "--uncovered", "maybe");
         assertThat(uncovered.code()).isEqualTo(64);
         assertThat(uncovered.err()).isEqualTo(
                 "fleetwarden check: uncovered sources: expected deny, warn or allow, got \"maybe\"" + System.lineSeparator());
-        Run missing = cli("check", "--policy", "policies/staging", "-f", dir.resolve("nope.yaml").toString(), "--offline");
+        CliRun missing = cli("check", "--policy", "policies/staging", "-f", dir.resolve("nope.yaml").toString(), "--offline");
         assertThat(missing.code()).isEqualTo(64);
         assertThat(missing.err()).contains("nope.yaml: cannot read: no such file or directory");
     }
@@ -312,7 +306,7 @@ class CheckCommandTest {
                 metadata: {name: frontend}
                 ---
                 """ + TENANT_KUSTOMIZATION);
-        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
+        CliRun r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(r.err()).isEmpty();
         assertThat(verdicts(r)).satisfiesExactly(
@@ -323,7 +317,7 @@ class CheckCommandTest {
         assertThat(r.code()).isEqualTo(1);
 
         // A platform identity may change it: then the namespace is no tenant any more when the rest is applied.
-        Run platform = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
+        CliRun platform = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString(),
                 "--as", "system:serviceaccount:flux-system:kustomize-controller");
         assertThat(platform.out()).as(platform.out()).contains("ALLOWED Namespace frontend (")
@@ -354,7 +348,7 @@ class CheckCommandTest {
                 metadata: {name: evil, namespace: frontend}
                 spec: {interval: 5m, url: https://github.com/evil/repo}
                 """));
-        Run r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
+        CliRun r = cli("check", "--policy", "policies/staging", "--policy", "policies/tenancy", "--offline",
                 "--cluster-state", state.toString(), "-f", pr.toString());
         assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                 l -> assertThat(l).startsWith("DENIED HelmRelease frontend/podinfo (").contains("TenancyViolation")
@@ -389,7 +383,7 @@ class CheckCommandTest {
                             metadata: {name: x, namespace: frontend}
                             spec: {}
                             """.formatted(apiVersion, kind));
-                    Run r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state",
+                    CliRun r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state",
                             state.toString(), "-f", f.toString());
                     assertThat(r.out()).as(apiVersion + " " + kind)
                             .contains(kind + " frontend/x (").doesNotContain("UnsupportedVersion");
@@ -423,7 +417,7 @@ class CheckCommandTest {
                 metadata: {name: other, labels: {a: [b]}}
                 """,
                 TENANT_KUSTOMIZATION.replace("name: apps,", "name: last,")));
-        Run r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state", state.toString(),
+        CliRun r = cli("check", "--policy", "policies/staging", "--offline", "--cluster-state", state.toString(),
                 "-f", pr.toString());
         assertThat(r.err()).isEmpty();
         assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
@@ -509,7 +503,7 @@ class CheckCommandTest {
         List<String> args = new java.util.ArrayList<>(List.of(commands.get(2).trim().split("\\s+")));
         assertThat(args.remove(0)).isEqualTo("bin/fleetwarden");
         args.replaceAll(a -> a.endsWith(".yaml") ? dir.resolve(a).toString() : a);
-        Run r = cli(args.toArray(String[]::new));
+        CliRun r = cli(args.toArray(String[]::new));
         assertThat(r.err()).isEmpty();
         assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                 l -> assertThat(l).startsWith("WARNED OCIRepository frontend/apps (").contains("CheckedOffline"),
@@ -530,7 +524,7 @@ class CheckCommandTest {
         Path sources = Files.writeString(dir.resolve("sources.yaml"), FLUX_EXPORT + "---\n" + FLUX_EXPORT.substring(
                 4, FLUX_EXPORT.indexOf("---", 4)).replace("name: apps", "name: evil")
                 .replace("controlplaneio-fluxcd/d2-apps/frontend", "evil/apps"));
-        Run r = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
+        CliRun r = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
                 "policies/tenancy", "--offline", "-f", sources.toString());
         assertThat(r.err()).isEmpty();
         assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
@@ -546,7 +540,7 @@ class CheckCommandTest {
 
         // kubectl get namespaces -o yaml, as it prints it, is the cluster state.
         Path namespaces = Files.writeString(dir.resolve("namespaces.yaml"), ManifestReaderTest.KUBECTL_GET_NAMESPACES);
-        Run known = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
+        CliRun known = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
                 "policies/tenancy", "--offline", "--cluster-state", namespaces.toString(), "-f", sources.toString());
         assertThat(verdicts(known)).first().asString().startsWith("WARNED OCIRepository frontend/apps (");
         assertThat(verdicts(known)).last().asString().startsWith("DENIED OCIRepository frontend/evil (")
@@ -564,7 +558,7 @@ class CheckCommandTest {
         java.io.InputStream stdin = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream(list.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            Run r = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
+            CliRun r = cli("check", "--policy", "policies/production", "--policy", "policies/third-party", "--policy",
                     "policies/tenancy", "--offline", "-f", "-");
             assertThat(verdicts(r)).as(r.out()).satisfiesExactly(
                     l -> assertThat(l).startsWith("NOT JUDGED OCIRepository frontend/apps (stdin#0.items[0]): "),
@@ -574,7 +568,7 @@ class CheckCommandTest {
         } finally {
             System.setIn(stdin);
         }
-        Run twice = cli("check", "--policy", "policies/production", "-f", "-", "--cluster-state", "-");
+        CliRun twice = cli("check", "--policy", "policies/production", "-f", "-", "--cluster-state", "-");
         assertThat(twice.err()).isEqualTo("fleetwarden check: standard input (-) can be read once: give it to -f or to "
                 + "--cluster-state" + System.lineSeparator());
         assertThat(twice.code()).isEqualTo(64);
@@ -589,7 +583,7 @@ class CheckCommandTest {
                 metadata: {name: flux-runtime-info, namespace: flux-system}
                 """);
         Path namespaces = Files.writeString(dir.resolve("namespaces.yaml"), ManifestReaderTest.KUBECTL_GET_NAMESPACES);
-        Run r = cli("check", "--policy", "policies/production", "--policy", "policies/tenancy", "--offline", "-o",
+        CliRun r = cli("check", "--policy", "policies/production", "--policy", "policies/tenancy", "--offline", "-o",
                 "json", "--cluster-state", namespaces.toString(), "-f", sources.toString());
         var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertThat(doc.path("verdicts")).hasSize(3);
@@ -616,7 +610,7 @@ class CheckCommandTest {
         assertThat(summary.path("byKind").path("OCIRepository").path("denied").asInt()).isEqualTo(1);
         assertThat(r.code()).isEqualTo(1);
 
-        Run yaml = cli("check", "--policy", "policies/staging", "-o", "yaml", "-f", sources.toString());
+        CliRun yaml = cli("check", "--policy", "policies/staging", "-o", "yaml", "-f", sources.toString());
         assertThat(yaml.err()).isEqualTo("fleetwarden check: --output: expected text or json, got \"yaml\""
                 + System.lineSeparator());
         assertThat(yaml.code()).isEqualTo(64);
@@ -633,7 +627,7 @@ class CheckCommandTest {
                 kind: Kustomization
                 resources: [config.yaml]
                 """);
-        Run r = cli("check", "--policy", "policies/staging", "--offline", "-f", config.toString());
+        CliRun r = cli("check", "--policy", "policies/staging", "--offline", "-f", config.toString());
         assertThat(r.out()).isEqualTo(String.join(System.lineSeparator(),
                 "summary: 2 objects: judged 0: 0 allowed, 0 denied; not judged 0; skipped 2 (no webhook judges their kind)",
                 "  ConfigMap                                        skipped 1",
@@ -645,7 +639,7 @@ class CheckCommandTest {
         assertThat(r.code()).isEqualTo(64);
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        Run none = cli("check", "--policy", "policies/staging", "--offline", "-f", empty.toString());
+        CliRun none = cli("check", "--policy", "policies/staging", "--offline", "-f", empty.toString());
         assertThat(none.err()).isEqualTo("fleetwarden check: nothing was judged: no Kubernetes objects in [" + empty + "]"
                 + System.lineSeparator());
         assertThat(none.code()).isEqualTo(64);

@@ -1,10 +1,10 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static io.fleetwarden.cli.CheckCommandTest.cli;
 import static io.fleetwarden.cli.CheckCommandTest.verdicts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetwarden.cli.CheckCommandTest.Run;
 import io.fleetwarden.testing.D2Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,13 +42,13 @@ class CheckExpansionTest {
                     subjectRegExp: ^https://github\\.com/controlplaneio-fluxcd/charts/\\.github/workflows/release\\.yml@refs/tags/v\\d+\\.\\d+\\.\\d+$
             """;
 
-    private static Run check(String... args) {
+    private static CliRun check(String... args) {
         List<String> all = new ArrayList<>(List.of("check", "--offline"));
         all.addAll(List.of(args));
         return cli(all.toArray(String[]::new));
     }
 
-    private static String line(Run r, String start) {
+    private static String line(CliRun r, String start) {
         return verdicts(r).stream().filter(l -> l.startsWith(start)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting with \"" + start + "\" in:\n" + r.out()));
     }
@@ -58,7 +58,7 @@ class CheckExpansionTest {
         // Without the environment's policies nothing D2 pulls is covered: the FluxInstance's sync source (the fleet
         // itself), the sources of the tenant ResourceSets and Flux Operator's chart and distribution are all denied,
         // where check used to say "allowed" because it never looked inside.
-        Run uncovered = check("--policy", "policies/third-party", "--policy", "policies/tenancy",
+        CliRun uncovered = check("--policy", "policies/third-party", "--policy", "policies/tenancy",
                 "--substitute-from", RUNTIME_INFO.toString(), "-f", STAGING.toString(), "-f", TENANTS.toString());
         assertThat(uncovered.err()).isEmpty();
         for (String source : List.of(
@@ -88,7 +88,7 @@ class CheckExpansionTest {
 
         // With the staging policies and one for Flux Operator's artifacts, everything it would create is admitted.
         Path policy = Files.writeString(dir.resolve("flux-operator.yaml"), FLUX_OPERATOR_POLICY);
-        Run covered = check("--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
+        CliRun covered = check("--policy", "policies/staging", "--policy", "policies/third-party", "--policy",
                 "policies/tenancy", "--policy", policy.toString(), "--substitute-from", RUNTIME_INFO.toString(),
                 "-f", STAGING.toString(), "-f", TENANTS.toString());
         assertThat(covered.err()).isEmpty();
@@ -110,7 +110,7 @@ class CheckExpansionTest {
     @Test
     void postBuildVariablesLeftInASourceAreNotJudgedAsLiteral() throws IOException {
         Path policy = Files.writeString(dir.resolve("flux-operator.yaml"), FLUX_OPERATOR_POLICY);
-        Run r = check("--policy", "policies/staging", "--policy", "policies/third-party", "--policy", "policies/tenancy",
+        CliRun r = check("--policy", "policies/staging", "--policy", "policies/third-party", "--policy", "policies/tenancy",
                 "--policy", policy.toString(), "-f", STAGING.toString(), "-f", TENANTS.toString());
         assertThat(line(r, "NOT JUDGED ResourceSet flux-system/apps \u2192 OCIRepository frontend/apps (")).endsWith(
                 "UnresolvedVariable: spec.ref.tag holds ${ARTIFACT_TAG}; spec.verify.matchOIDCIdentity[0].subject holds "
@@ -123,13 +123,13 @@ class CheckExpansionTest {
         assertThat(r.code()).isEqualTo(2);
 
         // The URL is known, so a source no policy covers is denied whatever its tag turns out to be.
-        Run uncovered = check("--policy", "policies/third-party", "--policy", "policies/tenancy", "-f", TENANTS.toString());
+        CliRun uncovered = check("--policy", "policies/third-party", "--policy", "policies/tenancy", "-f", TENANTS.toString());
         assertThat(line(uncovered, "DENIED ResourceSet flux-system/apps \u2192 OCIRepository frontend/apps (")).contains(
                 "NotCovered");
         assertThat(uncovered.code()).isEqualTo(1);
 
         // The variables given one by one, as Flux's spec.postBuild.substitute.
-        Run given = check("--policy", "policies/staging", "--policy", "policies/tenancy", "-f", TENANTS.toString(),
+        CliRun given = check("--policy", "policies/staging", "--policy", "policies/tenancy", "-f", TENANTS.toString(),
                 "--substitute", "ARTIFACT_TAG=latest", "--substitute", "ENVIRONMENT=staging", "--substitute",
                 "ARTIFACT_SUBJECT_WORKFLOW=push-artifact", "--substitute", "ARTIFACT_SUBJECT_GIT_REF=refs/heads/main");
         assertThat(line(given, "WARNED ResourceSet flux-system/apps \u2192 OCIRepository frontend/apps (")).contains(
@@ -137,7 +137,7 @@ class CheckExpansionTest {
         assertThat(given.code()).as(given.out()).isZero();
 
         // A tag bound to another ref than the one substituted is what the policy judges.
-        Run wrongRef = check("--policy", "policies/staging", "--policy", "policies/tenancy", "-f", TENANTS.toString(),
+        CliRun wrongRef = check("--policy", "policies/staging", "--policy", "policies/tenancy", "-f", TENANTS.toString(),
                 "--substitute-from", RUNTIME_INFO.toString(), "--substitute", "ARTIFACT_SUBJECT_GIT_REF=refs/heads/.*");
         assertThat(line(wrongRef, "DENIED ResourceSet flux-system/apps \u2192 OCIRepository frontend/apps (")).contains(
                 "VerificationSpecRejected");
@@ -151,17 +151,17 @@ class CheckExpansionTest {
                 metadata: {name: apps, namespace: flux-system}
                 spec: {url: "oci://ghcr.io/controlplaneio-fluxcd/d2-fleet", ref: {tag: "${TAG"}}
                 """);
-        Run r = check("--policy", "policies/staging", "--substitute", "TAG=latest", "-f", bad.toString());
+        CliRun r = check("--policy", "policies/staging", "--substitute", "TAG=latest", "-f", bad.toString());
         assertThat(verdicts(r)).singleElement().asString().startsWith("DENIED OCIRepository flux-system/apps (" + bad
                 + "#0): SubstitutionFailed: postBuild substitution fails, so the Kustomization applying it would fail: ")
                 .contains("unterminated '${'");
         assertThat(r.code()).isEqualTo(1);
 
-        Run badName = check("--policy", "policies/staging", "--substitute", "1TAG=x", "-f", bad.toString());
+        CliRun badName = check("--policy", "policies/staging", "--substitute", "1TAG=x", "-f", bad.toString());
         assertThat(badName.err()).isEqualTo("fleetwarden check: substitute: '1TAG' var name is invalid, must match "
                 + "'^[_[:alpha:]][_[:alpha:][:digit:]]*$'" + System.lineSeparator());
         assertThat(badName.code()).isEqualTo(64);
-        Run notAConfigMap = check("--policy", "policies/staging", "--substitute-from", bad.toString(), "-f", bad.toString());
+        CliRun notAConfigMap = check("--policy", "policies/staging", "--substitute-from", bad.toString(), "-f", bad.toString());
         assertThat(notAConfigMap.err()).isEqualTo("fleetwarden check: --substitute-from " + bad + "#0: a OCIRepository, "
                 + "not a ConfigMap or Secret" + System.lineSeparator());
         assertThat(notAConfigMap.code()).isEqualTo(64);
@@ -177,7 +177,7 @@ class CheckExpansionTest {
                 metadata: {name: apps, namespace: flux-system}
                 spec: {url: "oci://ghcr.io/controlplaneio-fluxcd/d2-fleet", ref: {tag: "${TAG}"}}
                 """);
-        Run fromSecret = check("--policy", "policies/third-party", "--substitute-from", secret.toString(), "-f", good.toString());
+        CliRun fromSecret = check("--policy", "policies/third-party", "--substitute-from", secret.toString(), "-f", good.toString());
         assertThat(verdicts(fromSecret)).singleElement().asString().contains("NotCovered");
     }
 
@@ -213,7 +213,7 @@ class CheckExpansionTest {
                 + TEAM_PROVIDER.formatted("red", "Static", "red") + "---\n" + TEAM_PROVIDER.formatted("blue", "Static", "blue")
                 + "---\n" + TEAM_RESOURCE_SET.formatted("{selector: {matchLabels: {fleet: teams}}}").replace("name: team,",
                         "name: teams,"));
-        Run r = check("--policy", "policies/third-party", "-f", files.toString());
+        CliRun r = check("--policy", "policies/third-party", "-f", files.toString());
         assertThat(verdicts(r)).as(r.out()).containsExactly(
                 "ALLOWED ResourceSet flux-system/team (" + files + "#0): Allowed",
                 "DENIED ResourceSet flux-system/team \u2192 OCIRepository flux-system/red (" + files + "#0): NotCovered: "
@@ -233,7 +233,7 @@ class CheckExpansionTest {
     @Test
     void aResourceSetWhoseInputsCannotBeKnownOfflineIsNotJudgedAndSaysWhy() throws IOException {
         Path missing = Files.writeString(dir.resolve("missing.yaml"), TEAM_RESOURCE_SET.formatted("{name: red}"));
-        Run r = check("--policy", "policies/third-party", "-f", missing.toString());
+        CliRun r = check("--policy", "policies/third-party", "-f", missing.toString());
         assertThat(verdicts(r)).containsExactly(
                 "ALLOWED ResourceSet flux-system/team (" + missing + "#0): Allowed",
                 "NOT JUDGED ResourceSet flux-system/team \u2192 the objects it creates (" + missing + "#0): InputsUnknown: "
@@ -244,7 +244,7 @@ class CheckExpansionTest {
 
         Path github = Files.writeString(dir.resolve("github.yaml"), TEAM_RESOURCE_SET.formatted("{name: red}") + "---\n"
                 + TEAM_PROVIDER.formatted("red", "GitHubPullRequest", "red"));
-        Run pr = check("--policy", "policies/third-party", "-f", github.toString());
+        CliRun pr = check("--policy", "policies/third-party", "-f", github.toString());
         assertThat(verdicts(pr)).contains("NOT JUDGED ResourceSet flux-system/team \u2192 the objects it creates (" + github
                 + "#0): InputsUnknown: ResourceSetInputProvider flux-system/red is of type GitHubPullRequest: its inputs "
                 + "are fetched when Flux Operator reconciles, so what the ResourceSet creates cannot be known offline "
@@ -255,7 +255,7 @@ class CheckExpansionTest {
         Path selector = Files.writeString(dir.resolve("selector.yaml"), TEAM_RESOURCE_SET.formatted(
                 "{selector: {matchLabels: {fleet: teams}}}") + "---\n" + TEAM_PROVIDER.formatted("red", "Static", "red")
                 .replace("namespace: flux-system,", "namespace: apps,"));
-        Run none = check("--policy", "policies/third-party", "-f", selector.toString());
+        CliRun none = check("--policy", "policies/third-party", "-f", selector.toString());
         assertThat(verdicts(none)).contains("NOT JUDGED ResourceSet flux-system/team \u2192 the objects it creates ("
                 + selector + "#0): InputsUnknown: spec.inputsFrom[0]: no ResourceSetInputProvider in namespace flux-system "
                 + "among the checked files matches its selector {\"matchLabels\":{\"fleet\":\"teams\"}}, so the inputs are "
@@ -268,7 +268,7 @@ class CheckExpansionTest {
         Path broken = Files.writeString(dir.resolve("broken.yaml"), TEAM_RESOURCE_SET.formatted("{name: red}")
                 .replace("<< inputs.org >>", "<< inputs.organisation >>") + "---\n" + TEAM_PROVIDER.formatted("red",
                 "Static", "red"));
-        Run r = check("--policy", "policies/third-party", "-f", broken.toString());
+        CliRun r = check("--policy", "policies/third-party", "-f", broken.toString());
         assertThat(verdicts(r)).hasSize(2).first().isEqualTo("ALLOWED ResourceSet flux-system/team (" + broken
                 + "#0): Allowed");
         assertThat(verdicts(r).get(1)).startsWith("DENIED ResourceSet flux-system/team (" + broken + "#0): BuildFailed: "
@@ -298,7 +298,7 @@ class CheckExpansionTest {
                 """.formatted("a".repeat(64));
         Path git = Files.writeString(dir.resolve("git.yaml"), instance);
         Path policy = Files.writeString(dir.resolve("flux-operator.yaml"), FLUX_OPERATOR_POLICY);
-        Run r = check("--policy", policy.toString(), "-f", git.toString());
+        CliRun r = check("--policy", policy.toString(), "-f", git.toString());
         assertThat(r.out().lines().takeWhile(l -> !l.startsWith("summary: ")).toList()).containsExactly(
                 "WARNED FluxInstance flux-system/flux \u2192 distribution artifact oci://ghcr.io/controlplaneio-fluxcd/"
                         + "flux-operator-manifests@sha256:" + "a".repeat(64) + " (" + git + "#0): CheckedOffline: "
@@ -312,7 +312,7 @@ class CheckExpansionTest {
 
         Path broken = Files.writeString(dir.resolve("broken.yaml"), instance.replace("    url: https://github.com/"
                 + "controlplaneio-fluxcd/d2-fleet.git\n", "").replace("kind: GitRepository", "kind: HelmRepository"));
-        Run bad = check("--policy", policy.toString(), "-f", broken.toString());
+        CliRun bad = check("--policy", policy.toString(), "-f", broken.toString());
         assertThat(verdicts(bad)).contains("DENIED FluxInstance flux-system/flux (" + broken + "#0): BuildFailed: "
                 + "spec.sync.kind: \"HelmRepository\" is not one of OCIRepository, GitRepository, Bucket; spec.sync.url: "
                 + "is required (Flux Operator would fail to reconcile it)");

@@ -1,5 +1,6 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -50,7 +51,7 @@ class CheckTagBindingTest {
                         subject: ^https://github\\.com/acme/fleet/\\.github/workflows/release\\.yaml@refs/tags/v[0-9.]+$
                 """);
         Files.writeString(source, Files.readString(source).formatted("latest-stable"));
-        CheckCommandTest.Run r = CheckCommandTest.cli("check", "--policy", policy.toString(), "--offline", "-f",
+        CliRun r = CheckCommandTest.cli("check", "--policy", policy.toString(), "--offline", "-f",
                 source.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("WARNED OCIRepository flux-system/flux-system").contains("  warning: policy "
@@ -60,7 +61,7 @@ class CheckTagBindingTest {
 
         // A release tag the refs can carry gets no such warning.
         Files.writeString(source, Files.readString(source).replace("latest-stable", "v1.2.3"));
-        CheckCommandTest.Run release = CheckCommandTest.cli("check", "--policy", policy.toString(), "--offline", "-f",
+        CliRun release = CheckCommandTest.cli("check", "--policy", policy.toString(), "--offline", "-f",
                 source.toString());
         assertThat(release.out()).doesNotContain("can never admit");
     }

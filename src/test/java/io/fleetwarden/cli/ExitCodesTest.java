@@ -1,5 +1,6 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,18 +29,13 @@ class ExitCodesTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** A usage error: exit 64, one line on stderr that starts with the command and names the file. */
-    static void assertUsageErrorNaming(Run r, String command, Path file, String reason) {
+    static void assertUsageErrorNaming(CliRun r, String command, Path file, String reason) {
         assertThat(r.code()).as(r.err()).isEqualTo(64);
         assertThat(r.err()).startsWith(command + ": ").contains(file.toString()).contains(reason)
                 .doesNotContain("Exception").doesNotContain("\tat ");
@@ -83,7 +79,7 @@ class ExitCodesTest {
 
     @Test
     void aMalformedDigestIsAUsageError() {
-        Run r = cli("verify-bundle", "--bundle", bundle().toString(), "--certificate-identity", "x",
+        CliRun r = cli("verify-bundle", "--bundle", bundle().toString(), "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "sha256:zz");
         assertThat(r.code()).as(r.err()).isEqualTo(64);
         assertThat(r.err()).startsWith("fleetwarden verify-bundle: ").contains("invalid digest \"sha256:zz\"");
@@ -91,7 +87,7 @@ class ExitCodesTest {
 
     @Test
     void stagingWithoutATrustedRootIsAUsageError() {
-        Run r = cli("verify-bundle", "--staging", "--bundle", bundle().toString(), "--certificate-identity", "x",
+        CliRun r = cli("verify-bundle", "--staging", "--bundle", bundle().toString(), "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", DIGEST);
         assertThat(r.code()).isEqualTo(64);
         assertThat(r.err()).contains("--staging needs --trusted-root");
@@ -104,7 +100,7 @@ class ExitCodesTest {
     @Test
     void aFailedTrustedRootRefreshIsUnavailable() {
         assumeTrue(unresolvable("tuf-repo-cdn.sigstore.dev"), "the TUF repository is reachable from here");
-        Run r = cli("verify", "oci://ghcr.io/acme/app:latest", "--certificate-identity", "x",
+        CliRun r = cli("verify", "oci://ghcr.io/acme/app:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "--refresh-public-good", dir.resolve("tuf").toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("fleetwarden verify: ").contains("public-good trusted root refresh over TUF failed")
@@ -119,18 +115,18 @@ class ExitCodesTest {
         }
     }
 
-    static Run withBoom(boolean debug) {
+    static CliRun withBoom(boolean debug) {
         CommandLine cli = FleetwardenCli.commandLine();
         cli.addSubcommand(new Boom());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = FleetwardenCli.run(cli, new String[] {"boom"}, new PrintWriter(out), new PrintWriter(err), debug);
-        return new Run(code, out.toString(), err.toString());
+        return new CliRun(code, out.toString(), err.toString());
     }
 
     @Test
     void aBugIsOneLineWithoutJavaNamesAndExits70() {
-        Run r = withBoom(false);
+        CliRun r = withBoom(false);
         assertThat(r.code()).isEqualTo(70);
         assertThat(r.err()).isEqualTo("fleetwarden: internal error: the index is corrupt\n");
         assertThat(r.out()).isEmpty();
@@ -138,7 +134,7 @@ class ExitCodesTest {
 
     @Test
     void debugShowsTheStackTrace() {
-        Run r = withBoom(true);
+        CliRun r = withBoom(true);
         assertThat(r.code()).isEqualTo(70);
         assertThat(r.err()).startsWith("fleetwarden: internal error: the index is corrupt\n")
                 .contains("java.lang.IllegalStateException").contains("\tat ");
@@ -146,10 +142,10 @@ class ExitCodesTest {
 
     @Test
     void anUnknownOptionOrValueIsAUsageError() {
-        Run r = cli("verify", "oci://ghcr.io/acme/app:latest", "--no-such-flag");
+        CliRun r = cli("verify", "oci://ghcr.io/acme/app:latest", "--no-such-flag");
         assertThat(r.code()).isEqualTo(64);
         assertThat(r.err()).contains("Unknown option: '--no-such-flag'");
-        Run output = cli("verify", "oci://ghcr.io/acme/app:latest", "--certificate-identity", "x",
+        CliRun output = cli("verify", "oci://ghcr.io/acme/app:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "-o", "yaml");
         assertThat(output.code()).isEqualTo(64);
         assertThat(output.err()).isEqualTo("fleetwarden verify: -o: expected text or json, got \"yaml\"\n");

@@ -1,9 +1,8 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -15,14 +14,9 @@ import picocli.CommandLine;
 /** Asking for help is never an error: usage on stdout, nothing on stderr, exit 0, on every command. */
 class HelpTest {
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** Every command path of the tree, e.g. [verify], [build, kustomization]; walked, so a new command is covered. */
@@ -51,7 +45,7 @@ class HelpTest {
         for (String flag : List.of("--help", "-h")) {
             List<String> args = new ArrayList<>(path);
             args.add(flag);
-            Run r = cli(args.toArray(String[]::new));
+            CliRun r = cli(args.toArray(String[]::new));
             assertThat(r.code()).as(args + ": " + r.err()).isZero();
             assertThat(r.err()).as(args.toString()).isEmpty();
             assertThat(r.out()).as(args.toString()).contains("Usage: fleetwarden " + String.join(" ", path) + " ");
@@ -66,7 +60,7 @@ class HelpTest {
 
     @Test
     void helpWithoutACommandPrintsTheTopLevelUsage() {
-        Run r = cli("help");
+        CliRun r = cli("help");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("Usage: fleetwarden").contains("verify", "verify-bundle", "check", "build", "diff");
         assertThat(r.err()).isEmpty();
@@ -74,7 +68,7 @@ class HelpTest {
 
     @Test
     void helpVerifyPrintsTheUsageOfVerify() {
-        Run r = cli("help", "verify");
+        CliRun r = cli("help", "verify");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("Usage: fleetwarden verify").contains("--policy");
         assertThat(r.err()).isEmpty();
@@ -82,14 +76,14 @@ class HelpTest {
 
     @Test
     void helpForAnUnknownCommandIsAUsageError() {
-        Run r = cli("help", "nosuch");
+        CliRun r = cli("help", "nosuch");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("nosuch");
     }
 
     @Test
     void theTopLevelHelpListsTheExitCodes() {
-        Run r = cli("--help");
+        CliRun r = cli("--help");
         assertThat(r.code()).isZero();
         String out = r.out().replaceAll("\\s+", " ");
         assertThat(out).contains("Exit codes:");

@@ -1,11 +1,11 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static io.fleetwarden.cli.CheckCommandTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetwarden.cli.CheckCommandTest.Run;
 import io.fleetwarden.testing.D2Fixtures;
 import io.fleetwarden.testing.LoopbackPorts;
 import java.io.IOException;
@@ -69,7 +69,7 @@ class TestCommandTest {
 
     @Test
     void theExampleSuitePasses() {
-        Run r = cli("test", "policy-tests");
+        CliRun r = cli("test", "policy-tests");
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("test staging-sources (policy-tests/staging-sources/" + TestSpec.FILE_NAME + ")")
                 .contains("PASS staging-sources: ", "PASS tenant-resourceset: ", "PASS production-tags: ")
@@ -89,7 +89,7 @@ class TestCommandTest {
                   - {kind: OCIRepository, namespace: flux-system, name: fleet, result: allowed, reason: Verified}
                   - {kind: OCIRepository, namespace: flux-system, name: dashboards, result: denied, messageContains: signed}
                 """);
-        Run r = cli("test", d.toString());
+        CliRun r = cli("test", d.toString());
         assertThat(r.err()).isEmpty();
         Path sources = d.resolve("sources.yaml");
         String notCovered = "DENIED OCIRepository flux-system/dashboards (" + sources + "#1): NotCovered: no ArtifactPolicy "
@@ -121,7 +121,7 @@ class TestCommandTest {
                   - {kind: OCIRepository, name: fleet, createdBy: ResourceSet/flux-system/apps, result: allowed}
                   - {kind: ConfigMap, namespace: flux-system, name: settings, result: allowed}
                 """);
-        Run r = cli("test", d.toString());
+        CliRun r = cli("test", d.toString());
         assertThat(r.out()).contains(String.join(NL,
                 "  FAIL OCIRepository flux-system/nothing: expected denied",
                 "    no such object was judged",
@@ -140,14 +140,14 @@ class TestCommandTest {
         Path d = test("partial", """
                   - {kind: OCIRepository, namespace: flux-system, name: fleet, result: allowed}
                 """);
-        Run r = cli("test", d.toString());
+        CliRun r = cli("test", d.toString());
         String notAsserted = "  NOT ASSERTED DENIED OCIRepository flux-system/dashboards (" + d.resolve("sources.yaml")
                 + "#1): NotCovered: no ArtifactPolicy covers oci://ghcr.io/example-org/dashboards";
         assertThat(r.out()).contains(notAsserted).contains("PASS partial: 1 expected result: 1 passed, 0 failed; 1 object "
                 + "not asserted" + NL);
         assertThat(r.code()).isZero();
 
-        Run strict = cli("test", "--strict", d.toString());
+        CliRun strict = cli("test", "--strict", d.toString());
         assertThat(strict.out()).contains(notAsserted).contains("FAIL partial: 1 expected result: 1 passed, 0 failed; "
                 + "1 object not asserted (--strict)" + NL).contains("summary: 1 test: 0 passed, 1 failed, ");
         assertThat(strict.code()).isEqualTo(1);
@@ -173,7 +173,7 @@ class TestCommandTest {
                   - {createdBy: apps, result: denied}
                   - {kind: Namespace, namespace: flux-system, name: apps}
                 """);
-        Run r = cli("test", dir.toString());
+        CliRun r = cli("test", dir.toString());
         assertThat(r.err()).isEqualTo(String.join(NL,
                 "fleetwarden test: " + file + ": resource: unknown field (a Test has apiVersion, as, clusterState, kind, "
                         + "metadata, namespace, offline, policies, resources, results, substitute, substituteFrom, "
@@ -230,7 +230,7 @@ class TestCommandTest {
                 results:
                   - {kind: OCIRepository, result: allowed}
                 """);
-        Run r = cli("test", file.toString());
+        CliRun r = cli("test", file.toString());
         // Each problem names the test file; a policy's own problems follow on indented lines, with their file:line.
         assertThat(r.err().lines().toList()).allSatisfy(l -> assertThat(l).satisfiesAnyOf(
                         p -> assertThat(p).startsWith("fleetwarden test: " + file + ": "),
@@ -248,7 +248,7 @@ class TestCommandTest {
     @Test
     void pathsWithoutTestsAreUsageErrors() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        Run r = cli("test", empty.toString(), dir.resolve("nope").toString());
+        CliRun r = cli("test", empty.toString(), dir.resolve("nope").toString());
         assertThat(r.err()).isEqualTo("fleetwarden test: " + empty + ": no " + TestSpec.FILE_NAME + " in it or under it" + NL
                 + "fleetwarden test: " + dir.resolve("nope") + ": no such file or directory" + NL);
         assertThat(r.out()).isEmpty();
@@ -296,7 +296,7 @@ class TestCommandTest {
                 results:
                   - {kind: OCIRepository, namespace: flux-system, name: apps, result: allowed, reason: Verified}
                 """);
-        Run r = cli("test", "--timeout", "5s", d.toString());
+        CliRun r = cli("test", "--timeout", "5s", d.toString());
         assertThat(r.out()).contains("  UNAVAILABLE OCIRepository flux-system/apps: expected allowed, reason Verified" + NL
                 + "    actual: UNAVAILABLE OCIRepository flux-system/apps (" + d.resolve("source.yaml") + "#0): Unavailable: ")
                 .contains("UNAVAILABLE online: 1 expected result: 0 passed, 0 failed, 1 unavailable; 0 objects not asserted")
@@ -310,7 +310,7 @@ class TestCommandTest {
                   - {kind: OCIRepository, namespace: flux-system, name: fleet, result: allowed}
                   - {kind: OCIRepository, namespace: flux-system, name: dashboards, result: allowed}
                 """);
-        Run r = cli("test", "-o", "json", d.toString());
+        CliRun r = cli("test", "-o", "json", d.toString());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         JsonNode test = doc.at("/tests/0");
         assertThat(test.path("name").asText()).isEqualTo("json");
@@ -348,7 +348,7 @@ class TestCommandTest {
                   - {kind: ResourceSet, result: allowed}
                 """.formatted(POLICIES.resolve("staging"), POLICIES.resolve("third-party"), POLICIES.resolve("tenancy"),
                 tenants, runtimeInfo));
-        Run r = cli("test", d.toString());
+        CliRun r = cli("test", d.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("  PASS every OCIRepository created by ResourceSet/flux-system/apps: allowed, "
                 + "reason CheckedOffline (2 objects)").contains("PASS d2-tenants: 4 expected results: 4 passed, 0 failed; ");
@@ -356,7 +356,7 @@ class TestCommandTest {
         // Without the variables, the same sources are not judged as if ${ARTIFACT_TAG} were a tag.
         Files.writeString(d.resolve(TestSpec.FILE_NAME), Files.readString(d.resolve(TestSpec.FILE_NAME))
                 .replace("substituteFrom: [" + runtimeInfo + "]\n", ""));
-        Run without = cli("test", d.toString());
+        CliRun without = cli("test", d.toString());
         assertThat(without.out()).contains("  FAIL every OCIRepository created by ResourceSet/flux-system/apps: expected "
                 + "allowed, reason CheckedOffline").contains("    actual: NOT JUDGED ResourceSet flux-system/apps \u2192 "
                 + "OCIRepository frontend/apps (");
@@ -368,7 +368,7 @@ class TestCommandTest {
         Path d = test("all", """
                   - {kind: OCIRepository, result: allowed}
                 """);
-        Run r = cli("test", d.toString());
+        CliRun r = cli("test", d.toString());
         assertThat(r.out()).contains("  FAIL every OCIRepository: expected allowed" + NL + "    actual: DENIED "
                 + "OCIRepository flux-system/dashboards (");
         assertThat(r.out()).doesNotContain("actual: WARNED");

@@ -1,5 +1,6 @@
 package io.fleetwarden.cli;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,6 @@ import io.fleetwarden.testing.SignedArtifacts;
 import io.fleetwarden.testing.sigstore.Identity;
 import io.fleetwarden.testing.sigstore.SigningRequest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,8 +27,6 @@ class VerifyCommandTest {
     @TempDir
     static Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void start() throws IOException {
@@ -43,11 +40,8 @@ class VerifyCommandTest {
         artifacts.close();
     }
 
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     static Path policy(String repoPattern) throws IOException {
@@ -83,7 +77,7 @@ class VerifyCommandTest {
     @Test
     void verifiedUnderAPolicyFileExitsZeroAndSaysWhoSigned() throws IOException {
         String ref = signed("cli-ok", SigningRequest.github());
-        Run r = cli("verify", ref, "--policy", policy(artifacts.host() + "/cli-ok-*").toString(),
+        CliRun r = cli("verify", ref, "--policy", policy(artifacts.host() + "/cli-ok-*").toString(),
                 "--trusted-root", "local=" + trustedRoot);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("VERIFIED " + ref + "@sha256:")
@@ -94,12 +88,12 @@ class VerifyCommandTest {
     @Test
     void unsignedAndWronglySignedExitOneWithTheReason() throws IOException {
         Path policy = policy(artifacts.host() + "/*");
-        Run unsigned = cli("verify", signed("cli-unsigned", null), "--policy", policy.toString(),
+        CliRun unsigned = cli("verify", signed("cli-unsigned", null), "--policy", policy.toString(),
                 "--trusted-root", "local=" + trustedRoot);
         assertThat(unsigned.code()).isEqualTo(1);
         assertThat(unsigned.out()).startsWith("NOT VERIFIED ").contains("SIGNATURE_PRESENT [artifact]: no cosign signature found");
 
-        Run wrong = cli("verify", signed("cli-wrong", SigningRequest.keyless(Identity.github().workflowFile("evil.yaml")
+        CliRun wrong = cli("verify", signed("cli-wrong", SigningRequest.keyless(Identity.github().workflowFile("evil.yaml")
                 .build()).build()), "--policy", policy.toString(), "--trusted-root", "local=" + trustedRoot);
         assertThat(wrong.code()).isEqualTo(1);
         assertThat(wrong.out()).contains("WORKFLOW [referrer sha256:").contains(
@@ -117,7 +111,7 @@ class VerifyCommandTest {
         String repo = SignedArtifacts.uniqueRepo("cli-mode", "frontend");
         Digest digest = artifacts.publish(repo, "latest");
         String unsigned = "oci://" + artifacts.host() + "/" + repo + ":latest";
-        Run warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn").toString(),
+        CliRun warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn").toString(),
                 "--trusted-root", "local=" + trustedRoot);
         assertThat(warn.code()).as(warn.out() + warn.err()).isZero();
         // What failed, as Enforce would deny it, and that it is only a warning.
@@ -127,7 +121,7 @@ class VerifyCommandTest {
                         + "referrer nor the legacy tag " + digest.toString().replace(':', '-') + ".sig",
                 "  warning: policy fleet-staging is in mode Warn: the webhook admits this artifact with a warning");
 
-        Run warnJson = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn")
+        CliRun warnJson = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Warn")
                 .toString(), "--trusted-root", "local=" + trustedRoot, "-o", "json");
         assertThat(warnJson.code()).isZero();
         JsonNode verdict = new ObjectMapper().readTree(warnJson.out()).path("verdicts").path(0);
@@ -143,12 +137,12 @@ class VerifyCommandTest {
                   mode: Allow
                   sources: ["oci://%s/cli-mode-*"]
                 """.formatted(artifacts.host()));
-        Run allow = cli("verify", unsigned, "--policy", allowPolicy.toString());
+        CliRun allow = cli("verify", unsigned, "--policy", allowPolicy.toString());
         assertThat(allow.code()).as(allow.out() + allow.err()).isZero();
         assertThat(allow.out()).isEqualTo("ALLOWED " + unsigned + " (policy fleet-staging, mode Allow): no signature "
                 + "required" + System.lineSeparator());
 
-        Run enforce = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Enforce")
+        CliRun enforce = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-mode-*", "Enforce")
                 .toString(), "--trusted-root", "local=" + trustedRoot);
         assertThat(enforce.code()).isEqualTo(1);
         assertThat(enforce.out()).startsWith("NOT VERIFIED ").doesNotContain("warning");
@@ -157,7 +151,7 @@ class VerifyCommandTest {
     @Test
     void identityFlagsAndJsonOutput() throws IOException {
         String ref = signed("cli-flags", SigningRequest.github());
-        Run r = cli("verify", ref, "--certificate-identity",
+        CliRun r = cli("verify", ref, "--certificate-identity",
                 "https://github.com/acme/fleet/.github/workflows/push-artifact.yaml@refs/heads/main",
                 "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com", "--trusted-root",
                 trustedRoot.toString(), "-o", "json");
@@ -177,20 +171,20 @@ class VerifyCommandTest {
             "--certificate-github-workflow-repository", "acme/fleet",
             "--certificate-github-workflow-ref", "refs/heads/main",
             "--certificate-github-workflow-trigger", "push", "--trusted-root", trustedRoot.toString()};
-        Run r = cli(cosign);
+        CliRun r = cli(cosign);
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).startsWith("VERIFIED " + ref + "@sha256:")
                 .endsWith(System.lineSeparator() + "Verified OK" + System.lineSeparator());
 
         // Without --certificate-identity (which names the repository too: they would contradict, a usage error).
-        Run wrongRepository = cli("verify", ref, "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
+        CliRun wrongRepository = cli("verify", ref, "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
                 "--certificate-github-workflow-repository", "acme/other", "--trusted-root", trustedRoot.toString());
         assertThat(wrongRepository.code()).as(wrongRepository.out() + wrongRepository.err()).isEqualTo(1);
         assertThat(wrongRepository.out()).contains("SOURCE_REPOSITORY").doesNotContain("Verified OK");
 
         String[] otherTrigger = cosign.clone();
         otherTrigger[11] = "workflow_dispatch";
-        Run wrongTrigger = cli(otherTrigger);
+        CliRun wrongTrigger = cli(otherTrigger);
         assertThat(wrongTrigger.code()).as(wrongTrigger.out() + wrongTrigger.err()).isEqualTo(1);
         assertThat(wrongTrigger.out()).contains("BUILD_TRIGGER").doesNotContain("Verified OK");
     }
@@ -198,13 +192,13 @@ class VerifyCommandTest {
     @Test
     void onlyACompleteVerificationSaysVerifiedOk() throws IOException {
         String unsigned = signed("cli-notok", null);
-        Run warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-notok-*", "Warn")
+        CliRun warn = cli("verify", unsigned, "--policy", policyInMode(artifacts.host() + "/cli-notok-*", "Warn")
                 .toString(), "--trusted-root", "local=" + trustedRoot);
         assertThat(warn.code()).isZero();
         assertThat(warn.out()).doesNotContain("Verified OK");
 
         String ref = signed("cli-json", SigningRequest.github());
-        Run json = cli("verify", ref, "--policy", policy(artifacts.host() + "/cli-json-*").toString(), "--trusted-root",
+        CliRun json = cli("verify", ref, "--policy", policy(artifacts.host() + "/cli-json-*").toString(), "--trusted-root",
                 "local=" + trustedRoot, "-o", "json");
         assertThat(json.code()).isZero();
         assertThat(json.out()).doesNotContain("Verified OK").startsWith("{");
@@ -216,7 +210,7 @@ class VerifyCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Run r = cli("verify", "oci://127.0.0.1:" + port + "/apps/frontend:latest", "--certificate-identity", "x",
+        CliRun r = cli("verify", "oci://127.0.0.1:" + port + "/apps/frontend:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "--timeout", "2s");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).startsWith("UNAVAILABLE oci://127.0.0.1:" + port).contains("could not decide");
@@ -224,11 +218,11 @@ class VerifyCommandTest {
 
     @Test
     void badInputGetsAClearErrorAndAUsageExit() throws IOException {
-        Run badRef = cli("verify", "oci://ghcr.io/Acme/x:latest", "--certificate-identity", "x", "--certificate-oidc-issuer", "y");
+        CliRun badRef = cli("verify", "oci://ghcr.io/Acme/x:latest", "--certificate-identity", "x", "--certificate-oidc-issuer", "y");
         assertThat(badRef.code()).isEqualTo(64);
         assertThat(badRef.err()).contains("\"Acme\"").contains("lower case");
 
-        Run noIdentity = cli("verify", "oci://ghcr.io/acme/x:latest");
+        CliRun noIdentity = cli("verify", "oci://ghcr.io/acme/x:latest");
         assertThat(noIdentity.code()).isEqualTo(64);
         assertThat(noIdentity.err()).contains("give either --policy FILE_OR_DIR or identity flags");
 
@@ -240,13 +234,13 @@ class VerifyCommandTest {
                   sources: ["oci://ghcr.io/acme/*"]
                   authorities: [{keyless: {issuer: x, subjectRegExp: "(unclosed"}}]
                 """);
-        Run badPolicy = cli("verify", "oci://ghcr.io/acme/x:latest", "--policy", broken.toString());
+        CliRun badPolicy = cli("verify", "oci://ghcr.io/acme/x:latest", "--policy", broken.toString());
         assertThat(badPolicy.code()).isEqualTo(64);
         assertThat(badPolicy.err()).isEqualTo("fleetwarden verify: " + broken + " (document 0): policy broken is invalid:\n"
                 + "  " + broken + ":6:39: spec.authorities[0].keyless.subjectRegExp: invalid RE2 regular expression: "
                 + "missing closing )\n");
 
-        Run badTrigger = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-oidc-issuer",
+        CliRun badTrigger = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-oidc-issuer",
                 "https://token.actions.githubusercontent.com", "--github-repository", "acme/x",
                 "--certificate-github-workflow-trigger", "push", "--certificate-github-workflow-trigger", "pushh");
         assertThat(badTrigger.code()).isEqualTo(64);
@@ -254,7 +248,7 @@ class VerifyCommandTest {
                 + "name of a GitHub Actions event (" + String.join(", ", io.fleetwarden.policy.GithubClaims.BUILD_TRIGGERS)
                 + "), got \"pushh\", did you mean \"push\"?\n");
 
-        Run badTimeout = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-identity", "x",
+        CliRun badTimeout = cli("verify", "oci://ghcr.io/acme/x:latest", "--certificate-identity", "x",
                 "--certificate-oidc-issuer", "y", "--timeout", "soon");
         assertThat(badTimeout.code()).isEqualTo(64);
         assertThat(badTimeout.err()).contains("--timeout: expected a duration such as 500ms, 10s or 1m, got \"soon\"");
@@ -262,7 +256,7 @@ class VerifyCommandTest {
 
     @Test
     void anArtifactNoPolicyCoversIsDenied() throws IOException {
-        Run r = cli("verify", "oci://ghcr.io/other/x:latest", "--policy", policy("ghcr.io/acme/*").toString());
+        CliRun r = cli("verify", "oci://ghcr.io/other/x:latest", "--policy", policy("ghcr.io/acme/*").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("no policy covers oci://ghcr.io/other/x").contains("is denied");
     }

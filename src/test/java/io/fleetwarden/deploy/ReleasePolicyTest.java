@@ -1,8 +1,8 @@
 package io.fleetwarden.deploy;
 
+import io.fleetwarden.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetwarden.cli.FleetwardenCli;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.Claim;
@@ -16,8 +16,6 @@ import io.fleetwarden.testing.sigstore.GithubIdentity;
 import io.fleetwarden.testing.sigstore.Identity;
 import io.fleetwarden.testing.sigstore.SigningRequest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +47,6 @@ class ReleasePolicyTest {
     @TempDir
     static Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void start() throws IOException {
@@ -147,11 +143,8 @@ class ReleasePolicyTest {
                 .containsExactly(Claim.SUBJECT);
     }
 
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FleetwardenCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** Publishes an artifact under {@code tags} in the local copy of {@code repository}, signed as cosign v3 does. */
@@ -166,7 +159,7 @@ class ReleasePolicyTest {
         return "oci://" + artifacts.host() + "/" + repo;
     }
 
-    static Run verify(String ref) {
+    static CliRun verify(String ref) {
         return cli("verify", ref, "--policy", localPolicy.toString(), "--trusted-root", "local=" + trustedRoot);
     }
 
@@ -174,7 +167,7 @@ class ReleasePolicyTest {
     void fleetwardenVerifyAdmitsTheReleaseSignedOnItsTagAndDeniesOneSignedOnABranch() {
         String deploy = publish(DEPLOY, signer("release.yaml", "refs/tags/v0.1.0"), "v0.1.0", "latest-stable");
         for (String tag : List.of("v0.1.0", "latest-stable")) {
-            Run r = verify(deploy + ":" + tag);
+            CliRun r = verify(deploy + ":" + tag);
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).startsWith("VERIFIED " + deploy + ":" + tag + "@sha256:")
                     .contains("(policy fleetwarden-release, authority release.yaml)").contains("Verified OK");
@@ -185,14 +178,14 @@ class ReleasePolicyTest {
         // The same workflow run on a branch (a copy of it run by a push to main): not a release.
         String branch = publish(POLICIES, signer("release.yaml", "refs/heads/main"), "v0.1.0", "latest-stable");
         for (String tag : List.of("v0.1.0", "latest-stable")) {
-            Run r = verify(branch + ":" + tag);
+            CliRun r = verify(branch + ":" + tag);
             assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
             assertThat(r.out()).startsWith("NOT VERIFIED ").contains("SOURCE_REF [referrer sha256:")
                     .contains("TAG_REF_BINDING [referrer sha256:").doesNotContain("Verified OK");
         }
         // Signed on a release tag, but another release's: the exact tag does not take it.
         String moved = publish(IMAGE, signer("release.yaml", "refs/tags/v0.0.9"), "v0.1.0");
-        Run r = verify(moved + ":v0.1.0");
+        CliRun r = verify(moved + ":v0.1.0");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("TAG_REF_BINDING [referrer sha256:").doesNotContain("SOURCE_REF [");
     }
@@ -214,7 +207,7 @@ class ReleasePolicyTest {
         for (String command : commands) {
             String[] args = command.trim().split("\\s+");
             assertThat(args[0]).isEqualTo("bin/fleetwarden");
-            Run r = cli(java.util.Arrays.copyOfRange(args, 1, args.length));
+            CliRun r = cli(java.util.Arrays.copyOfRange(args, 1, args.length));
             assertThat(r.code()).as(command + "\n" + r.out() + r.err()).isIn(0, 2);
             assertThat(r.out()).as(command).contains("(policy fleetwarden-release");
         }
@@ -224,7 +217,7 @@ class ReleasePolicyTest {
     @Test
     void theGuidesFluxObjectsPassCheckUnderThePolicy() throws IOException {
         Path objects = Files.writeString(dir.resolve("fleetwarden-flux.yaml"), block("**Install it the D2 way.**"));
-        Run r = cli("check", "--policy", "policies/fleetwarden", "--offline", "-f", objects.toString());
+        CliRun r = cli("check", "--policy", "policies/fleetwarden", "--offline", "-f", objects.toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("OCIRepository flux-system/fleetwarden").contains("Kustomization flux-system/fleetwarden");
     }
@@ -232,7 +225,7 @@ class ReleasePolicyTest {
     /** The release workflow's smoke test of the native executable, on the JVM: every shipped policy compiles. */
     @Test
     void theNativeSmokeTestsCheckPassesOnThePoliciesDirectory() {
-        Run r = cli("check", "--policy", "policies/fleetwarden", "--offline", "-f", "policies/");
+        CliRun r = cli("check", "--policy", "policies/fleetwarden", "--offline", "-f", "policies/");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("fleetwarden-release");
     }
