@@ -1,6 +1,8 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -27,6 +29,9 @@ public class ArtifactPolicySpec {
             + "covered sources without a signature, e.g. third-party chart repositories; authorities must be empty). "
             + "Default Enforce.")
     @Pattern("^(Enforce|Warn|Allow)$")
+    // Defaulted by the API server, so the stored object and the Mode column say what an absent mode means.
+    @Default("Enforce")
+    @PrinterColumn(name = "Mode")
     public String mode;
 
     @JsonPropertyDescription("Ways the artifact may be signed; any one that accepts a signature admits it.")
