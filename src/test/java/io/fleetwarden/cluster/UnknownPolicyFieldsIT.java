@@ -35,6 +35,9 @@ import org.junit.jupiter.api.Test;
  * that does not ask for strict validation (the API server's default is Warn: a warning header, then pruning) gets
  * the field pruned before any webhook sees it, and the policy is stored, compiled and in force without the
  * workflow restriction it was written with: wider than written, and nothing tells the person who wrote it.
+ *
+ * <p>So the shipped schema keeps unknown fields in every object of a policy's spec: whatever the client asks for,
+ * the field reaches the policy webhook, whose strict reader refuses the policy with the field's path.
  */
 class UnknownPolicyFieldsIT {
 
@@ -105,6 +108,52 @@ class UnknownPolicyFieldsIT {
         } finally {
             installArtifactPolicyCrd(Files.readString(Components.repositoryRoot().resolve(CRD)));
         }
+    }
+
+    @Test
+    void theShippedSchemaKeepsTheFieldForThePolicyWebhookWhichRefusesItHoweverThePolicyIsApplied() throws Exception {
+        String name = unique("shipped");
+        Path file = write(name, "workfow");
+        for (String[] args : new String[][] { { "apply", "-f", file.toString() },
+                { "apply", "--validate=false", "-f", file.toString() },
+                { "apply", "--server-side", "--field-manager=kustomize-controller", "-f", file.toString() } }) {
+            Kubectl.Result r = kubectl.run(args);
+            assertThat(r.exit()).as("kubectl %s", String.join(" ", args)).isNotZero();
+            assertThat(r.output()).as("kubectl %s", String.join(" ", args))
+                    .contains("admission webhook \"policy.fleetwarden.io\" denied the request: fleetwarden: ")
+                    .containsIgnoringCase("unknown field").contains(MISSPELT);
+        }
+        for (boolean dryRun : new boolean[] { true, false }) {
+            HttpResponse<String> flux = fluxApply(name, policy(name, "workfow"), dryRun);
+            assertThat(flux.code()).as(flux.body()).isEqualTo(403);
+            assertThat(flux.body()).contains("policy.fleetwarden.io").contains(MISSPELT);
+        }
+        HttpResponse<String> plain = create(policy(name, "workfow"), null);
+        assertThat(plain.code()).as(plain.body()).isEqualTo(403);
+        assertThat(plain.body()).contains(MISSPELT);
+        assertThat(stored(name)).isNull();
+
+        // A policy in force is not changed by an update carrying the misspelling: Flux's apply is refused.
+        HttpResponse<String> good = fluxApply(name, policy(name, "workflow"), false);
+        assertThat(good.code()).as(good.body()).isEqualTo(201);
+        HttpResponse<String> typo = fluxApply(name, policy(name, "workfow").replace("refs: [refs/heads/main]",
+                "workflow: .github/workflows/push-artifact.yaml\n          refs: [refs/heads/main]"), false);
+        assertThat(typo.code()).as(typo.body()).isEqualTo(403);
+        assertThat(typo.body()).contains(MISSPELT);
+        assertThat(github(stored(name))).containsOnlyKeys("repository", "workflow", "refs");
+        admin.resource(stored(name)).delete();
+
+        // The same for the TenancyPolicy in force: a misspelt list of reserved service accounts would reserve none.
+        String tenancy = Files.readString(Components.repositoryRoot().resolve("policies/tenancy/d2-tenancy.yaml"))
+                .replace("defaultServiceAccount: flux", "defaultServiceAccount: flux\n  reservedServiceAcounts: [ci-bot]");
+        String json = Serialization.asJson(Serialization.unmarshal(tenancy, GenericKubernetesResource.class));
+        HttpRequest request = admin.getHttpClient().newHttpRequestBuilder()
+                .uri(admin.getMasterUrl() + "apis/fleetwarden.io/v1alpha1/tenancypolicies/d2-tenancy"
+                        + "?fieldManager=kustomize-controller&force=true&dryRun=All")
+                .method("PATCH", "application/apply-patch+yaml", json).build();
+        HttpResponse<String> tenancyTypo = admin.getHttpClient().sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
+        assertThat(tenancyTypo.code()).as(tenancyTypo.body()).isEqualTo(403);
+        assertThat(tenancyTypo.body()).contains("policy.fleetwarden.io").contains("spec.reservedServiceAcounts");
     }
 
     /** Stored and compiled without any workflow restriction, and the leader reports it Ready: in force. */

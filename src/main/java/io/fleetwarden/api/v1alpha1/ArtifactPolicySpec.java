@@ -1,6 +1,7 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -13,6 +14,11 @@ import java.util.List;
  * The schema rejects what a schema can (types, the mode's values, oci:// sources, one kind of authority);
  * the validating webhook compiles the whole policy and reports every violation with its path.
  */
+// Every object of the spec keeps fields the schema does not know (x-kubernetes-preserve-unknown-fields), so the
+// API server never prunes them: a misspelt optional restriction (github.workfow) pruned away would leave a wider
+// policy. They reach the policy webhook, whose strict reader refuses them with their path (docs/operations.md).
+// CrdSchemaTest holds every object of both schemas to it.
+@PreserveUnknownFields
 public class ArtifactPolicySpec {
 
     @JsonPropertyDescription("OCI sources this policy covers, as URL patterns where * matches any run of characters, "
