@@ -69,9 +69,10 @@ class DeployRbacTest {
     private static final String ADMISSION = "admissionRegistration().v1().";
 
     static final List<Expected> CALLS = List.of(
-            new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(ArtifactPolicy.class)",
+            // Watched as stored (generic), so that a field the types lack is seen and refused, never dropped.
+            new Expected("io/fleetwarden/kube/PolicyInformer.java", "genericKubernetesResources(ARTIFACT_POLICIES)",
                     Set.of("list", "watch"), CLUSTER, "fleetwarden.io", "artifactpolicies"),
-            new Expected("io/fleetwarden/kube/PolicyInformer.java", "resources(TenancyPolicy.class)",
+            new Expected("io/fleetwarden/kube/PolicyInformer.java", "genericKubernetesResources(TENANCY_POLICIES)",
                     Set.of("list", "watch"), CLUSTER, "fleetwarden.io", "tenancypolicies"),
             // The leader's status writes: policy is a copy of the informer's object of either kind, which always
             // carries its resourceVersion, so fabric8 sends the PUT to /status without a GET first.
