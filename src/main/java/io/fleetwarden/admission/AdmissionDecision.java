@@ -12,26 +12,36 @@ import java.util.List;
  * @param patch  a JSON Patch document (RFC 6902) for a mutating webhook; null for none
  * @param cache  whether signature verdicts came from the decision cache: {@code hit}, {@code miss}, {@code none}
  * @param registryNanos how long the decision waited for registries; -1 when it made no registry calls
+ * @param deniedBy the fleetwarden policies whose rules denied the request (they get an Event too), if any
  */
 public record AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
-        String patch, String cache, long registryNanos) {
+        String patch, String cache, long registryNanos, List<PolicyRef> deniedBy) {
+
+    /** A cluster-scoped fleetwarden policy: {@code ArtifactPolicy} or {@code TenancyPolicy}, and its name. */
+    public record PolicyRef(String kind, String name) {
+    }
 
     public AdmissionDecision {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         cache = cache == null ? "none" : cache;
+        deniedBy = deniedBy == null ? List.of() : List.copyOf(deniedBy);
     }
 
     public AdmissionDecision(boolean allowed, int code, String reason, String message, List<String> warnings,
             String patch) {
-        this(allowed, code, reason, message, warnings, patch, "none", -1);
+        this(allowed, code, reason, message, warnings, patch, "none", -1, List.of());
     }
 
     public AdmissionDecision withCache(String c) {
-        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, c, registryNanos);
+        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, c, registryNanos, deniedBy);
     }
 
     public AdmissionDecision withRegistryWait(long nanos) {
-        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, cache, nanos);
+        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, cache, nanos, deniedBy);
+    }
+
+    public AdmissionDecision deniedBy(List<PolicyRef> policies) {
+        return new AdmissionDecision(allowed, code, reason, message, warnings, patch, cache, registryNanos, policies);
     }
 
     public static AdmissionDecision allow(String reason, String message, List<String> warnings) {

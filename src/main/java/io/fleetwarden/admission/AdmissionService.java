@@ -25,13 +25,20 @@ public class AdmissionService {
     private final AdmissionReviewReader reader;
     private final AdmissionResponses responses;
     private final AdmissionMetrics metrics;
+    private final AdmissionEvents events;
 
     @Inject
-    public AdmissionService(AdmissionHandlers handlers, AdmissionConfig config, AdmissionMetrics metrics) {
+    public AdmissionService(AdmissionHandlers handlers, AdmissionConfig config, AdmissionMetrics metrics,
+            AdmissionEvents events) {
         this.handlers = handlers;
         this.reader = new AdmissionReviewReader(config.maxBodyBytes());
         this.responses = new AdmissionResponses(config.maxMessageChars(), config.maxWarnings());
         this.metrics = metrics;
+        this.events = events;
+    }
+
+    public AdmissionService(AdmissionHandlers handlers, AdmissionConfig config, AdmissionMetrics metrics) {
+        this(handlers, config, metrics, AdmissionEvents.none());
     }
 
     public WebhookReply review(String path, String contentType, InputStream body) {
@@ -59,6 +66,12 @@ public class AdmissionService {
             metrics.recordRegistryWait(path, decided.decision().cache(), decided.decision().registryNanos());
         }
         LOG.info(DecisionLog.line(path, input, decided.decision(), decided.outcome(), elapsed));
+        try {
+            // After the answer is built: an Event is queued for a writer thread, never waited for.
+            events.reviewed(input, decided.decision());
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "denial event not queued uid=%s", input.uid());
+        }
         return WebhookReply.review(json);
     }
 

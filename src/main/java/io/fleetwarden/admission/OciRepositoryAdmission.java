@@ -63,7 +63,8 @@ public final class OciRepositoryAdmission implements AdmissionHandler {
         if (d instanceof GateDecision.Allowed a) {
             out = AdmissionDecision.allow(a.reason(), a.message(), a.warnings());
         } else if (d instanceof GateDecision.Denied denied) {
-            out = AdmissionDecision.deny(denied.reason(), "fleetwarden: " + denied.message());
+            out = AdmissionDecision.deny(denied.reason(), "fleetwarden: " + denied.message()).deniedBy(denied.policies()
+                    .stream().map(name -> new AdmissionDecision.PolicyRef("ArtifactPolicy", name)).toList());
         } else {
             out = AdmissionDecision.unavailable("fleetwarden: " + d.message());
         }

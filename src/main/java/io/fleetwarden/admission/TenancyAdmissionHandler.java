@@ -46,7 +46,10 @@ public final class TenancyAdmissionHandler implements AdmissionHandler {
             return AdmissionDecision.unavailable("fleetwarden tenancy: " + e.getMessage() + "; retry");
         }
         if (d instanceof TenancyDecision.Denied denied) {
-            return AdmissionDecision.deny("TenancyViolation", denied.message());
+            AdmissionDecision deny = AdmissionDecision.deny("TenancyViolation", denied.message());
+            // The TenancyPolicy in force denied; without one (every tenant object refused), no policy did.
+            return rules.defined() ? deny.deniedBy(List.of(new AdmissionDecision.PolicyRef("TenancyPolicy", rules.name())))
+                    : deny;
         }
         TenancyDecision.Allowed allowed = (TenancyDecision.Allowed) d;
         if (allowed.patch().isEmpty()) {

@@ -30,7 +30,15 @@ public sealed interface GateDecision {
         }
     }
 
-    record Denied(String reason, String message, String cache) implements GateDecision {
+    /** @param policies the names of the policies that denied, when policies did (not: no policy covers it) */
+    record Denied(String reason, String message, String cache, List<String> policies) implements GateDecision {
+        public Denied {
+            policies = policies == null ? List.of() : List.copyOf(policies);
+        }
+
+        public Denied(String reason, String message, String cache) {
+            this(reason, message, cache, List.of());
+        }
     }
 
     record Unavailable(String reason, String message, String cache) implements GateDecision {

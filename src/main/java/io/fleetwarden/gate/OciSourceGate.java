@@ -136,7 +136,7 @@ public final class OciSourceGate {
             if (tag == null && source.digest() == null) {
                 return new GateDecision.Denied(GateDecision.Reasons.NO_MATCHING_TAG, "no tag of " + url
                         + " matches semver \"" + source.semver() + "\"" + (source.semverFilter() == null ? ""
-                        : " with filter \"" + source.semverFilter() + "\""), GateDecision.CACHE_NONE);
+                        : " with filter \"" + source.semverFilter() + "\""), GateDecision.CACHE_NONE, policyNames(required));
             }
             OciReference ref = source.reference(tag);
             Descriptor resolved = registry.resolve(ref, deadline);
@@ -146,7 +146,8 @@ public final class OciSourceGate {
                     () -> missed[0] ? GateDecision.CACHE_MISS : GateDecision.CACHE_HIT);
         } catch (RegistryException e) {
             if (e.isNotFound()) {
-                return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, url + ": " + e.getMessage(), GateDecision.CACHE_NONE);
+                return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, url + ": " + e.getMessage(),
+                        GateDecision.CACHE_NONE, policyNames(required));
             }
             return new GateDecision.Unavailable(GateDecision.Reasons.UNAVAILABLE, "could not verify " + url + " ("
                     + e.kind().name().toLowerCase() + "): " + e.getMessage() + "; nothing was admitted, retry when the "
@@ -178,7 +179,8 @@ public final class OciSourceGate {
         }
         if (!enforced.isEmpty()) {
             return Optional.of(new GateDecision.Denied(GateDecision.Reasons.SPEC_POLICY, "spec.verify of " + url
-                    + " is weaker than policy " + names(denying) + ": " + joined(enforced), GateDecision.CACHE_NONE));
+                    + " is weaker than policy " + names(denying) + ": " + joined(enforced), GateDecision.CACHE_NONE,
+                    policyNames(denying)));
         }
         if (!warned.isEmpty()) {
             warnings.add("spec.verify of " + url + " is weaker than policy " + names(warning) + ": " + joined(warned));
@@ -203,6 +205,10 @@ public final class OciSourceGate {
                 deadline);
         cache.put(key, result);
         return result;
+    }
+
+    private static List<String> policyNames(List<CompiledPolicy> policies) {
+        return policies.stream().map(CompiledPolicy::name).toList();
     }
 
     static String names(List<CompiledPolicy> policies) {

@@ -38,7 +38,8 @@ final class Verdicts {
             } else if (r instanceof VerificationResult.NotVerified n) {
                 String message = subject + " is not signed as policy " + p.name() + " requires: " + failures(n);
                 if (enforce) {
-                    return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, message, cache.get());
+                    return new GateDecision.Denied(GateDecision.Reasons.POLICY_DENIED, message, cache.get(),
+                            List.of(p.name()));
                 }
                 out.add("Warn: " + message);
                 warnedBy.add(p.name());

@@ -1,7 +1,11 @@
 package io.fleetwarden.kube;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -11,7 +15,12 @@ import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.policy.PolicyDocuments;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +32,12 @@ import org.jboss.logging.Logger;
  * leader): each replica serves admission, and a replica deciding with stale policies would let through what
  * another denies. On every change of any {@code ArtifactPolicy} or {@code TenancyPolicy} the whole set is
  * compiled again (policies are few; recompiling all keeps the snapshot consistent) and swapped in atomically.
+ *
+ * <p>Policies are watched as they are stored and read as strictly as the policy webhook and the CLI read them: a
+ * field fleetwarden does not know (the CRDs keep unknown fields, for the webhook to refuse) makes the policy
+ * unreadable, so it is left out and its status says why, never read without the field. Such a policy can only be
+ * stored while the policy webhook is not called (its configuration deleted to break glass); read leniently, a
+ * misspelt optional restriction would be silently dropped, leaving the policy wider than written.
  */
 public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoCloseable {
 
@@ -34,8 +49,20 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
     private final AtomicLong generation = new AtomicLong();
     private final Object swap = new Object();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private SharedIndexInformer<ArtifactPolicy> artifactPolicies;
-    private SharedIndexInformer<TenancyPolicy> tenancyPolicies;
+    private SharedIndexInformer<GenericKubernetesResource> artifactPolicies;
+    private SharedIndexInformer<GenericKubernetesResource> tenancyPolicies;
+    /** Why a stored policy could not be read, by "Kind name"; replaced with every recompilation. */
+    private volatile Map<String, String> unreadable = Map.of();
+
+    static final ResourceDefinitionContext ARTIFACT_POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("fleetwarden.io").withVersion("v1alpha1").withKind("ArtifactPolicy").withPlural("artifactpolicies")
+            .withNamespaced(false).build();
+    static final ResourceDefinitionContext TENANCY_POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("fleetwarden.io").withVersion("v1alpha1").withKind("TenancyPolicy").withPlural("tenancypolicies")
+            .withNamespaced(false).build();
+    /** The typed view for status and names only: never compiled (an unknown field is ignored here). */
+    private static final ObjectMapper LENIENT = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public PolicyInformer(KubernetesClient client, Uncovered uncovered) {
         this.client = client;
@@ -48,11 +75,11 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
      * pod; readiness stays false (no admission traffic) until both have synced, and they keep retrying.
      */
     public void start() {
-        artifactPolicies = InformerRetries.retrying(client.resources(ArtifactPolicy.class).runnableInformer(0),
-                "artifactpolicies");
+        artifactPolicies = InformerRetries.retrying(client.genericKubernetesResources(ARTIFACT_POLICIES)
+                .runnableInformer(0), "artifactpolicies");
         artifactPolicies.addEventHandler(new Recompile<>());
-        tenancyPolicies = InformerRetries.retrying(client.resources(TenancyPolicy.class).runnableInformer(0),
-                "tenancypolicies");
+        tenancyPolicies = InformerRetries.retrying(client.genericKubernetesResources(TENANCY_POLICIES)
+                .runnableInformer(0), "tenancypolicies");
         tenancyPolicies.addEventHandler(new Recompile<>());
         artifactPolicies.start();
         tenancyPolicies.start();
@@ -64,13 +91,26 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
                 && tenancyPolicies.hasSynced();
     }
 
-    /** The ArtifactPolicy objects as the informer has them now. */
+    /**
+     * The ArtifactPolicy objects as the informer has them now, as copies, for their names and status; fields the
+     * types lack are not in them, so compile a policy only when {@link #unreadable} has nothing to say about it.
+     */
     public List<ArtifactPolicy> artifactPolicies() {
-        return artifactPolicies == null ? List.of() : artifactPolicies.getStore().list();
+        return typed(artifactPolicies, ArtifactPolicy.class);
     }
 
     public List<TenancyPolicy> tenancyPolicies() {
-        return tenancyPolicies == null ? List.of() : tenancyPolicies.getStore().list();
+        return typed(tenancyPolicies, TenancyPolicy.class);
+    }
+
+    /** Why the stored policy of this kind and name could not be read (an unknown field, ...), as of the last load. */
+    public Optional<String> unreadable(String kind, String name) {
+        return Optional.ofNullable(unreadable.get(kind + " " + name));
+    }
+
+    private static <T> List<T> typed(SharedIndexInformer<GenericKubernetesResource> informer, Class<T> type) {
+        return informer == null ? List.of() : informer.getStore().list().stream()
+                .map(o -> LENIENT.convertValue(o, type)).toList();
     }
 
     @Override
@@ -107,14 +147,23 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
 
     private void compileAndSwap() {
         List<PolicyDocuments.Parsed> docs = new ArrayList<>();
-        if (artifactPolicies != null) {
-            artifactPolicies.getStore().list().forEach(p -> docs.add(new PolicyDocuments.Document(
-                    "ArtifactPolicy " + p.getMetadata().getName(), p)));
+        Map<String, String> unreadableNow = new HashMap<>();
+        for (var informer : Arrays.asList(artifactPolicies, tenancyPolicies)) {
+            if (informer == null) {
+                continue;
+            }
+            for (GenericKubernetesResource o : informer.getStore().list()) {
+                String source = o.getKind() + " " + o.getMetadata().getName();
+                // The object as stored, read as strictly as a policy file: unknown fields are errors.
+                for (PolicyDocuments.Parsed parsed : PolicyDocuments.parse(source, Serialization.asJson(o))) {
+                    docs.add(parsed);
+                    if (parsed instanceof PolicyDocuments.Unreadable u) {
+                        unreadableNow.put(source, u.message());
+                    }
+                }
+            }
         }
-        if (tenancyPolicies != null) {
-            tenancyPolicies.getStore().list().forEach(p -> docs.add(new PolicyDocuments.TenancyDocument(
-                    "TenancyPolicy " + p.getMetadata().getName(), p)));
-        }
+        unreadable = Map.copyOf(unreadableNow);
         PolicySnapshot next;
         synchronized (swap) {
             // The TenancyPolicy in force so far is passed on: an update that does not compile keeps it in force.
@@ -138,6 +187,9 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
     }
 
     static boolean sameSpec(Object oldObj, Object newObj) {
+        if (oldObj instanceof GenericKubernetesResource a && newObj instanceof GenericKubernetesResource b) {
+            return Objects.equals(a.getAdditionalProperties().get("spec"), b.getAdditionalProperties().get("spec"));
+        }
         if (oldObj instanceof CustomResource<?, ?> a && newObj instanceof CustomResource<?, ?> b) {
             return Serialization.asJson(a.getSpec()).equals(Serialization.asJson(b.getSpec()));
         }

@@ -76,6 +76,13 @@ public final class PolicyStatusWriter implements Runnable {
     @Override
     public void run() {
         for (ArtifactPolicy p : policies.artifactPolicies()) {
+            // Stored with a field fleetwarden does not know (only possible while the policy webhook was not called):
+            // not in force, and the typed copy lacks the field, so it must not be compiled here.
+            var unreadable = policies.unreadable("ArtifactPolicy", p.getMetadata().getName());
+            if (unreadable.isPresent()) {
+                write(p, "Invalid", "not in force: " + unreadable.get());
+                continue;
+            }
             var r = PolicyCompiler.compile(p.getMetadata().getName(), p.getSpec());
             if (r instanceof PolicyCompiler.Invalid i) {
                 write(p, "Invalid", i.summary());
@@ -89,8 +96,11 @@ public final class PolicyStatusWriter implements Runnable {
         var statuses = policies.get().tenancySelection().statuses();
         for (TenancyPolicy p : policies.tenancyPolicies()) {
             TenancySelection.Status s = statuses.get(p.getMetadata().getName());
+            var unreadable = policies.unreadable("TenancyPolicy", p.getMetadata().getName());
             if (s != null) {
                 write(p, s.ready(), s.reason(), s.message());
+            } else if (unreadable.isPresent()) {
+                write(p, false, "Invalid", "not in force: " + unreadable.get());
             }
         }
     }

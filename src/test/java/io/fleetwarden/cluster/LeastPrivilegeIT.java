@@ -75,6 +75,11 @@ class LeastPrivilegeIT {
         NEEDED.put("ClusterRole/fleetwarden: [] [secrets, serviceaccounts] [] [get]",
                 // Read only when a review needs a pull secret: the review is the provocation, 503 what the log says.
                 new Breakage("code=503 reason=Unavailable", LeastPrivilegeIT::pullSecretUnreadable, (gate, admin) -> { }));
+        NEEDED.put("ClusterRole/fleetwarden: [] [events] [] [create, patch]",
+                // Written when a review is denied: the denial is the provocation, the Event is missing.
+                new Breakage("denial events are not written: forbidden", LeastPrivilegeIT::unsignedSourceDenied,
+                        (gate, admin) -> assertThat(admin.v1().events().inNamespace("default").list().getItems())
+                                .noneMatch(e -> e.getMessage().contains("least-privilege-events"))));
         NEEDED.put("Role/fleetwarden-leader: [coordination.k8s.io] [leases] [fleetwarden-leader] [get, patch]",
                 new Breakage("cannot get resource \"leases\"", (gate, admin) -> { }));
         NEEDED.put("Role/fleetwarden-leader: [coordination.k8s.io] [leases] [] [create]",
@@ -147,6 +152,15 @@ class LeastPrivilegeIT {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness(gate).path("policiesLoaded").asBoolean());
         admin.resource(STATUS_PROBE).delete();
         admin.resource(STATUS_PROBE).create();
+    }
+
+    private static void unsignedSourceDenied(GateOnCluster gate, KubernetesClient admin) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness(gate).path("policiesLoaded").asBoolean());
+        String ns = TestNamespaces.create(admin, "least-privilege-events");
+        String repo = gate.repository("unsigned");
+        gate.artifacts().publish(repo, "latest");
+        assertThatThrownBy(() -> admin.resource(gate.ociRepository(ns, "unsigned", repo, "latest")).create())
+                .hasMessageContaining("denied the request: fleetwarden:");
     }
 
     private static void pullSecretUnreadable(GateOnCluster gate, KubernetesClient admin) throws Exception {

@@ -116,6 +116,13 @@ final class KubernetesApiCalls {
         return code.substring(start, end < 0 ? code.length() : end);
     }
 
+    /**
+     * A patch of an object handed over with {@code resource(item)} is sent as it is: fabric8 reads the object first
+     * only when it has none ({@code withName(...).patch}, {@code edit}).
+     */
+    private static final Pattern PATCH_OF_ITEM = Pattern.compile("\\.resource\\([^;]*\\)\\s*\\.patch\\(\\s*PatchContext");
+    private static final Pattern READS = Pattern.compile("\\.(get\\(\\)|edit|editStatus|patchStatus)\\(?");
+
     private static Set<String> verbsOf(String statement) {
         Set<String> verbs = new TreeSet<>();
         VERBS.forEach((p, v) -> {
@@ -123,6 +130,9 @@ final class KubernetesApiCalls {
                 verbs.addAll(v);
             }
         });
+        if (PATCH_OF_ITEM.matcher(statement).find() && !READS.matcher(statement).find()) {
+            verbs.remove("get");
+        }
         return verbs;
     }
 

@@ -128,6 +128,35 @@ class PolicyStatusWriterTest {
     }
 
     @Test
+    void aPolicyStoredWithAFieldFleetwardenDoesNotKnowIsNotInForceAndItsStatusSaysWhy() throws Exception {
+        // Only possible while the policy webhook is not called; the mock API server keeps what it is given.
+        kube.genericKubernetesResources(PolicyInformer.ARTIFACT_POLICIES).resource(io.fabric8.kubernetes.client.utils
+                .Serialization.unmarshal("""
+                        apiVersion: fleetwarden.io/v1alpha1
+                        kind: ArtifactPolicy
+                        metadata: {name: status-writes}
+                        spec:
+                          sources: ["oci://ghcr.io/acme/status/*"]
+                          authorities:
+                            - keyless:
+                                issuer: https://token.actions.githubusercontent.com
+                                subjectRegExp: ^https://github\\.com/acme/status/.+$
+                                github: {repository: acme/status, workfow: .github/workflows/release.yaml}
+                        """, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> policies.unreadable("ArtifactPolicy", "status-writes").isPresent());
+        assertThat(policies.get().policies()).isEmpty();
+
+        new PolicyStatusWriter(kube, policies, clock, n -> Optional.empty()).run();
+
+        // Read as stored: the typed client refuses the unknown field (which is why the informer reads generically).
+        java.util.Map<String, Object> status = kube.genericKubernetesResources(PolicyInformer.ARTIFACT_POLICIES)
+                .withName("status-writes").get().get("status");
+        assertThat((List<?>) status.get("conditions")).singleElement().asString().contains("status=False")
+                .contains("reason=Invalid").contains("message=not in force: ")
+                .contains("spec.authorities[0].keyless.github.workfow");
+    }
+
+    @Test
     void lastTransitionTimeChangesOnlyWhenTheStatusDoes() throws Exception {
         PolicyStatusWriter writer = new PolicyStatusWriter(kube, policies, clock, n -> Optional.empty());
         Instant t1 = clock.instant();

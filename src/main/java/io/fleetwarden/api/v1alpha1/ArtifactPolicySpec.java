@@ -1,6 +1,9 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -11,6 +14,11 @@ import java.util.List;
  * The schema rejects what a schema can (types, the mode's values, oci:// sources, one kind of authority);
  * the validating webhook compiles the whole policy and reports every violation with its path.
  */
+// Every object of the spec keeps fields the schema does not know (x-kubernetes-preserve-unknown-fields), so the
+// API server never prunes them: a misspelt optional restriction (github.workfow) pruned away would leave a wider
+// policy. They reach the policy webhook, whose strict reader refuses them with their path (docs/operations.md).
+// CrdSchemaTest holds every object of both schemas to it.
+@PreserveUnknownFields
 public class ArtifactPolicySpec {
 
     @JsonPropertyDescription("OCI sources this policy covers, as URL patterns where * matches any run of characters, "
@@ -27,6 +35,9 @@ public class ArtifactPolicySpec {
             + "covered sources without a signature, e.g. third-party chart repositories; authorities must be empty). "
             + "Default Enforce.")
     @Pattern("^(Enforce|Warn|Allow)$")
+    // Defaulted by the API server, so the stored object and the Mode column say what an absent mode means.
+    @Default("Enforce")
+    @PrinterColumn(name = "Mode")
     public String mode;
 
     @JsonPropertyDescription("Ways the artifact may be signed; any one that accepts a signature admits it.")

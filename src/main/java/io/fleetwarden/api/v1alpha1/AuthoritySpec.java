@@ -1,9 +1,11 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Exactly one of {@code keyless} or {@code key}; at most one of {@code trustedRoot} or {@code trustedRootFrom}. */
+@PreserveUnknownFields // unknown fields reach the policy webhook, which refuses them (see ArtifactPolicySpec)
 @ValidationRule(value = "has(self.keyless) != has(self.key)", message = "exactly one of keyless or key")
 @ValidationRule(value = "!(has(self.trustedRoot) && has(self.trustedRootFrom))",
         message = "set trustedRoot or trustedRootFrom, not both")

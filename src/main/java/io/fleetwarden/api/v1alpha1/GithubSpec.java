@@ -1,9 +1,11 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.List;
 
 /** GitHub Actions claims carried in the Fulcio certificate's extensions. */
+@PreserveUnknownFields // unknown fields reach the policy webhook, which refuses them (see ArtifactPolicySpec)
 public class GithubSpec {
 
     @JsonPropertyDescription("OWNER/REPO (or https://github.com/OWNER/REPO) the signing workflow ran in")

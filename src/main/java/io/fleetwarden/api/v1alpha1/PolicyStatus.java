@@ -11,6 +11,14 @@ import java.util.List;
  */
 public class PolicyStatus {
 
+    /**
+     * The Ready condition's status, as a printer column reads it (Flux's {@code Ready} column). The CRD generator
+     * orders columns by JSONPath, so the spaces (same meaning) put Ready before Status, as Flux shows them.
+     */
+    static final String READY_STATUS = ".status.conditions[?(@.type == \"Ready\")].status";
+    /** The Ready condition's message (Flux's {@code Status} column). */
+    static final String READY_MESSAGE = ".status.conditions[?(@.type==\"Ready\")].message";
+
     public List<Condition> conditions;
 
     @JsonPropertyDescription("The metadata.generation this status describes.")

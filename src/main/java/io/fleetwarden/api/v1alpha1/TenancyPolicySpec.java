@@ -1,8 +1,14 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.List;
 
+// Every object of the spec keeps fields the schema does not know (x-kubernetes-preserve-unknown-fields), so the
+// API server never prunes them: a misspelt optional restriction (github.workfow) pruned away would leave a wider
+// policy. They reach the policy webhook, whose strict reader refuses them with their path (docs/operations.md).
+// CrdSchemaTest holds every object of both schemas to it.
+@PreserveUnknownFields
 public class TenancyPolicySpec {
 
     @JsonPropertyDescription("Namespaces that are never tenants, whatever their labels. Default [flux-system]; "

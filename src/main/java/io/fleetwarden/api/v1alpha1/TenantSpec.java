@@ -1,9 +1,11 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.List;
 
 /** Exactly one of {@code namespaces} or {@code namespaceSelector}. */
+@PreserveUnknownFields // unknown fields reach the policy webhook, which refuses them (see ArtifactPolicySpec)
 public class TenantSpec {
 
     @JsonPropertyDescription("Name used in messages; defaults to tenants[<index>].")

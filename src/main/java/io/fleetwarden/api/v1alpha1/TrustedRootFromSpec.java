@@ -1,6 +1,7 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.ValidationRule;
  * cert-manager's ClusterIssuer and its cluster resource namespace, it lives in fleetwarden's own namespace,
  * the only one whose ConfigMaps and Secrets fleetwarden may list.
  */
+@PreserveUnknownFields // unknown fields reach the policy webhook, which refuses them (see ArtifactPolicySpec)
 @ValidationRule(value = "has(self.configMapKeyRef) != has(self.secretKeyRef)",
         message = "exactly one of configMapKeyRef or secretKeyRef")
 public class TrustedRootFromSpec {

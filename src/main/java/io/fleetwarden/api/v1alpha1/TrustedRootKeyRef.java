@@ -1,6 +1,7 @@
 package io.fleetwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -11,6 +12,7 @@ import io.fabric8.generator.annotation.Size;
  * (a DNS-1123 subdomain; a ConfigMap key); the policy compiler checks the same, so files read by the CLI get
  * the same answer as the API server gives.
  */
+@PreserveUnknownFields // unknown fields reach the policy webhook, which refuses them (see ArtifactPolicySpec)
 public class TrustedRootKeyRef {
 
     public static final String DEFAULT_KEY = "trusted_root.json";
