@@ -13,6 +13,7 @@ import io.fleetwarden.api.v1alpha1.ArtifactPolicy;
 import io.fleetwarden.api.v1alpha1.TenancyPolicy;
 import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.platform.Uncovered;
+import io.fleetwarden.policy.FieldViolation;
 import io.fleetwarden.policy.PolicyDocuments;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,6 +160,13 @@ public final class PolicyInformer implements Supplier<PolicySnapshot>, AutoClose
                     docs.add(parsed);
                     if (parsed instanceof PolicyDocuments.Unreadable u) {
                         unreadableNow.put(source, u.message());
+                    }
+                    // Fields the policy types do not know (or of the wrong type) are read as problems, every one of
+                    // them: such a policy never compiles, and its status names them all.
+                    List<FieldViolation> read = parsed instanceof PolicyDocuments.Document d ? d.readViolations()
+                            : parsed instanceof PolicyDocuments.TenancyDocument t ? t.readViolations() : List.of();
+                    if (!read.isEmpty()) {
+                        unreadableNow.put(source, String.join("; ", read.stream().map(FieldViolation::toString).toList()));
                     }
                 }
             }
