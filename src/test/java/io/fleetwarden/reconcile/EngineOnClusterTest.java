@@ -52,6 +52,7 @@ class EngineOnClusterTest {
     static void start() {
         plane = ControlPlane.shared();
         CustomResourceDefinitions.installFluxKinds(plane, "helm-controller.yaml", Set.of("HelmRelease"));
+        CustomResourceDefinitions.installFluxInstance(plane);
         artifacts = SignedArtifacts.onSharedRegistry();
         KubernetesClient admin = plane.adminClient();
         fleet = new FleetOnCluster(admin, artifacts);
@@ -304,6 +305,34 @@ class EngineOnClusterTest {
         assertThat(FleetOnCluster.condition(stalled, "Ready").path("message").asText())
                 .isEqualTo("source kind 'GitRepository' is not reconciled in engine mode (OCIRepository only)");
         assertThat(FleetOnCluster.inventoryIds(stalled)).isEmpty();
+    }
+
+    /**
+     * A FluxInstance the CRD's schema admits but that cannot be reconciled (its schedule is not a duration) is
+     * Stalled, saying why; nothing is applied.
+     */
+    @Test
+    void aFluxInstanceThatCannotBeReconciledIsStalledSayingWhy() {
+        String ns = TestNamespaces.create(client, "badsync");
+        fleet.create(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: FluxInstance
+                metadata:
+                  name: flux
+                  namespace: %s
+                  annotations: {fluxcd.controlplane.io/reconcileEvery: soon}
+                spec:
+                  distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+                  sync: {kind: OCIRepository, url: "oci://example.com/fleet", ref: latest, path: ./clusters/a}
+                """.formatted(ns), GenericKubernetesResource.class));
+        JsonNode stalled = await().atMost(WAIT).until(() -> fleet.get(ns, FluxKinds.FLUX_INSTANCE, "flux"),
+                o -> "True".equals(FleetOnCluster.condition(o, "Stalled").path("status").asText()));
+        JsonNode ready = FleetOnCluster.condition(stalled, "Ready");
+        assertThat(ready.path("status").asText()).isEqualTo("False");
+        assertThat(ready.path("reason").asText()).isEqualTo("BuildFailed");
+        assertThat(ready.path("message").asText()).isEqualTo("build failed: annotation "
+                + "fluxcd.controlplane.io/reconcileEvery: \"soon\" is not a duration like 30s, 10m or 1h");
+        assertThat(client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns).list().getItems()).isEmpty();
     }
 
     private static Map<String, String> d2Component(String dir) {
