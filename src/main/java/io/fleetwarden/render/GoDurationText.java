@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * {@code time.Duration.String()} prints it ({@code 1m} → {@code 1m0s}, {@code 90s} → {@code 1m30s}, {@code 500ms}
  * → {@code 500ms}, {@code 1.5s} → {@code 1.5s}): Flux Operator writes durations into generated objects that way.
  */
-final class GoDurationText {
+public final class GoDurationText {
 
     private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
     private static final long SECOND = 1_000_000_000L;
@@ -18,7 +18,7 @@ final class GoDurationText {
     }
 
     /** @throws IllegalArgumentException when {@code text} is not a duration the CRDs accept */
-    static long nanos(String text) {
+    public static long nanos(String text) {
         Matcher m = PART.matcher(text);
         BigDecimal nanos = BigDecimal.ZERO;
         int at = 0;
@@ -39,7 +39,7 @@ final class GoDurationText {
     }
 
     /** Go's {@code time.Duration.String()} of a non-negative duration. */
-    static String format(long nanos) {
+    public static String format(long nanos) {
         if (nanos == 0) {
             return "0s";
         }
