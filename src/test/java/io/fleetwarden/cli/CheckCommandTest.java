@@ -431,60 +431,8 @@ class CheckCommandTest {
         assertThat(r.code()).isEqualTo(1);
     }
 
-    /** What {@code flux export source oci --all-namespaces} prints for a D2 production cluster. */
-    static final String FLUX_EXPORT = """
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: OCIRepository
-            metadata:
-              name: apps
-              namespace: frontend
-            spec:
-              interval: 5m0s
-              provider: generic
-              ref:
-                tag: latest-stable
-              secretRef:
-                name: ghcr-auth
-              serviceAccountName: flux
-              url: oci://ghcr.io/controlplaneio-fluxcd/d2-apps/frontend
-              verify:
-                matchOIDCIdentity:
-                - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
-                  subject: ^https://github\\.com/controlplaneio-fluxcd/d2-apps/\\.github/workflows/release-artifact\\.yaml@refs/tags/.*$
-                provider: cosign
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: OCIRepository
-            metadata:
-              name: flux-system
-              namespace: flux-system
-            spec:
-              interval: 1m0s
-              provider: generic
-              ref:
-                tag: latest-stable
-              secretRef:
-                name: ghcr-auth
-              url: oci://ghcr.io/controlplaneio-fluxcd/d2-fleet
-              verify:
-                matchOIDCIdentity:
-                - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
-                  subject: ^https://github\\.com/controlplaneio-fluxcd/d2-fleet/\\.github/workflows/push-artifact\\.yaml@refs/tags/v\\d+\\.\\d+\\.\\d+$
-                provider: cosign
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: OCIRepository
-            metadata:
-              name: kube-prometheus-stack
-              namespace: monitoring
-            spec:
-              interval: 12h0m0s
-              provider: generic
-              ref:
-                semver: '*'
-              url: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack
-            """;
+    /** A D2 production cluster's sources, as the pre-install check's first command saves them. */
+    static final String FLUX_EXPORT = io.fleetwarden.testing.FleetSources.D2_FLUX_EXPORT;
 
     /** The pre-install check of docs/operations.md, run exactly as it is written there. */
     @Test
@@ -495,7 +443,7 @@ class CheckCommandTest {
         block = block.substring(0, block.indexOf("```")).strip();
         List<String> commands = block.replace("\\\n", " ").lines().toList();
         assertThat(commands).hasSize(3);
-        assertThat(commands.get(0)).isEqualTo("flux export source oci --all-namespaces > sources.yaml");
+        assertThat(commands.get(0)).isEqualTo("kubectl get ocirepositories --all-namespaces -o yaml > sources.yaml");
         assertThat(commands.get(1)).isEqualTo("kubectl get namespaces -o yaml > namespaces.yaml");
         Files.writeString(dir.resolve("sources.yaml"), FLUX_EXPORT);
         // monitoring is one of the TenancyPolicy's platformNamespaces: its labels do not matter.

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fleetwarden.testing.GuideBlocks;
 import io.fleetwarden.testing.cluster.Components;
 import io.fleetwarden.testing.cluster.GateOnCluster;
 import io.fleetwarden.testing.cluster.Kubectl;
@@ -81,10 +82,10 @@ class FailClosedIT {
     }
 
     /** The {@code kubectl delete ...} lines of the break-glass block in docs/operations.md, as written. */
-    static List<List<String>> breakGlassCommands() throws Exception {
+    static List<List<String>> breakGlassCommands() {
         List<List<String>> commands = new ArrayList<>();
-        for (String line : Files.readAllLines(Components.repositoryRoot().resolve("docs/operations.md"))) {
-            String command = line.trim().replaceAll("\\s+#.*$", "");
+        for (String line : GuideBlocks.commandsAfter("docs/operations.md", "Break glass, when it cannot be brought back quickly:")) {
+            String command = line.replaceAll("\\s+#.*$", "");
             if (command.startsWith("kubectl delete ") && command.contains("webhookconfiguration")) {
                 commands.add(List.of(command.substring("kubectl ".length()).split("\\s+")));
             }
