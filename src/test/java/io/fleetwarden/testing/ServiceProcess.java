@@ -32,6 +32,12 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jvmOptions e.g. {@code -Xmx256m}
      */
     public static ServiceProcess start(Path app, Map<String, String> properties, List<String> jvmOptions) throws IOException {
+        return start(app, properties, jvmOptions, Map.of());
+    }
+
+    /** As {@link #start(Path, Map, List)}, with {@code environment} added to the process's (a container's env). */
+    public static ServiceProcess start(Path app, Map<String, String> properties, List<String> jvmOptions,
+            Map<String, String> environment) throws IOException {
         Path jar = app.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build it first with mvn -B package -DskipTests");
@@ -51,7 +57,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Files.createTempFile("fleetwarden-service", ".log");
         // Guarded: the service cannot outlive this JVM, even one killed with SIGKILL.
-        var p = io.fleetwarden.testing.cluster.GuardedProcess.start("fleetwarden", command, Map.of(), log);
+        var p = io.fleetwarden.testing.cluster.GuardedProcess.start("fleetwarden", command, environment, log);
         ServiceProcess service = new ServiceProcess(p, port, log);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close));
         return service;

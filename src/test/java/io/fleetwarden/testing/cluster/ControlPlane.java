@@ -131,6 +131,11 @@ public final class ControlPlane implements AutoCloseable {
                     "--service-account-key-file=" + saPublic, "--service-account-signing-key-file=" + saPrivate,
                     "--api-audiences=https://kubernetes.default.svc.cluster.local",
                     "--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true",
+                    // Webhooks named by Service are dialled at an address of the Service's EndpointSlices, not at
+                    // its cluster IP (there is no kube-proxy here): what lets a test run deploy/'s Service as
+                    // shipped, with KubeletStandIn giving the pods their address. Tests that register webhooks by
+                    // URL are unaffected.
+                    "--enable-aggregator-routing=true",
                     "--profiling=false", "--v=1"), Map.of(), dir.resolve("kube-apiserver.log"));
             processes.add(apiServer);
             // HTTP/1.1: the JDK 17 client's HTTP/2 preface gets a GOAWAY from Go's HTTP/2 server.
