@@ -29,9 +29,13 @@ public final class AdmissionEvents {
         return new AdmissionEvents(null, p -> Optional.empty());
     }
 
-    /** Hands the denial to the writer; returns at once and never throws. */
+    /**
+     * Hands the denial to the writer; returns at once and never throws. A dry run ({@code kubectl apply
+     * --dry-run=server}, a CI preview) writes nothing: the webhooks promise {@code sideEffects: NoneOnDryRun}, and
+     * an Event would tell people looking at the policy that something was refused which nobody applied.
+     */
     void reviewed(AdmissionInput in, AdmissionDecision decision) {
-        if (events == null || !isPolicyRefusal(decision)) {
+        if (events == null || in.dryRun() || !isPolicyRefusal(decision)) {
             return;
         }
         DenialEvents.Denial denial = denial(in, decision);

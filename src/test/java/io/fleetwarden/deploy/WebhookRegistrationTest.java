@@ -49,7 +49,7 @@ class WebhookRegistrationTest {
             assertThat(svc.path("port").asInt()).as(name).isEqualTo(service.at("/spec/ports/0/port").asInt());
             assertThat(w.at("/clientConfig").has("url")).as(name).isFalse();
             assertThat(w.path("failurePolicy").asText()).as(name).isEqualTo("Fail");
-            assertThat(w.path("sideEffects").asText()).as(name).isEqualTo("None");
+            assertThat(w.path("sideEffects").asText()).as(name).isEqualTo("NoneOnDryRun");
             assertThat(w.path("matchPolicy").asText()).as(name).isEqualTo("Equivalent");
             assertThat(stream(w.path("admissionReviewVersions")).map(JsonNode::asText)).as(name).containsExactly("v1");
             assertThat(w.has("objectSelector")).as(name + ": a label must not be a way around the webhook").isFalse();
