@@ -49,6 +49,8 @@ public sealed interface GateDecision {
         public static final String VERIFIED = "Verified";
         public static final String ALLOWED_UNSIGNED = "AllowedUnsigned";
         public static final String NOT_COVERED = "NotCovered";
+        /** A policy naming the source does not compile, so nothing it governs is admitted until it is fixed. */
+        public static final String POLICY_NOT_IN_FORCE = "PolicyNotInForce";
         public static final String SPEC_POLICY = "VerificationSpecRejected";
         public static final String POLICY_DENIED = "PolicyDenied";
         public static final String NO_MATCHING_TAG = "NoMatchingTag";

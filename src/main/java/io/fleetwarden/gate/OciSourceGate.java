@@ -1,5 +1,6 @@
 package io.fleetwarden.gate;
 
+import io.fleetwarden.platform.PolicyNotInForce;
 import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.source.RegistryAccess;
 import io.fleetwarden.source.OciSource;
@@ -104,6 +105,10 @@ public final class OciSourceGate {
             boolean holdSpec) {
         PolicySnapshot snapshot = policies.get();
         String url = "oci://" + source.repository().repositoryName();
+        List<PolicyNotInForce> broken = snapshot.notInForceNaming(source.repository());
+        if (!broken.isEmpty()) {
+            return NotInForce.decide(url, broken);
+        }
         List<CompiledPolicy> covering = snapshot.covering(source.repository(), () -> source.namespace() == null ? null
                 : namespaces.labelsOf(source.namespace()).orElse(null));
         if (covering.isEmpty()) {

@@ -27,9 +27,11 @@ import java.util.function.Supplier;
  * @param tenancy the one {@code TenancyPolicy} in force, or {@link TenancyRules#undefined} rules that refuse
  *        every object in a tenant namespace when there is none (fail closed)
  * @param tenancySelection which TenancyPolicy is in force and what each one's status should say
+ * @param notInForce the ArtifactPolicies left out because they do not compile, with the sources they name
  */
 public record PolicySnapshot(long generation, List<CompiledPolicy> policies, TenancyRules tenancy,
-        Uncovered uncovered, List<String> problems, TenancySelection.Result tenancySelection) {
+        Uncovered uncovered, List<String> problems, TenancySelection.Result tenancySelection,
+        List<PolicyNotInForce> notInForce) {
 
     /** Why tenant namespaces are refused when the cluster has no TenancyPolicy. */
     public static final String NO_TENANCY_POLICY = "no TenancyPolicy defines what tenants may use (sources, refs, "
@@ -38,11 +40,12 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
     public PolicySnapshot {
         policies = List.copyOf(policies);
         problems = List.copyOf(problems);
+        notInForce = List.copyOf(notInForce);
     }
 
     public static PolicySnapshot empty(Uncovered uncovered) {
         TenancySelection.Result none = TenancySelection.select(List.of(), null, NO_TENANCY_POLICY);
-        return new PolicySnapshot(0, List.of(), none.rules(), uncovered, List.of(), none);
+        return new PolicySnapshot(0, List.of(), none.rules(), uncovered, List.of(), none, List.of());
     }
 
     /**
@@ -50,7 +53,7 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
      * replaced or removed), so decisions cached under the old generation must not be reused.
      */
     public PolicySnapshot withGeneration(long next) {
-        return new PolicySnapshot(next, policies, tenancy, uncovered, problems, tenancySelection);
+        return new PolicySnapshot(next, policies, tenancy, uncovered, problems, tenancySelection, notInForce);
     }
 
     /**
@@ -68,6 +71,11 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         return bySource.stream().filter(p -> p.selects(labels)).toList();
     }
 
+    /** The policies not in force that name {@code ref}'s repository: while there is one, it is refused. */
+    public List<PolicyNotInForce> notInForceNaming(OciReference ref) {
+        return notInForce.stream().filter(p -> p.names(ref)).toList();
+    }
+
     /** Compiles parsed documents; unreadable or invalid ones become {@code problems}. */
     public static PolicySnapshot compile(long generation, List<PolicyDocuments.Parsed> documents, Uncovered uncovered) {
         return compile(generation, documents, uncovered, null);
@@ -82,6 +90,7 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         List<CompiledPolicy> policies = new ArrayList<>();
         List<TenancySelection.Candidate> tenancy = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<PolicyNotInForce> notInForce = new ArrayList<>();
         for (PolicyDocuments.Parsed p : documents) {
             if (p instanceof PolicyDocuments.Unreadable u) {
                 problems.add(u.source() + ": " + u.message());
@@ -90,7 +99,9 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
                 if (result instanceof PolicyCompiler.Compiled c) {
                     policies.add(c.policy());
                 } else {
-                    problems.add(d.source() + ": " + ((PolicyCompiler.Invalid) result).summary(d.positions()));
+                    PolicyCompiler.Invalid invalid = (PolicyCompiler.Invalid) result;
+                    problems.add(d.source() + ": " + invalid.summary(d.positions()));
+                    notInForce.add(new PolicyNotInForce(invalid.name(), invalid.sources(), invalid.summary(d.positions())));
                 }
             } else if (p instanceof PolicyDocuments.TenancyDocument t) {
                 var m = t.policy().getMetadata();
@@ -106,7 +117,8 @@ public record PolicySnapshot(long generation, List<CompiledPolicy> policies, Ten
         TenancySelection.Result selected = TenancySelection.select(tenancy, tenancyInForce, NO_TENANCY_POLICY);
         problems.addAll(selected.problems());
         policies.sort(Comparator.comparing(CompiledPolicy::name));
-        return new PolicySnapshot(generation, policies, selected.rules(), uncovered, problems, selected);
+        notInForce.sort(Comparator.comparing(PolicyNotInForce::name));
+        return new PolicySnapshot(generation, policies, selected.rules(), uncovered, problems, selected, notInForce);
     }
 
     /**

@@ -22,9 +22,18 @@ public final class PolicyCompiler {
     public record Compiled(CompiledPolicy policy) implements Result {
     }
 
-    public record Invalid(String name, List<FieldViolation> violations) implements Result {
+    /**
+     * @param sources the source patterns of the document that compiled: what it was meant to cover, which stays
+     *                refused while it is not in force (a policy left out must never make its sources' checks fewer)
+     */
+    public record Invalid(String name, List<FieldViolation> violations, List<String> sources) implements Result {
         public Invalid {
             violations = List.copyOf(violations);
+            sources = List.copyOf(sources);
+        }
+
+        public Invalid(String name, List<FieldViolation> violations) {
+            this(name, violations, List.of());
         }
 
         public String summary() {
@@ -48,7 +57,8 @@ public final class PolicyCompiler {
             return result;
         }
         return new Invalid(name, FieldViolation.withRead(document.readViolations(),
-                result instanceof Invalid i ? i.violations() : List.of()));
+                result instanceof Invalid i ? i.violations() : List.of()),
+                result instanceof Invalid i ? i.sources() : ((Compiled) result).policy().sources());
     }
 
     public static Result compile(String name, ArtifactPolicySpec spec) {
@@ -79,7 +89,7 @@ public final class PolicyCompiler {
             }
         }
         if (!violations.isEmpty()) {
-            return new Invalid(name, violations);
+            return new Invalid(name, violations, sources);
         }
         return new Compiled(new CompiledPolicy(name, mode, sources, namespaces, authorities));
     }

@@ -1,6 +1,7 @@
 package io.fleetwarden.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fleetwarden.testing.cluster.Components;
 import io.fleetwarden.testing.cluster.GateOnCluster;
 import io.fleetwarden.testing.cluster.Kubectl;
+import io.fleetwarden.testing.cluster.TestNamespaces;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -175,6 +177,42 @@ class UnknownPolicyFieldsIT {
             Kubectl.Result shown = kubectl.run("get", "artifactpolicy", name, "-o", "wide");
             assertThat(shown.output()).containsPattern(name + "\\s+\\S+\\s+Enforce\\s+False\\s+not in force: ");
             assertThat(github(stored(name))).containsKey("workfow");
+
+            // Not in force does not mean not there: what it names stays refused, even where another policy would
+            // admit it (here one that allows the whole registry unsigned), until it is fixed or deleted.
+            gate.cluster().registerWebhooks();
+            String allowAll = unique("allow-all");
+            admin.resource(Serialization.unmarshal("""
+                    apiVersion: fleetwarden.io/v1alpha1
+                    kind: ArtifactPolicy
+                    metadata: {name: %s}
+                    spec:
+                      sources: ["oci://unknown-fields.invalid/*"]
+                      mode: Allow
+                    """.formatted(allowAll), GenericKubernetesResource.class)).create();
+            try {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(String.valueOf(stored(allowAll)
+                        .<Object>get("status"))).contains("status=True"));
+                String ns = TestNamespaces.create(admin, "not-in-force");
+                GenericKubernetesResource named = Serialization.unmarshal("""
+                        apiVersion: source.toolkit.fluxcd.io/v1
+                        kind: OCIRepository
+                        metadata: {name: app, namespace: %s}
+                        spec:
+                          interval: 5m
+                          url: oci://unknown-fields.invalid/%s/app
+                          ref: {tag: latest}
+                        """.formatted(ns, name), GenericKubernetesResource.class);
+                assertThatThrownBy(() -> admin.resource(named).create())
+                        .hasMessageContaining("ArtifactPolicy " + name + " names oci://unknown-fields.invalid/" + name
+                                + "/app but is not in force").hasMessageContaining(MISSPELT);
+                // Deleting it gives its sources back to the policies in force.
+                admin.genericKubernetesResources("fleetwarden.io/v1alpha1", "ArtifactPolicy").withName(name).delete();
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(admin.resource(named).create()
+                        .getMetadata().getUid()).isNotBlank());
+            } finally {
+                admin.genericKubernetesResources("fleetwarden.io/v1alpha1", "ArtifactPolicy").withName(allowAll).delete();
+            }
         } finally {
             gate.cluster().registerWebhooks();
             admin.genericKubernetesResources("fleetwarden.io/v1alpha1", "ArtifactPolicy").withName(name).delete();

@@ -48,7 +48,11 @@ class OciSourceGateTest {
     }
 
     static PolicySnapshot snapshot(long generation, String mode, String refs, Uncovered uncovered) {
-        String yaml = """
+        return PolicySnapshot.compile(generation, PolicyDocuments.parse("test", snapshotYaml(mode, refs)), uncovered);
+    }
+
+    static String snapshotYaml(String mode, String refs) {
+        return """
                 apiVersion: fleetwarden.io/v1alpha1
                 kind: ArtifactPolicy
                 metadata: {name: apps}
@@ -68,7 +72,6 @@ class OciSourceGateTest {
                   sources: ["oci://%s/charts/*"]
                   mode: Allow
                 """.formatted(artifacts.host(), mode, refs, artifacts.host());
-        return PolicySnapshot.compile(generation, PolicyDocuments.parse("test", yaml), uncovered);
     }
 
     static OciSource source(String repo, String ref, String verify) throws Exception {
@@ -146,6 +149,53 @@ class OciSourceGateTest {
         AtomicReference<PolicySnapshot> warn = new AtomicReference<>(snapshot(1, "Enforce", "[refs/heads/main]", Uncovered.WARN));
         assertThat(gate(warn, calls).decide(source("elsewhere/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false))
                 .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> assertThat(a.warnings()).hasSize(1));
+        assertThat(calls).hasValue(0);
+    }
+
+    /**
+     * A stored policy that does not compile (here: a misspelt field kept by the CRD, applied while the webhook was
+     * away) is not in force, and the sources it names are refused: neither another policy that would allow them
+     * nor {@code uncovered: warn} may admit them with fewer checks than it asks for. Sources it does not name are
+     * judged as before.
+     */
+    @Test
+    void aPolicyNotInForceRefusesTheSourcesItNamesWhateverElseWouldAdmitThem() throws Exception {
+        String yaml = """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: strict-charts}
+                spec:
+                  sources: ["oci://%s/charts/strict-*"]
+                  authorities:
+                    - trustedRoot: local
+                      keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        github: {repository: acme/fleet, workfow: .github/workflows/push-artifact.yaml}
+                """.formatted(artifacts.host());
+        String allowCharts = snapshotYaml("Enforce", "[refs/heads/main]");
+        AtomicInteger calls = new AtomicInteger();
+        for (Uncovered uncovered : Uncovered.values()) {
+            PolicySnapshot withBroken = PolicySnapshot.compile(1, PolicyDocuments.parse("test", allowCharts + "---\n" + yaml),
+                    uncovered);
+            assertThat(withBroken.policies()).extracting(p -> p.name()).containsExactly("apps", "charts");
+            OciSourceGate gate = gate(new AtomicReference<>(withBroken), calls);
+            // charts/* is allowed unsigned by "charts"; strict-charts, had it compiled, would require a signature.
+            assertThat(gate.decide(source("charts/strict-app", "{\"tag\":\"v1\"}", null), deadline(), false))
+                    .as("uncovered: %s", uncovered).isInstanceOfSatisfying(GateDecision.Denied.class, n -> {
+                        assertThat(n.reason()).isEqualTo("PolicyNotInForce");
+                        assertThat(n.message()).startsWith("ArtifactPolicy strict-charts names oci://" + artifacts.host()
+                                + "/charts/strict-app but is not in force, so nothing it governs is admitted until it is "
+                                + "fixed or deleted (kubectl get artifactpolicy strict-charts -o wide): ")
+                                .contains("spec.authorities[0].keyless.github.workfow").doesNotContain("\n");
+                        assertThat(n.policies()).containsExactly("strict-charts");
+                    });
+            // Nowhere else does it change a decision: in an uncovered path, uncovered decides as configured.
+            assertThat(gate.decide(source("charts/podinfo", "{\"tag\":\"6.0.0\"}", null), deadline(), false).reason())
+                    .isEqualTo("AllowedUnsigned");
+            GateDecision elsewhere = gate.decide(source("elsewhere/app", "{\"tag\":\"v1\"}", MAIN), deadline(), false);
+            assertThat(elsewhere.reason()).isEqualTo("NotCovered");
+            assertThat(elsewhere).isInstanceOf(uncovered == Uncovered.DENY ? GateDecision.Denied.class : GateDecision.Allowed.class);
+        }
         assertThat(calls).hasValue(0);
     }
 
