@@ -73,8 +73,21 @@ public final class HelmChartGate {
         }
         OciSource source = ((HelmChartSource.Valid) resolved).source();
         GateDecision d = gate.decide(source, deadline, offline, wait);
+        if (chart.kind().equals("HelmRelease") && d instanceof GateDecision.Denied n
+                && n.reason().equals(GateDecision.Reasons.SPEC_POLICY)) {
+            d = new GateDecision.Denied(n.reason(), n.message() + RELEASE_VERIFY_HINT, n.cache(), n.policies());
+        }
         return named(d, chart.what() + " (chart " + chart.chart() + " version \"" + chart.version() + "\"): ");
     }
+
+    /**
+     * Why a HelmRelease's own chart template cannot satisfy a policy that requires signatures: Flux re-resolves its
+     * version and verifies every pull with that verify, and it can name no signer.
+     */
+    static final String RELEASE_VERIFY_HINT = "; a HelmRelease's chart.spec.verify holds only provider and secretRef "
+            + "(helm.toolkit.fluxcd.io/v2 has no matchOIDCIdentity there), so the HelmChart helm-controller creates would "
+            + "accept any signer: pull the chart through spec.chartRef, an OCIRepository (or a HelmChart) whose "
+            + "spec.verify names the signer";
 
     /**
      * A {@code HelmRepository} as it is about to be stored: every {@code HelmChart} naming it, judged against it.

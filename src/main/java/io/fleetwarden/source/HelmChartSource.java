@@ -76,10 +76,36 @@ public final class HelmChartSource {
                     + " " + OciSource.text(chartRef, "name") + ", which is judged when it is written");
         }
         JsonNode template = spec.path("chart").get("spec");
-        if (template == null || !template.isObject()) {
-            return new InvalidRequest(List.of(new FieldViolation("spec.chart.spec", "is required without spec.chartRef")));
+        if (!spec.has("chart")) {
+            // The CRD's schema requires chart or chartRef, so no stored HelmRelease lacks both; check meets such
+            // documents as kustomize patches of a release, which pull nothing themselves.
+            return new NotFromHelmRepository(what + " names no chart (neither spec.chart nor spec.chartRef)");
         }
-        return request("HelmRelease", ns, what, template, "spec.chart.spec", true);
+        if (template == null || !template.isObject()) {
+            return new InvalidRequest(List.of(new FieldViolation("spec.chart.spec", "is required with spec.chart")));
+        }
+        return request("HelmRelease", ns, what, releaseTemplate(template), "spec.chart.spec", true);
+    }
+
+    /**
+     * A HelmRelease's {@code chart.spec.verify} holds {@code provider} and {@code secretRef} only (helm.toolkit.fluxcd.io
+     * v2): the API server prunes anything else before the webhook sees it, and helm-controller copies just those two
+     * into the HelmChart. A {@code matchOIDCIdentity} written there (as {@code check} may read it from a file) is
+     * dropped here too, so that check's verdict is the cluster's.
+     */
+    private static JsonNode releaseTemplate(JsonNode template) {
+        JsonNode verify = template.get("verify");
+        if (verify == null || !verify.isObject()) {
+            return template;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = template.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode kept = copy.putObject("verify");
+        for (String field : new String[] {"provider", "secretRef"}) {
+            if (verify.has(field)) {
+                kept.set(field, verify.get(field));
+            }
+        }
+        return copy;
     }
 
     private static Request request(String kind, String ns, String what, JsonNode spec, String at, boolean crossNamespace) {

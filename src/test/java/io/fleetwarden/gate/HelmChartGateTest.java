@@ -71,26 +71,23 @@ class HelmChartGateTest {
         registry.close();
     }
 
-    static final PolicySnapshot POLICIES = compiled();
+    static final PolicySnapshot POLICIES = compiled("charts", "Enforce");
+    static final PolicySnapshot WARN = compiled("charts-audit", "Warn");
 
-    static PolicySnapshot policies() {
-        return POLICIES;
-    }
-
-    static PolicySnapshot compiled() {
+    static PolicySnapshot compiled(String name, String mode) {
         PolicySnapshot snapshot = PolicySnapshot.compile(1, PolicyDocuments.parse("test", """
                 apiVersion: fleetwarden.io/v1alpha1
                 kind: ArtifactPolicy
-                metadata: {name: charts}
+                metadata: {name: %s}
                 spec:
                   sources: ["oci://%s/helmgate-*"]
-                  mode: Enforce
+                  mode: %s
                   authorities:
                     - trustedRoot: local
                       keyless:
                         issuer: https://token.actions.githubusercontent.com
                         github: {repository: acme/fleet, workflow: .github/workflows/push-artifact.yaml, refs: ["refs/tags/*"]}
-                """.formatted(SignedArtifacts.onSharedRegistry().host())), Uncovered.DENY);
+                """.formatted(name, io.fleetwarden.testing.TestRegistry.shared().host(), mode)), Uncovered.DENY);
         assertThat(snapshot.problems()).isEmpty();
         return snapshot;
     }
@@ -152,7 +149,11 @@ class HelmChartGateTest {
     }
 
     HelmChartGate gate(Cluster cluster, AtomicInteger registryCalls) {
-        OciSourceGate oci = new OciSourceGate(HelmChartGateTest::policies, (s, d) -> {
+        return gate(cluster, registryCalls, POLICIES);
+    }
+
+    HelmChartGate gate(Cluster cluster, AtomicInteger registryCalls, PolicySnapshot policies) {
+        OciSourceGate oci = new OciSourceGate(() -> policies, (s, d) -> {
             registryCalls.incrementAndGet();
             return registry;
         }, artifacts.signatures(), DecisionCache.defaults());
@@ -221,25 +222,47 @@ class HelmChartGateTest {
     }
 
     @Test
-    void aHelmReleaseIsJudgedAsTheChartItCreatesWhatever_valuesFilesAndReconcileStrategy() {
-        HelmChartGate gate = gate(clusterWithCharts(), new AtomicInteger());
-        String signed = "{\"chart\":\"frontend\",\"version\":\"~1.0\",\"sourceRef\":{\"kind\":\"HelmRepository\","
+    void aHelmReleaseCannotNameASignerSoAPolicyRequiringOneRefusesItBeforeAnyRegistryCall() {
+        AtomicInteger calls = new AtomicInteger();
+        HelmChartGate gate = gate(clusterWithCharts(), calls);
+        // matchOIDCIdentity is not part of a HelmRelease's chart.spec.verify: the API server prunes it, so it
+        // is dropped here too and the chart helm-controller would create accepts any signer.
+        String withIdentity = "{\"chart\":\"frontend\",\"version\":\"~1.0\",\"sourceRef\":{\"kind\":\"HelmRepository\","
                 + "\"name\":\"charts\"},\"verify\":" + VERIFY + "}";
-        assertThat(decide(gate, helmRelease(signed))).isInstanceOfSatisfying(GateDecision.Allowed.class,
-                a -> assertThat(a.digest()).isEqualTo(signed100));
+        assertThat(decide(gate, helmRelease(withIdentity))).isInstanceOfSatisfying(GateDecision.Denied.class, n -> {
+            assertThat(n.reason()).isEqualTo("VerificationSpecRejected");
+            assertThat(n.message()).startsWith("HelmRelease apps/frontend (chart frontend version \"~1.0\"): ")
+                    .contains("must list at least one identity").endsWith(HelmChartGate.RELEASE_VERIFY_HINT);
+            assertThat(n.policies()).containsExactly("charts");
+        });
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void aHelmReleaseIsJudgedAsTheChartItCreatesWhateverValuesFilesAndReconcileStrategy() {
+        // Under a Warn policy the spec only warns, so what the release's version resolves to is what decides.
+        HelmChartGate gate = gate(clusterWithCharts(), new AtomicInteger(), WARN);
+        String pinned = "{\"chart\":\"frontend\",\"version\":\"~1.0\",\"sourceRef\":{\"kind\":\"HelmRepository\","
+                + "\"name\":\"charts\"},\"verify\":{\"provider\":\"cosign\"}}";
         String withValues = "{\"chart\":\"frontend\",\"version\":\"~1.0\",\"sourceRef\":{\"kind\":\"HelmRepository\","
                 + "\"name\":\"charts\"},\"valuesFiles\":[\"values-prod.yaml\"],\"reconcileStrategy\":\"Revision\","
-                + "\"verify\":" + VERIFY + "}";
-        assertThat(decide(gate, helmRelease(withValues))).isInstanceOfSatisfying(GateDecision.Allowed.class,
-                a -> assertThat(a.digest()).isEqualTo(signed100));
+                + "\"verify\":{\"provider\":\"cosign\"}}";
+        for (String spec : new String[] {pinned, withValues}) {
+            assertThat(decide(gate, helmRelease(spec))).isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
+                assertThat(a.digest()).isEqualTo(signed100);
+                assertThat(a.warnings()).singleElement().asString().contains("is weaker than policy charts-audit");
+            });
+        }
         String range = "{\"chart\":\"frontend\",\"version\":\">=1.0.0\",\"sourceRef\":{\"kind\":\"HelmRepository\","
-                + "\"name\":\"charts\"},\"verify\":" + VERIFY + "}";
-        assertThat(decide(gate, helmRelease(range))).isInstanceOfSatisfying(GateDecision.Denied.class,
-                n -> assertThat(n.message()).startsWith("HelmRelease apps/frontend (chart frontend version \">=1.0.0\")")
-                        .contains(unsigned110.toString()));
+                + "\"name\":\"charts\"},\"verify\":{\"provider\":\"cosign\"}}";
+        assertThat(decide(gate, helmRelease(range))).isInstanceOfSatisfying(GateDecision.Allowed.class, a -> {
+            assertThat(a.digest()).isEqualTo(unsigned110);
+            assertThat(a.warnings()).anySatisfy(w -> assertThat(w).contains(unsigned110.toString())
+                    .contains("SIGNATURE_PRESENT"));
+        });
         // The chart helm-controller creates lives where the repository is: sourceRef.namespace is honoured.
         String elsewhere = "{\"chart\":\"frontend\",\"version\":\"1.0.0\",\"sourceRef\":{\"kind\":\"HelmRepository\","
-                + "\"name\":\"charts\",\"namespace\":\"flux-system\"},\"verify\":" + VERIFY + "}";
+                + "\"name\":\"charts\",\"namespace\":\"flux-system\"}}";
         assertThat(decide(gate, helmRelease(elsewhere))).isInstanceOfSatisfying(GateDecision.Allowed.class,
                 a -> assertThat(a.reason()).isEqualTo(HelmChartGate.REPOSITORY_PENDING));
     }

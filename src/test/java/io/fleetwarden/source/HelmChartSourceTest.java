@@ -44,9 +44,13 @@ class HelmChartSourceTest {
             assertThat(c.what()).isEqualTo("HelmRelease apps/podinfo");
         });
         assertThat(HelmChartSource.fromHelmRelease(json("""
-                {"metadata":{"name":"podinfo","namespace":"apps"},"spec":{"interval":"1m"}}""")))
+                {"metadata":{"name":"podinfo","namespace":"apps"},"spec":{"chart":{}}}""")))
                 .isInstanceOfSatisfying(HelmChartSource.InvalidRequest.class, i -> assertThat(i.violations().toString())
-                        .contains("spec.chart.spec: is required without spec.chartRef"));
+                        .contains("spec.chart.spec: is required with spec.chart"));
+        // A kustomize patch of a release (values only): the schema would refuse it alone, and it pulls nothing.
+        assertThat(HelmChartSource.fromHelmRelease(json("""
+                {"metadata":{"name":"podinfo","namespace":"apps"},"spec":{"values":{"replicas":2}}}""")))
+                .isInstanceOf(HelmChartSource.NotFromHelmRepository.class);
     }
 
     @Test
