@@ -1,6 +1,7 @@
 package io.fleetwarden.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwarden.oci.HelmChartTags;
 import io.fleetwarden.oci.OciReference;
 import io.fleetwarden.policy.FieldViolation;
@@ -98,8 +99,8 @@ public final class HelmChartSource {
         if (verify == null || !verify.isObject()) {
             return template;
         }
-        com.fasterxml.jackson.databind.node.ObjectNode copy = template.deepCopy();
-        com.fasterxml.jackson.databind.node.ObjectNode kept = copy.putObject("verify");
+        ObjectNode copy = template.deepCopy();
+        ObjectNode kept = copy.putObject("verify");
         for (String field : new String[] {"provider", "secretRef"}) {
             if (verify.has(field)) {
                 kept.set(field, verify.get(field));
