@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 public final class WebhookPaths {
 
     public static final String VALIDATE_OCIREPOSITORY = "/validate/ocirepository";
+    public static final String VALIDATE_HELMCHART = "/validate/helmchart";
+    public static final String VALIDATE_HELMREPOSITORY = "/validate/helmrepository";
     public static final String VALIDATE_POLICY = "/validate/policy";
     public static final String VALIDATE_TENANCY = "/validate/tenancy";
     public static final String MUTATE_TENANCY = "/mutate/tenancy";
@@ -16,7 +18,8 @@ public final class WebhookPaths {
      * sent to it is denied (reason {@code NoHandler}) instead of answered with 404: a 404 is a call failure
      * that a {@code failurePolicy: Ignore} registration would turn into "allowed".
      */
-    public static final List<String> PRODUCTION = List.of(VALIDATE_OCIREPOSITORY, VALIDATE_POLICY, VALIDATE_TENANCY,
+    public static final List<String> PRODUCTION = List.of(VALIDATE_OCIREPOSITORY, VALIDATE_HELMCHART,
+            VALIDATE_HELMREPOSITORY, VALIDATE_POLICY, VALIDATE_TENANCY,
             MUTATE_TENANCY);
 
     private static final Pattern SHAPE = Pattern.compile("/(validate|mutate)/[a-z][a-z0-9-]{0,62}");

@@ -2,6 +2,8 @@ package io.fleetwarden.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwarden.gate.DecisionCache;
+import io.fleetwarden.gate.HelmChartGate;
+import io.fleetwarden.gate.HelmRepositories;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.platform.Uncovered;
@@ -146,9 +148,12 @@ final class CheckCommand implements Callable<Integer> {
         CheckReport judge(List<ManifestReader.Manifest> manifests, List<ManifestReader.Manifest> clusterState,
                 Map<String, String> vars) {
             ClusterState existing = ClusterState.of(clusterState);
-            ManifestJudge namespaceJudge = judge(existing);
+            ManifestJudge namespaceJudge = judge(existing, HelmRepositories.none());
             List<CheckExpansion.Item> items = CheckExpansion.expand(manifests, vars, namespace,
                     namespaceJudge::resourceSetApplier);
+            HelmRepositories helm = new ManifestHelmSources(clusterState.stream().map(ManifestReader.Manifest::object)
+                    .toList(), items.stream().filter(i -> i instanceof CheckExpansion.Judge).map(i -> ((CheckExpansion.Judge) i)
+                    .manifest().object()).toList(), namespace == null ? "default" : namespace);
             // Namespaces first, as Flux applies them (and as kubectl apply orders them): the other objects are
             // judged against the labels the cluster will have, which are the new ones only where the webhook
             // would admit the Namespace change; a denied change leaves the cluster's labels in force.
@@ -163,7 +168,7 @@ final class CheckCommand implements Callable<Integer> {
                     }
                 }
             }
-            ManifestJudge judge = judge(existing.withApplied(admitted));
+            ManifestJudge judge = judge(existing.withApplied(admitted), helm);
             CheckReport report = new CheckReport();
             for (CheckExpansion.Item item : items) {
                 ManifestJudge.Line l = judged.containsKey(item) ? judged.get(item) : judgeOne(judge, item);
@@ -176,10 +181,11 @@ final class CheckCommand implements Callable<Integer> {
             return report;
         }
 
-        private ManifestJudge judge(ClusterState cluster) {
+        private ManifestJudge judge(ClusterState cluster, HelmRepositories helm) {
             OciSourceGate gate = new OciSourceGate(() -> snapshot, (source, deadline) -> registry, signatures,
                     DecisionCache.defaults(), cluster);
-            return new ManifestJudge(gate, snapshot, cluster, as, namespace, offline, timeout);
+            return new ManifestJudge(gate, new HelmChartGate(gate, helm), snapshot, cluster, as, namespace, offline,
+                    timeout);
         }
     }
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.source.OciSource;
+import io.fleetwarden.gate.HelmChartGate;
+import io.fleetwarden.gate.HelmRepositories;
 import io.fleetwarden.gate.OciSourceGate;
+import io.fleetwarden.gate.RegistryWait;
 import io.fleetwarden.platform.PolicySnapshot;
 import io.fleetwarden.platform.Uncovered;
 import io.fleetwarden.oci.Deadline;
@@ -77,6 +80,7 @@ final class ManifestJudge {
     static final String FLUX_OPERATOR = "system:serviceaccount:flux-system:" + CheckExpansion.OPERATOR_ACCOUNT;
 
     private final OciSourceGate gate;
+    private final HelmChartGate charts;
     private final PolicySnapshot snapshot;
     private final ClusterState cluster;
     private final String as;
@@ -86,7 +90,15 @@ final class ManifestJudge {
 
     ManifestJudge(OciSourceGate gate, PolicySnapshot snapshot, ClusterState cluster, String as,
             String defaultNamespace, boolean offline, Duration timeout) {
+        this(gate, new HelmChartGate(gate, HelmRepositories.none()), snapshot, cluster, as, defaultNamespace, offline,
+                timeout);
+    }
+
+    /** @param charts judges HelmCharts and HelmReleases with the HelmRepositories check knows */
+    ManifestJudge(OciSourceGate gate, HelmChartGate charts, PolicySnapshot snapshot, ClusterState cluster, String as,
+            String defaultNamespace, boolean offline, Duration timeout) {
         this.gate = gate;
+        this.charts = charts;
         this.snapshot = snapshot;
         this.cluster = cluster;
         this.as = as;
@@ -105,6 +117,7 @@ final class ManifestJudge {
             "source.toolkit.fluxcd.io/OCIRepository", Set.of("v1beta2"),
             "source.toolkit.fluxcd.io/GitRepository", Set.of("v1beta2"),
             "source.toolkit.fluxcd.io/HelmRepository", Set.of("v1beta2"),
+            "source.toolkit.fluxcd.io/HelmChart", Set.of("v1beta2"),
             "kustomize.toolkit.fluxcd.io/Kustomization", Set.of("v1beta2"),
             "helm.toolkit.fluxcd.io/HelmRelease", Set.of("v2beta1", "v2beta2"));
 
@@ -172,6 +185,9 @@ final class ManifestJudge {
             return line(Verdict.DENIED, what, m, "TenancyViolation", d.message(), warnings);
         }
         warnings.addAll(((TenancyDecision.Allowed) tenancy).warnings());
+        if (kind.equals("HelmChart") || kind.equals("HelmRelease")) {
+            return chart(what, m, object, warnings);
+        }
         if (!source) {
             return line(warnings.isEmpty() ? Verdict.ALLOWED : Verdict.WARNED, what, m, "Allowed", "", warnings);
         }
@@ -316,6 +332,30 @@ final class ManifestJudge {
             return line(d, what, m, warnings);
         }
         return line(decide(source, offline, pulledArtifact), what, m, warnings);
+    }
+
+    /**
+     * A HelmChart, or a HelmRelease as the HelmChart it creates, through the Helm chart gate: coverage and the
+     * chart's verify offline, and the signature of the chart its version resolves to online. Its HelmRepository
+     * must be among the checked files or {@code --cluster-state}; otherwise it is not judged (the webhook would
+     * admit it and judge it when the HelmRepository is created).
+     */
+    private Line chart(String what, ManifestReader.Manifest m, JsonNode object, List<String> warnings) {
+        boolean release = object.path("kind").asText().equals("HelmRelease");
+        JsonNode pulled = release ? object.path("spec").path("chart") : object.path("spec");
+        Map<String, Set<String>> unresolved = PostBuildOptions.unresolved(pulled, release ? "spec.chart" : "spec");
+        if (!unresolved.isEmpty() && !(release && object.path("spec").has("chartRef"))) {
+            return line(Verdict.NOT_JUDGED, what, m, UNRESOLVED, PostBuildOptions.unresolvedMessage(unresolved), warnings);
+        }
+        GateDecision d = charts.decide(object.path("kind").asText(), object, Deadline.after(timeout), offline,
+                new RegistryWait());
+        if (d.reason().equals(HelmChartGate.REPOSITORY_PENDING)) {
+            return line(Verdict.NOT_JUDGED, what, m, HelmChartGate.REPOSITORY_PENDING, d.message().replace(
+                    "is judged when it is created", "cannot be judged without it") + ": check it with the "
+                    + "HelmRepository, or pass --cluster-state FILE with the cluster's (kubectl get helmrepositories -A "
+                    + "-o yaml > FILE)", warnings);
+        }
+        return line(d, what, m, warnings);
     }
 
     private GateDecision decide(OciSource source, boolean offlineOnly, boolean pulledArtifact) {

@@ -2,16 +2,20 @@ package io.fleetwarden.config;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetwarden.admission.AdmissionHandler;
+import io.fleetwarden.admission.HelmChartAdmission;
+import io.fleetwarden.admission.HelmRepositoryAdmission;
 import io.fleetwarden.admission.OciRepositoryAdmission;
 import io.fleetwarden.admission.PolicyAdmission;
 import io.fleetwarden.admission.TenancyAdmissionHandler;
 import io.fleetwarden.admission.WebhookPath;
 import io.fleetwarden.admission.WebhookPaths;
 import io.fleetwarden.gate.DecisionCache;
+import io.fleetwarden.gate.HelmChartGate;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.gate.RecentTagResolutions;
 import io.fleetwarden.source.RegistryAccess;
 import io.fleetwarden.platform.Uncovered;
+import io.fleetwarden.kube.HelmSourceCache;
 import io.fleetwarden.kube.NamespaceLabelCache;
 import io.fleetwarden.kube.PolicyInformer;
 import io.fleetwarden.kube.PullSecretAccess;
@@ -130,6 +134,39 @@ public class GateProducers {
     @WebhookPath(WebhookPaths.VALIDATE_OCIREPOSITORY)
     AdmissionHandler ociRepositories(OciSourceGate gate, GateConfig config) {
         return new OciRepositoryAdmission(gate, config.reviewBudget());
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    HelmSourceCache helmSources(KubernetesClient client) {
+        HelmSourceCache cache = new HelmSourceCache(client);
+        cache.start();
+        return cache;
+    }
+
+    void closeHelmSources(@Disposes HelmSourceCache cache) {
+        cache.close();
+    }
+
+    @Produces
+    @Singleton
+    HelmChartGate helmCharts(OciSourceGate gate, HelmSourceCache helmSources) {
+        return new HelmChartGate(gate, helmSources);
+    }
+
+    @Produces
+    @Singleton
+    @WebhookPath(WebhookPaths.VALIDATE_HELMCHART)
+    AdmissionHandler helmChartAdmission(HelmChartGate gate, GateConfig config) {
+        return new HelmChartAdmission(gate, config.reviewBudget());
+    }
+
+    @Produces
+    @Singleton
+    @WebhookPath(WebhookPaths.VALIDATE_HELMREPOSITORY)
+    AdmissionHandler helmRepositoryAdmission(HelmChartGate gate, GateConfig config) {
+        return new HelmRepositoryAdmission(gate, config.reviewBudget());
     }
 
     @Produces

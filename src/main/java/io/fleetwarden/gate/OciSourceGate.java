@@ -139,9 +139,8 @@ public final class OciSourceGate {
             RegistryClient registry = new TimedRegistryClient(registries.forSource(source, deadline), wait);
             String tag = TagSelection.tag(source, registry, deadline);
             if (tag == null && source.digest() == null) {
-                return new GateDecision.Denied(GateDecision.Reasons.NO_MATCHING_TAG, "no tag of " + url
-                        + " matches semver \"" + source.semver() + "\"" + (source.semverFilter() == null ? ""
-                        : " with filter \"" + source.semverFilter() + "\""), GateDecision.CACHE_NONE, policyNames(required));
+                return new GateDecision.Denied(GateDecision.Reasons.NO_MATCHING_TAG, noMatch(source, url),
+                        GateDecision.CACHE_NONE, policyNames(required));
             }
             OciReference ref = source.reference(tag);
             Descriptor resolved = registry.resolve(ref, deadline);
@@ -210,6 +209,17 @@ public final class OciSourceGate {
                 deadline);
         cache.put(key, result);
         return result;
+    }
+
+    private static String noMatch(OciSource source, String url) {
+        if (source.chart() != null) {
+            // Flux fails the same way ("could not locate a version matching"), so nothing would be pulled; denied all
+            // the same, since a matching unsigned version may be pushed before the next reconcile.
+            return "no tag of " + url + " is a chart version matching \"" + source.chart().version() + "\" (Helm reads "
+                    + "MAJOR.MINOR.PATCH tags, _ as +; * and an empty version mean the highest stable one)";
+        }
+        return "no tag of " + url + " matches semver \"" + source.semver() + "\"" + (source.semverFilter() == null ? ""
+                : " with filter \"" + source.semverFilter() + "\"");
     }
 
     private static List<String> policyNames(List<CompiledPolicy> policies) {

@@ -2,6 +2,7 @@ package io.fleetwarden.gate;
 
 import io.fleetwarden.source.OciSource;
 import io.fleetwarden.oci.Deadline;
+import io.fleetwarden.oci.HelmChartTags;
 import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.SemverConstraint;
@@ -19,6 +20,9 @@ public final class TagSelection {
         if (source.digest() != null) {
             return null;
         }
+        if (source.chart() != null && source.tag() == null) {
+            return chartTag(source, registry, deadline);
+        }
         if (source.semver() == null) {
             return source.tag();
         }
@@ -30,6 +34,18 @@ public final class TagSelection {
             // cannot know which one it will pull; they may name different artifacts. Refuse to guess.
             throw new IllegalArgumentException("semver \"" + source.semver() + "\" matches several tags of equal "
                     + "precedence " + ties + ", and Flux may pull any of them; remove all but one or pin spec.ref.tag");
+        }
+        return ties.isEmpty() ? null : ties.get(0);
+    }
+
+    /** A Helm chart whose version is a range: the tag Helm picks among the repository's ({@link HelmChartTags}). */
+    private static String chartTag(OciSource source, RegistryClient registry, Deadline deadline)
+            throws RegistryException {
+        List<String> ties = HelmChartTags.select(source.chart().version(), registry.tags(source.repository(), deadline));
+        if (ties.size() > 1) {
+            throw new IllegalArgumentException("version \"" + source.chart().version() + "\" of chart "
+                    + source.chart().name() + " matches several tags of equal precedence " + ties + " (they differ "
+                    + "only in build metadata), and Flux may pull any of them; remove all but one or pin an exact version");
         }
         return ties.isEmpty() ? null : ties.get(0);
     }

@@ -96,12 +96,48 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
                     what);
             // Earlier secrets win for a registry both have a login for, as in source-controller's keychain
             // (the first matching credential of the keyring is used).
-            credentials = loginsOf(secret, what).with(credentials);
+            credentials = (source.chart() != null ? chartLoginsOf(secret, what, source.repository().registry())
+                    : loginsOf(secret, what)).with(credentials);
             key.append('|').append(name).append('@').append(secret.getMetadata().getResourceVersion());
         }
         RegistryCredentials resolved = credentials;
         return clients.get(key.toString(), k -> new HttpRegistryClient(new RegistryClientConfig(base.insecureHosts(),
                 resolved, base.limits(), base.userAgent(), base.connectTimeout())));
+    }
+
+    /**
+     * The logins of a HelmRepository's {@code secretRef}, read as source-controller reads it for an OCI repository: a
+     * {@code kubernetes.io/dockerconfigjson} Secret as a pull secret, any other type by its {@code username} and
+     * {@code password} keys, a login for the repository's own host (neither key: anonymous, as Flux pulls then; one
+     * without the other: refused, as Flux refuses it).
+     */
+    private static RegistryCredentials chartLoginsOf(Secret secret, String what, String registry)
+            throws RegistryException {
+        if (secret == null || "kubernetes.io/dockerconfigjson".equals(secret.getType())) {
+            return loginsOf(secret, what);
+        }
+        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+        String username = decoded(data.get("username"), what, "username");
+        String password = decoded(data.get("password"), what, "password");
+        if (username.isEmpty() && password.isEmpty()) {
+            return RegistryCredentials.none();
+        }
+        if (username.isEmpty() || password.isEmpty()) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " needs both username and password "
+                    + "(or type kubernetes.io/dockerconfigjson)");
+        }
+        return RegistryCredentials.of(Map.of(registry, new RegistryCredentials.Login(username, password)));
+    }
+
+    private static String decoded(String value, String what, String key) throws RegistryException {
+        if (value == null) {
+            return "";
+        }
+        try {
+            return new String(Base64.getDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": " + key + " is not valid base64");
+        }
     }
 
     /** The logins of a pull secret; every failure names the secret and quotes nothing of its content. */

@@ -58,6 +58,40 @@ public record SemanticVersion(long major, long minor, long patch, String prerele
         return read(text);
     }
 
+    /**
+     * Parses like Masterminds {@code StrictNewVersion}, the rule Helm and source-controller apply to chart
+     * versions: exactly {@code MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]}, no {@code v} prefix, no leading zeros.
+     */
+    public static SemanticVersion parseStrict(String text) {
+        String problem = text == null ? "it is null" : strictProblem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid version \"" + text + "\": " + problem);
+        }
+        return read(text);
+    }
+
+    /** True when {@code text} is a version by Masterminds' strict rule ({@link #parseStrict}). */
+    public static boolean isStrict(String text) {
+        return text != null && strictProblem(text) == null;
+    }
+
+    private static String strictProblem(String text) {
+        String problem = problem(text);
+        if (problem != null) {
+            return problem;
+        }
+        Scan s = Scan.of(text);
+        if (text.startsWith("v") || s.minor == null || s.patch == null) {
+            return "a strict version is MAJOR.MINOR.PATCH without a v prefix";
+        }
+        for (String n : new String[] {s.major, s.minor, s.patch}) {
+            if (n.length() > 1 && n.charAt(0) == '0') {
+                return "number " + n + " starts with 0";
+            }
+        }
+        return null;
+    }
+
     /** True when {@code tag} is a version by Flux's tag rule; lets callers skip tags without exceptions. */
     static boolean isTagVersion(String tag) {
         return tag != null && tagProblem(tag) == null && problem(tag) == null;

@@ -17,10 +17,29 @@ import java.util.List;
  * @param semver     {@code spec.ref.semver}; null when absent
  * @param digest     {@code spec.ref.digest}; null when absent. Flux's precedence: digest, then semver, then tag
  * @param pullSecret {@code spec.secretRef.name}; null when absent
+ * @param chart      for a Helm chart of an OCI {@code HelmRepository} ({@link HelmChartSource}): the chart and
+ *                   its {@code version}, chosen by Helm's rules instead of {@code tag}/{@code semver} (then
+ *                   {@code tag} is set only for an exact version); null for an {@code OCIRepository}
  */
 public record OciSource(String namespace, String name, OciReference repository, String tag, String semver,
         String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
-        boolean insecure, String provider) {
+        boolean insecure, String provider, Chart chart) {
+
+    /**
+     * A Helm chart's name and {@code version} as written (empty means {@code *}, the highest stable version).
+     *
+     * @param kind what asks for it, for messages: {@code HelmChart} or {@code HelmRelease}
+     */
+    public record Chart(String name, String version, String kind) {
+    }
+
+    /** An {@code OCIRepository}. */
+    public OciSource(String namespace, String name, OciReference repository, String tag, String semver,
+            String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
+            boolean insecure, String provider) {
+        this(namespace, name, repository, tag, semver, semverFilter, digest, verify, pullSecret, serviceAccountName,
+                insecure, provider, null);
+    }
 
     public sealed interface Parsed {
     }
@@ -76,7 +95,7 @@ public record OciSource(String namespace, String name, OciReference repository, 
                 text(spec, "serviceAccountName"), spec.path("insecure").asBoolean(false), text(spec, "provider")));
     }
 
-    private static FluxVerifySpec verify(JsonNode verify) {
+    static FluxVerifySpec verify(JsonNode verify) {
         if (verify == null || verify.isNull() || !verify.isObject()) {
             return new FluxVerifySpec(null, List.of(), null);
         }
@@ -113,6 +132,6 @@ public record OciSource(String namespace, String name, OciReference repository, 
             return this;
         }
         return new OciSource(namespace, name, repository, resolvedTag, null, null, null, verify, pullSecret,
-                serviceAccountName, insecure, provider);
+                serviceAccountName, insecure, provider, chart);
     }
 }

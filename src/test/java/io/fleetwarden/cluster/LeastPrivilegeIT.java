@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fleetwarden.testing.cluster.Components;
+import io.fleetwarden.testing.cluster.CustomResourceDefinitions;
 import io.fleetwarden.testing.cluster.DeployManifests;
 import io.fleetwarden.testing.cluster.GateOnCluster;
 import io.fleetwarden.testing.cluster.TestNamespaces;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,6 +77,14 @@ class LeastPrivilegeIT {
         NEEDED.put("ClusterRole/fleetwarden: [] [secrets, serviceaccounts] [] [get]",
                 // Read only when a review needs a pull secret: the review is the provocation, 503 what the log says.
                 new Breakage("code=503 reason=Unavailable", LeastPrivilegeIT::pullSecretUnreadable, (gate, admin) -> { }));
+        NEEDED.put("ClusterRole/fleetwarden: [source.toolkit.fluxcd.io] [helmrepositories] [] [get, list, watch]",
+                // The informer says so; a HelmChart's review, which must read its HelmRepository, is Unavailable.
+                new Breakage("cannot list resource \"helmrepositories\"", LeastPrivilegeIT::helmRepositoryUnreadable,
+                        (gate, admin) -> { }));
+        NEEDED.put("ClusterRole/fleetwarden: [source.toolkit.fluxcd.io] [helmcharts] [] [list]",
+                // Listed only when a HelmRepository is created or changed: that review is Unavailable.
+                new Breakage("code=503 reason=Unavailable", LeastPrivilegeIT::helmChartsUnlistable,
+                        (gate, admin) -> { }));
         NEEDED.put("ClusterRole/fleetwarden: [] [events] [] [create, patch]",
                 // Written when a review is denied: the denial is the provocation, the Event is missing.
                 new Breakage("denial events are not written: forbidden", LeastPrivilegeIT::unsignedSourceDenied,
@@ -161,6 +171,38 @@ class LeastPrivilegeIT {
         gate.artifacts().publish(repo, "latest");
         assertThatThrownBy(() -> admin.resource(gate.ociRepository(ns, "unsigned", repo, "latest")).create())
                 .hasMessageContaining("denied the request: fleetwarden:");
+    }
+
+    private static GenericKubernetesResource helm(String yaml, Object... args) {
+        return Serialization.unmarshal(yaml.formatted(args), GenericKubernetesResource.class);
+    }
+
+    private static void helmRepositoryUnreadable(GateOnCluster gate, KubernetesClient admin) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness(gate).path("policiesLoaded").asBoolean());
+        CustomResourceDefinitions.installFluxKinds(gate.plane(), "source-controller.yaml", Set.of("HelmRepository", "HelmChart"));
+        String ns = TestNamespaces.create(admin, "helm-get");
+        assertThatThrownBy(() -> admin.resource(helm("""
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmChart
+                metadata: {name: podinfo, namespace: %s}
+                spec: {interval: 10m, chart: podinfo, sourceRef: {kind: HelmRepository, name: charts}}
+                """, ns)).create())
+                .hasMessageContaining("denied the request: fleetwarden:").hasMessageContaining("HelmRepository " + ns
+                        + "/charts from the Kubernetes API").hasMessageContaining("403");
+    }
+
+    private static void helmChartsUnlistable(GateOnCluster gate, KubernetesClient admin) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> readiness(gate).path("policiesLoaded").asBoolean());
+        CustomResourceDefinitions.installFluxKinds(gate.plane(), "source-controller.yaml", Set.of("HelmRepository", "HelmChart"));
+        String ns = TestNamespaces.create(admin, "helm-list");
+        assertThatThrownBy(() -> admin.resource(helm("""
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmRepository
+                metadata: {name: charts, namespace: %s}
+                spec: {type: oci, interval: 10m, url: "oci://%s/acme/fleet-apps"}
+                """, ns, gate.artifacts().host())).create())
+                .hasMessageContaining("denied the request: fleetwarden:").hasMessageContaining("the HelmCharts of namespace "
+                        + ns).hasMessageContaining("403");
     }
 
     private static void pullSecretUnreadable(GateOnCluster gate, KubernetesClient admin) throws Exception {

@@ -40,6 +40,8 @@ final class ClusterDemo {
                 TestRegistry registry = TestRegistry.start(null);
                 SignedArtifacts artifacts = new SignedArtifacts(registry, LocalSigstore.create())) {
             CustomResourceDefinitions.installAll(plane);
+            CustomResourceDefinitions.installFluxKinds(plane, "source-controller.yaml", java.util.Set.of("HelmRepository",
+                    "HelmChart"));
             DemoFleet fleet = new DemoFleet(artifacts, dir);
             try (LocalCluster cluster = LocalCluster.install(plane, app, dir.resolve("fleetwarden"),
                     Map.of("fleetwarden.gate.trusted-roots.local", fleet.trustedRoot.toString()))) {
@@ -65,6 +67,8 @@ final class ClusterDemo {
         Path backend = write(dir, "backend.yaml", WebhookYaml.ociRepository("backend", fleet.backend, "5m"));
         Path frontend = write(dir, "frontend.yaml", WebhookYaml.ociRepository("frontend", fleet.frontendLatest(), "5m"));
         Path frontendChanged = write(dir, "frontend-1m.yaml", WebhookYaml.ociRepository("frontend", fleet.frontendLatest(), "1m"));
+        Path chart = write(dir, "payments-chart.yaml", WebhookYaml.helmChart("payments", fleet.chartsUrl(),
+                "payments-chart", "1.x"));
         Path onboarding = write(dir, "tenant-frontend.yaml", WebhookYaml.tenantOnboarding(TENANT));
         Path steal = write(dir, "steal.yaml", WebhookYaml.kustomization(TENANT, "steal", "flux-system"));
         Path apps = write(dir, "apps.yaml", WebhookYaml.kustomization(TENANT, "apps", null));
@@ -81,6 +85,9 @@ final class ClusterDemo {
                 frontend.toString()), 0));
         steps.add(new Step("(frontend's latest tag now points at an unsigned build) an update of frontend: rejected",
                 List.of("apply", "-f", frontendChanged.toString()), 1));
+        steps.add(new Step("the payments Helm chart (never signed) from an OCI HelmRepository, any 1.x version: the "
+                + "repository is admitted, the chart rejected",
+                List.of("apply", "-f", chart.toString()), 1));
         steps.add(new Step("a tenant is onboarded: namespace frontend, its service account flux and its role",
                 List.of("apply", "-f", onboarding.toString()), 0));
         steps.add(new Step("the tenant points a Kustomization at flux-system's source: rejected", List.of("apply",

@@ -38,6 +38,8 @@ final class DemoFleet {
         artifacts.signBundle("acme/fleet-apps/backend", digest("backend"), apps("debug.yaml", "refs/heads/main"));
         // payments: never signed.
         payments = publish("payments", "latest");
+        // payments-chart: a Helm chart pushed as helm push does, never signed.
+        artifacts.publishChart("acme/fleet-apps", "payments-chart", "1.0.0");
         trustedRoot = Files.write(dir.resolve("trusted_root.json"), artifacts.sigstore().trustedRootJson());
         policy = Files.writeString(dir.resolve("fleet-apps-staging.yaml"), """
                 apiVersion: fleetwarden.io/v1alpha1
@@ -65,6 +67,11 @@ final class DemoFleet {
     private String publish(String component, String tag) {
         digests.put(component, artifacts.publish("acme/fleet-apps/" + component, tag));
         return "oci://" + artifacts.host() + "/acme/fleet-apps/" + component + ":" + tag;
+    }
+
+    /** The OCI HelmRepository URL the charts are under. */
+    String chartsUrl() {
+        return "oci://" + artifacts.host() + "/acme/fleet-apps";
     }
 
     /** frontend's reference with its tag as published (latest). */

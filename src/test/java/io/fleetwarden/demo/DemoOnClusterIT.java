@@ -31,6 +31,9 @@ class DemoOnClusterIT {
                 .contains("SIGNATURE_PRESENT [artifact]", "WORKFLOW", "debug.yaml")
                 .contains("ocirepository.source.toolkit.fluxcd.io/frontend created")
                 .contains("error when applying patch")
+                .contains("helmrepository.source.toolkit.fluxcd.io/fleet-charts created")
+                .contains("admission webhook \"helmchart.fleetwarden.io\" denied the request: fleetwarden: HelmChart "
+                        + "flux-system/payments (chart payments-chart version \"1.x\")")
                 .contains("Error from server (TenancyViolation)", "admission webhook \"tenancy-defaults.fleetwarden.io\" denied the request: fleetwarden tenancy: "
                         + "[ref.cross-namespace]")
                 .contains("kustomization.kustomize.toolkit.fluxcd.io/apps created")

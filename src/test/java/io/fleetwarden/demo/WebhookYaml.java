@@ -29,6 +29,43 @@ final class WebhookYaml {
                 """.formatted(name, interval, url, tag);
     }
 
+    /**
+     * An OCI HelmRepository in flux-system at {@code url} and a HelmChart of {@code chart} from it, with a verify as
+     * strict as the policy: what a platform's repository holds for a Helm chart (a HelmRelease then names the
+     * HelmChart in its chartRef).
+     */
+    static String helmChart(String name, String url, String chart, String version) {
+        return """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmRepository
+                metadata:
+                  name: fleet-charts
+                  namespace: flux-system
+                spec:
+                  type: oci
+                  interval: 10m
+                  url: %2$s
+                ---
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmChart
+                metadata:
+                  name: %1$s
+                  namespace: flux-system
+                spec:
+                  interval: 10m
+                  chart: %3$s
+                  version: "%4$s"
+                  sourceRef:
+                    kind: HelmRepository
+                    name: fleet-charts
+                  verify:
+                    provider: cosign
+                    matchOIDCIdentity:
+                      - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                        subject: ^https://github\\.com/acme/fleet-apps/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                """.formatted(name, url, chart, version);
+    }
+
     /** What a D2 tenant ResourceSet creates: the namespace labelled as a tenant, its service account, its role. */
     static String tenantOnboarding(String tenant) {
         return """

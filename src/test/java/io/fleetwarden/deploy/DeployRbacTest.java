@@ -92,6 +92,14 @@ class DeployRbacTest {
             new Expected("io/fleetwarden/kube/PullSecretAccess.java", "serviceAccounts()", Set.of("get"), CLUSTER, "",
                     "serviceaccounts"),
             new Expected("io/fleetwarden/kube/PullSecretAccess.java", "secrets()", Set.of("get"), CLUSTER, "", "secrets"),
+            // The Helm chart gate: an informer on HelmRepositories with a live read on a miss, and a live list of
+            // one namespace's HelmCharts when a HelmRepository is created or changed (no watch: never cached).
+            new Expected("io/fleetwarden/kube/HelmSourceCache.java", "genericKubernetesResources(HELM_REPOSITORIES)",
+                    Set.of("list", "watch"), CLUSTER, "source.toolkit.fluxcd.io", "helmrepositories"),
+            new Expected("io/fleetwarden/kube/HelmSourceCache.java", "genericKubernetesResources(HELM_REPOSITORIES)",
+                    Set.of("get"), CLUSTER, "source.toolkit.fluxcd.io", "helmrepositories"),
+            new Expected("io/fleetwarden/kube/HelmSourceCache.java", "genericKubernetesResources(HELM_CHARTS)",
+                    Set.of("list"), CLUSTER, "source.toolkit.fluxcd.io", "helmcharts"),
             // Trusted roots from the cluster: informers on the labelled ConfigMaps and Secrets of fleetwarden's
             // own namespace (a Role there, never a ClusterRole: no Secret of another namespace is listable).
             new Expected("io/fleetwarden/kube/TrustedRootSources.java", "configMaps()", Set.of("list", "watch"),

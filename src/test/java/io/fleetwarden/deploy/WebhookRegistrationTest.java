@@ -104,6 +104,15 @@ class WebhookRegistrationTest {
     }
 
     @Test
+    void helmChartsReleasesAndRepositoriesAreJudged() {
+        assertThat(rulesOf("/validate/helmchart")).containsExactlyInAnyOrder(
+                "source.toolkit.fluxcd.io/v1/helmcharts", "source.toolkit.fluxcd.io/v1beta2/helmcharts",
+                "helm.toolkit.fluxcd.io/v2/helmreleases");
+        assertThat(rulesOf("/validate/helmrepository")).containsExactlyInAnyOrder(
+                "source.toolkit.fluxcd.io/v1/helmrepositories", "source.toolkit.fluxcd.io/v1beta2/helmrepositories");
+    }
+
+    @Test
     void tenancyWebhooksCoverEveryGovernedKindInItsVersion() {
         List<String> governed = new ArrayList<>();
         for (GovernedKind k : GovernedKind.values()) {

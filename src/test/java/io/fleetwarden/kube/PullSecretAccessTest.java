@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwarden.gate.DecisionCache;
 import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.gate.KubernetesApiUnavailable;
+import io.fleetwarden.source.HelmChartSource;
 import io.fleetwarden.source.OciSource;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.platform.PolicySnapshot;
@@ -184,6 +185,45 @@ class PullSecretAccessTest {
                 .isInstanceOfSatisfying(RegistryException.class, kind(Kind.UNAUTHORIZED))
                 .hasMessage("pull secret frontend/opaque has no .dockerconfigjson (or legacy .dockercfg) key")
                 .hasMessageNotContaining(PASSWORD).hasMessageNotContaining(b64(PASSWORD));
+    }
+
+    /**
+     * A HelmRepository's secretRef may also be a username and password (source-controller's basic auth for OCI
+     * repositories), a login for the repository's host; an OCIRepository's may not.
+     */
+    @Test
+    void aHelmRepositoryMayLogInWithAUsernameAndPassword() throws Exception {
+        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("basic").endMetadata()
+                .withType("Opaque").addToData("username", b64(USER)).addToData("password", b64(PASSWORD)).build())
+                .create();
+        RegistryClient client = access.forSource(chart("basic"), deadline());
+        assertThat(client.resolve(ref(), deadline()).digest()).isEqualTo(pushed);
+        assertThatThrownBy(() -> access.forSource(source("{\"secretRef\":{\"name\":\"basic\"}}"), deadline()))
+                .isInstanceOfSatisfying(RegistryException.class, kind(Kind.UNAUTHORIZED))
+                .hasMessage("pull secret frontend/basic has no .dockerconfigjson (or legacy .dockercfg) key");
+
+        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("half").endMetadata()
+                .withType("Opaque").addToData("password", b64(PASSWORD)).build()).create();
+        assertThatThrownBy(() -> access.forSource(chart("half"), deadline()))
+                .isInstanceOfSatisfying(RegistryException.class, kind(Kind.UNAUTHORIZED))
+                .hasMessage("pull secret frontend/half needs both username and password (or type "
+                        + "kubernetes.io/dockerconfigjson)").hasMessageNotContaining(PASSWORD);
+        // A dockerconfigjson Secret is read as for any pull.
+        createPullSecret("docker", PASSWORD);
+        assertThat(access.forSource(chart("docker"), deadline()).resolve(ref(), deadline()).digest()).isEqualTo(pushed);
+    }
+
+    /** A chart of an OCI HelmRepository at the registry's private/app, with {@code secret} as its secretRef. */
+    private static OciSource chart(String secret) throws Exception {
+        var request = (HelmChartSource.ChartRequest) HelmChartSource.fromHelmChart(new ObjectMapper().readTree("""
+                {"metadata":{"name":"app","namespace":"%s"},
+                 "spec":{"chart":"app","version":"v1","sourceRef":{"kind":"HelmRepository","name":"private"}}}
+                """.formatted(NS)));
+        var resolved = HelmChartSource.resolve(request, new ObjectMapper().readTree("""
+                {"metadata":{"name":"private","namespace":"%s"},
+                 "spec":{"type":"oci","url":"oci://%s/private","secretRef":{"name":"%s"}}}
+                """.formatted(NS, registry.host(), secret)));
+        return ((HelmChartSource.Valid) resolved).source();
     }
 
     /** A broken document is the Secret's fault: named, fail closed, and nothing of its content quoted. */

@@ -34,6 +34,8 @@ public final class OciPublisher implements AutoCloseable {
 
     public static final String FLUX_CONFIG = "application/vnd.cncf.flux.config.v1+json";
     public static final String FLUX_CONTENT = "application/vnd.cncf.flux.content.v1.tar+gzip";
+    public static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+    public static final String HELM_CHART_CONTENT = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
     public static final String OCI_IMAGE_CONFIG = "application/vnd.oci.image.config.v1+json";
     public static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
     public static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
@@ -82,6 +84,28 @@ public final class OciPublisher implements AutoCloseable {
                         "org.opencontainers.image.source", "https://github.com/example/fleet",
                         "org.opencontainers.image.revision", "main@sha1:0123456789abcdef"));
         return Digest.parse(registry.pushManifest(ref.withTag(tag), manifest).getDescriptor().getDigest());
+    }
+
+    /**
+     * A Helm chart as {@code helm push} stores it: the chart's metadata as the config, the packaged chart
+     * ({@code <name>/Chart.yaml}, {@code <name>/templates/...}) as the one layer, at {@code tag} (a version with
+     * build metadata is pushed with {@code _} for {@code +}, as Helm does); returns the manifest digest.
+     */
+    public Digest pushHelmChart(String repo, String name, String version, Map<String, byte[]> templates) {
+        ContainerRef ref = ref(repo);
+        String chartYaml = "apiVersion: v2\nname: " + name + "\nversion: " + version + "\ntype: application\n";
+        Map<String, byte[]> files = new TreeMap<>();
+        files.put(name + "/Chart.yaml", chartYaml.getBytes(StandardCharsets.UTF_8));
+        templates.forEach((file, content) -> files.put(name + "/templates/" + file, content));
+        Layer configBlob = registry.pushBlob(ref, ("{\"apiVersion\":\"v2\",\"name\":\"" + name + "\",\"version\":\""
+                + version + "\",\"type\":\"application\"}").getBytes(StandardCharsets.UTF_8));
+        Layer content = registry.pushBlob(ref, tarGz(files)).withMediaType(HELM_CHART_CONTENT);
+        Manifest manifest = Manifest.empty().withConfig(Config.fromBlob(HELM_CONFIG, configBlob))
+                .withLayers(List.of(content))
+                .withAnnotations(Map.of("org.opencontainers.image.title", name,
+                        "org.opencontainers.image.version", version));
+        return Digest.parse(registry.pushManifest(ref.withTag(version.replace('+', '_')), manifest).getDescriptor()
+                .getDigest());
     }
 
     /** One layer of {@link #pushLayers}: its media type and bytes. */

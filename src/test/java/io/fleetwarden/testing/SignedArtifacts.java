@@ -71,6 +71,16 @@ public final class SignedArtifacts implements AutoCloseable {
         return publisher.pushArtifact(repo, tag, Map.of("configmap.yaml", manifest));
     }
 
+    /**
+     * Pushes a Helm chart {@code name} at {@code version} (tag: {@code +} as {@code _}) under {@code chartsPath/name},
+     * with a template unique to this call; returns its manifest digest.
+     */
+    public Digest publishChart(String chartsPath, String name, String version) {
+        byte[] configMap = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ .Release.Name }}}\ndata: {nonce: "
+                + UUID.randomUUID() + "}\n").getBytes(StandardCharsets.UTF_8);
+        return publisher.pushHelmChart(chartsPath + "/" + name, name, version, Map.of("configmap.yaml", configMap));
+    }
+
     public OciReference ref(String repo, String tag) {
         return OciReference.parse("oci://" + host() + "/" + repo + ":" + tag);
     }

@@ -161,6 +161,14 @@ public final class GateOnCluster {
         }
     }
 
+    /** Applies one more policy as GitOps would and waits until the service has compiled it. */
+    public void applyPolicy(GenericKubernetesResource policy) {
+        try (KubernetesClient admin = plane.adminClient()) {
+            admin.resource(policy).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
+            awaitReady(admin, policy);
+        }
+    }
+
     /** Waits until the leader reports the policy Ready for its generation: the service has compiled it. */
     static void awaitReady(KubernetesClient admin, GenericKubernetesResource policy) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
