@@ -451,6 +451,8 @@ public final class EngineBench {
                     + " %.1f s)%n", n, seconds, 2 * n, created);
             System.out.printf("reconciles: %d Kustomization (%s), %d OCIRepository; API requests by the engine: %s%n",
                     ks, outcomes, src, requests);
+            System.out.printf("API requests by the engine per app (%d apps): %.1f; by method and resource: %s%n", n,
+                    requests.values().stream().mapToLong(Long::longValue).sum() / (double) n, counter.byResource());
             System.out.println(readyAt.row("time from the first create to each one Ready"));
             System.out.println(wall.row("Kustomization reconcile, wall (worker thread)"));
             System.out.printf("CPU: this JVM %.1f s over the run = %.1f ms per reconcile (both kinds, %d); the Kustomization"
