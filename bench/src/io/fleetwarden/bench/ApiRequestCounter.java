@@ -26,12 +26,41 @@ final class ApiRequestCounter implements Interceptor {
     private static final Pattern NAMESPACE = Pattern.compile("/namespaces/([^/?]+)");
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** By method and resource (with its subresource, e.g. {@code PATCH kustomizations/status}), every namespace. */
+    private final Map<String, LongAdder> byResource = new ConcurrentHashMap<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        Matcher m = NAMESPACE.matcher(request.uri().getRawPath());
+        String path = request.uri().getRawPath();
+        Matcher m = NAMESPACE.matcher(path);
         String ns = m.find() ? m.group(1) : CLUSTER;
         counts.computeIfAbsent(ns + " " + request.method(), k -> new LongAdder()).increment();
+        byResource.computeIfAbsent(request.method() + " " + resource(path), k -> new LongAdder()).increment();
+    }
+
+    /** {@code /api/v1/namespaces/a/configmaps/b} -> {@code configmaps}; {@code .../b/status} -> {@code configmaps/status}. */
+    static String resource(String path) {
+        String[] p = path.replaceAll("^/+|/+$", "").split("/");
+        // api/v1/... or apis/group/version/...
+        int i = p.length > 0 && p[0].equals("api") ? 2 : 3;
+        if (i + 1 < p.length && p[i].equals("namespaces")) {
+            i += 2; // namespaces/{ns}/...; a path ending there is the Namespace itself
+            if (i >= p.length) {
+                return "namespaces";
+            }
+        }
+        if (i >= p.length) {
+            return path;
+        }
+        String resource = p[i];
+        return i + 2 < p.length ? resource + "/" + p[i + 2] : resource;
+    }
+
+    /** Requests so far by method and resource, e.g. {@code GET deployments}: every namespace and none. */
+    Map<String, Long> byResource() {
+        Map<String, Long> out = new TreeMap<>();
+        byResource.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     /** Requests so far touching {@code namespace} (its objects, or the Namespace itself), all methods. */

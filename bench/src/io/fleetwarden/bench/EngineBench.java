@@ -388,6 +388,7 @@ public final class EngineBench {
         long heapBefore = liveHeap();
         Map<String, Long> componentCpu = componentCpu();
         long cpuBefore = OS.getProcessCpuTime();
+        Map<Long, Long> threadsBefore = threadCpuNanos();
         // Readiness from a watch, not by listing N Kustomizations every half second: the harness shares this JVM
         // (and its CPU figure) with the engine and should cost it as little as possible.
         AppliedWatch watch = new AppliedWatch(admin);
@@ -431,6 +432,7 @@ public final class EngineBench {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = (OS.getProcessCpuTime() - cpuBefore) / 1e9;
+            Map<String, Double> threadGroups = threadCpuSince(threadsBefore);
             Engine e = engine.engine();
             long ks = e.reconciles("Kustomization");
             long src = e.reconciles("OCIRepository");
@@ -451,11 +453,17 @@ public final class EngineBench {
                     + " %.1f s)%n", n, seconds, 2 * n, created);
             System.out.printf("reconciles: %d Kustomization (%s), %d OCIRepository; API requests by the engine: %s%n",
                     ks, outcomes, src, requests);
+            System.out.printf("API requests by the engine per app (%d apps): %.1f; by method and resource: %s%n", n,
+                    requests.values().stream().mapToLong(Long::longValue).sum() / (double) n, counter.byResource());
             System.out.println(readyAt.row("time from the first create to each one Ready"));
             System.out.println(wall.row("Kustomization reconcile, wall (worker thread)"));
             System.out.printf("CPU: this JVM %.1f s over the run = %.1f ms per reconcile (both kinds, %d); the Kustomization"
                     + " reconciles' own threads %.2f ms each%n", cpu, cpu * 1000 / (ks + src), ks + src,
                     threadCpu / 1e6 / Math.max(1, samples.size()));
+            System.out.printf("CPU by thread group over the run (s): %s; per reconcile: OCIRepository workers %.1f ms,"
+                    + " Kustomization workers %.1f ms%n", threadGroups,
+                    threadGroups.getOrDefault("reconcile-ocirepository", 0.0) * 1000 / Math.max(1, src),
+                    threadGroups.getOrDefault("reconcile-kustomization", 0.0) * 1000 / Math.max(1, ks));
             System.out.printf("heap: live after full GC %d MiB with the engine holding %d Ready Kustomizations (%d MiB"
                     + " before the engine started: harness, registry and Sigstore clients) -> the engine's share %d MiB;"
                     + " target <= 128 MiB live%n", heapLive >> 20, n, heapBefore >> 20, (heapLive - heapBefore) >> 20);
@@ -472,6 +480,42 @@ public final class EngineBench {
             engine.close();
             watch.close();
         }
+    }
+
+    /** CPU nanoseconds so far of this JVM's live threads, by thread id. */
+    private static Map<Long, Long> threadCpuNanos() {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long nanos = threads.getThreadCpuTime(id);
+            if (nanos > 0) {
+                out.put(id, nanos);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * CPU seconds since {@code before} of this JVM's live threads, by name with its numbers left out (the engine's
+     * worker pools, the HTTP client's event loop that engine and harness share, ...); groups under half a second
+     * left out. Threads that ended meanwhile are not counted (the process CPU line counts everything).
+     */
+    private static Map<String, Double> threadCpuSince(Map<Long, Long> before) {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId()) - before.getOrDefault(info.getThreadId(), 0L);
+            if (nanos > 0) {
+                String group = info.getThreadName().replaceAll("-?\\d+", "").replaceAll("-+$", "");
+                out.merge(group.isEmpty() ? info.getThreadName() : group, nanos / 1e9, Double::sum);
+            }
+        }
+        out.replaceAll((k, v) -> Math.round(v * 10) / 10.0);
+        out.values().removeIf(v -> v < 0.5);
+        return out;
     }
 
     /** The Ready condition of one object, for the progress lines while not all are Ready. */

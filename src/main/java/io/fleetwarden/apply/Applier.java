@@ -29,10 +29,27 @@ import java.util.concurrent.TimeUnit;
  * trade the dry-run for a local comparison, which costs an extra apply only where the API server rewrites a
  * field we set in a way {@link LiveComparison} does not model.
  *
- * <p>Requests are sequential; each one is bounded by the client's request timeout and none starts after
- * {@code deadline}.
+ * <p>Inside a stage, up to {@link #CONCURRENCY} objects are applied at a time, as kustomize-controller works
+ * through a stage ({@code --concurrent-ssa}, default 4): each object's requests stay in order, the objects of a stage do not depend on
+ * each other (that is what the stages are for), and an apply then waits for about a quarter of its round trips.
+ * The results keep the stage's order. Each request is bounded by the client's request timeout and none starts
+ * after {@code deadline}.
  */
 public final class Applier {
+
+    /** Objects of one stage applied at a time, by one apply: kustomize-controller's default. */
+    static final int CONCURRENCY = 4;
+
+    /**
+     * Threads that help the calling thread through a stage; created when needed and ended when idle, so that
+     * their number follows the applies in progress (at most {@code CONCURRENCY - 1} per apply).
+     */
+    private static final java.util.concurrent.ExecutorService HELPERS = new java.util.concurrent.ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "apply-helper");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final KubernetesClient service;
     private final ResourceMapping mapping;
@@ -64,8 +81,7 @@ public final class Applier {
                 continue;
             }
             List<ApplyResult.Applied> done = new ArrayList<>();
-            for (Stages.Desired desired : stage.objects()) {
-                Outcome outcome = applyOne(client, as, desired, options, deadline);
+            for (Outcome outcome : applyStage(client, as, stage.objects(), options, deadline)) {
                 if (outcome instanceof Outcome.Done ok) {
                     done.add(ok.applied());
                 } else if (outcome instanceof Outcome.Failed failed) {
@@ -78,6 +94,66 @@ public final class Applier {
             }
         }
         return new ApplyResult(applied, failures, notAttempted);
+    }
+
+    /**
+     * The stage's objects, up to {@link #CONCURRENCY} at a time: the calling thread and helpers take the next object
+     * in order until none is left. The outcomes are in the stage's order.
+     */
+    private List<Outcome> applyStage(KubernetesClient client, Impersonation as, List<Stages.Desired> objects,
+            ApplyOptions options, Instant deadline) {
+        Outcome[] outcomes = new Outcome[objects.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> unexpected =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            for (int i = next.getAndIncrement(); i < outcomes.length && unexpected.get() == null;
+                    i = next.getAndIncrement()) {
+                try {
+                    outcomes[i] = applyOne(client, as, objects.get(i), options, deadline);
+                } catch (RuntimeException e) {
+                    // As when applied one by one: the reconcile ends with it (after the other objects in flight).
+                    unexpected.compareAndSet(null, e);
+                }
+            }
+        };
+        List<java.util.concurrent.Future<?>> helpers = new ArrayList<>();
+        for (int h = 1; h < Math.min(CONCURRENCY, objects.size()); h++) {
+            helpers.add(HELPERS.submit(work));
+        }
+        work.run();
+        for (java.util.concurrent.Future<?> helper : helpers) {
+            try {
+                // Not interruptible on purpose: a helper's request is bounded by the request timeout, and its outcome
+                // must be known before the stage is judged (an object applied but not listed would escape pruning).
+                getUninterruptibly(helper);
+            } catch (java.util.concurrent.ExecutionException e) {
+                unexpected.compareAndSet(null, new IllegalStateException("apply helper failed", e.getCause()));
+            }
+        }
+        if (unexpected.get() != null) {
+            throw unexpected.get();
+        }
+        return java.util.Arrays.asList(outcomes);
+    }
+
+    private static void getUninterruptibly(java.util.concurrent.Future<?> f)
+            throws java.util.concurrent.ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** What happened to one object. */

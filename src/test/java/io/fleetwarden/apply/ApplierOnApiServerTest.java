@@ -121,6 +121,29 @@ class ApplierOnApiServerTest {
     }
 
     @Test
+    void theObjectsOfAStageAreAppliedFourAtATimeAndComeBackInTheirOrder() {
+        List<ObjectNode> objects = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            objects.add(configMap("parallel-" + (char) ('a' + i), "v" + i));
+        }
+        COUNTER.reset();
+        Thread caller = Thread.currentThread();
+        ApplyResult result = applier.apply(objects, Impersonation.NONE, OPTIONS, deadline());
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.applied()).extracting(a -> a.ref().name())
+                .containsExactlyElementsOf(objects.stream().map(o -> o.at("/metadata/name").asText()).toList());
+        assertThat(result.applied()).allSatisfy(a -> assertThat(a.action()).isEqualTo(Action.CREATED));
+        // One read and one apply per object, from the calling thread and at most three helpers.
+        assertThat(COUNTER.count("GET")).isEqualTo(12);
+        assertThat(COUNTER.count("PATCH")).isEqualTo(12);
+        assertThat(COUNTER.senders()).contains(caller).hasSizeBetween(2, Applier.CONCURRENCY);
+        for (int i = 0; i < 12; i++) {
+            assertThat(admin.configMaps().inNamespace(ns).withName("parallel-" + (char) ('a' + i)).get().getData())
+                    .containsEntry("key", "v" + i);
+        }
+    }
+
+    @Test
     void aCrdAndItsObjectsInOneApply() {
         ObjectNode crd = yaml("""
                 apiVersion: apiextensions.k8s.io/v1

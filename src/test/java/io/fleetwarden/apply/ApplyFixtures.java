@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fleetwarden.testing.cluster.ControlPlane;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,10 +36,17 @@ final class ApplyFixtures {
     static final class RequestCounter implements Interceptor {
 
         private final Map<String, AtomicInteger> byMethod = new ConcurrentHashMap<>();
+        private final Set<Thread> senders = ConcurrentHashMap.newKeySet();
 
         @Override
         public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
             byMethod.computeIfAbsent(request.method(), m -> new AtomicInteger()).incrementAndGet();
+            senders.add(Thread.currentThread());
+        }
+
+        /** The threads that sent requests since the last reset. */
+        Set<Thread> senders() {
+            return Set.copyOf(senders);
         }
 
         int count(String method) {
@@ -52,6 +60,7 @@ final class ApplyFixtures {
 
         void reset() {
             byMethod.clear();
+            senders.clear();
         }
     }
 

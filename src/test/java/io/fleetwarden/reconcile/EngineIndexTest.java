@@ -29,4 +29,19 @@ class EngineIndexTest {
         assertThat(Engine.ociSourceOf(kustomization("{kind: GitRepository, name: apps}"))).isEmpty();
         assertThat(Engine.ociSourceOf(kustomization("{kind: OCIRepository}"))).isEmpty();
     }
+
+    @Test
+    void anObjectIsIndexedUnderTheNamesOfWhatItDependsOn() {
+        GenericKubernetesResource ks = Serialization.unmarshal("""
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: apps, namespace: tenant}
+                spec:
+                  interval: 10m
+                  sourceRef: {kind: OCIRepository, name: apps}
+                  dependsOn: [{name: infra}, {name: infra, namespace: flux-system}, {name: crds, namespace: other}]
+                """, GenericKubernetesResource.class);
+        assertThat(Engine.dependencyNames(ks)).containsExactly("infra", "crds");
+        assertThat(Engine.dependencyNames(kustomization("{kind: OCIRepository, name: apps}"))).isEmpty();
+    }
 }

@@ -36,17 +36,43 @@ public final class HealthJudge {
     private HealthJudge() {
     }
 
+    /** A checked object that was not healthy at a look: its name as the messages write it, and how to read it. */
+    record Pending(String name, KustomizationSpec.HealthCheck check) {
+    }
+
+    /** A verdict, and the checked objects that were not healthy (those the next look needs to read again). */
+    record Look(Verdict verdict, List<Pending> pending) {
+    }
+
     /**
      * @param live the live object of a health-checked object that was not in this apply (a GET); null if absent
      */
     static Verdict judge(KustomizationSpec spec, ApplyResult applied, HealthCheckExprs exprs,
             Function<KustomizationSpec.HealthCheck, JsonNode> live) {
-        if (spec.waitAll()) {
-            return judgeAll(applied.applied(), exprs);
-        }
+        return look(spec, applied, exprs, live).verdict();
+    }
+
+    /** {@link #judge}, also saying which objects were not healthy. */
+    static Look look(KustomizationSpec spec, ApplyResult applied, HealthCheckExprs exprs,
+            Function<KustomizationSpec.HealthCheck, JsonNode> live) {
         List<String> inProgress = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
         int checked = 0;
+        if (spec.waitAll()) {
+            for (ApplyResult.Applied a : applied.applied()) {
+                if (a.action() == ApplyResult.Action.SKIPPED || a.live() == null) {
+                    continue;
+                }
+                checked++;
+                String name = a.ref().toString();
+                if (collect(name, health(a.live(), exprs), inProgress, failed)) {
+                    pending.add(new Pending(name, new KustomizationSpec.HealthCheck(a.ref().apiVersion(),
+                            a.ref().kind(), a.ref().namespace(), a.ref().name())));
+                }
+            }
+            return new Look(verdict(checked, inProgress, failed), pending);
+        }
         for (KustomizationSpec.HealthCheck h : spec.healthChecks()) {
             checked++;
             String name = h.kind() + "/" + (h.namespace() == null ? "" : h.namespace() + "/") + h.name();
@@ -55,11 +81,36 @@ public final class HealthJudge {
             JsonNode object = mine.map(a -> (JsonNode) a.live()).orElseGet(() -> live.apply(h));
             if (object == null) {
                 inProgress.add(name + ": not found");
+                pending.add(new Pending(name, h));
                 continue;
             }
-            collect(name, health(object, exprs), inProgress, failed);
+            if (collect(name, health(object, exprs), inProgress, failed)) {
+                pending.add(new Pending(name, h));
+            }
         }
-        return verdict(checked, inProgress, failed);
+        return new Look(verdict(checked, inProgress, failed), pending);
+    }
+
+    /**
+     * A later look at a wait in progress: only the objects not healthy at the previous look are read again
+     * ({@code live}, a GET each) and judged; those already healthy count as healthy. As kustomize-controller's
+     * wait, which polls after the apply and does not apply again until it ends.
+     */
+    static Look poll(List<Pending> previous, HealthCheckExprs exprs,
+            Function<KustomizationSpec.HealthCheck, JsonNode> live) {
+        List<String> inProgress = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
+        for (Pending p : previous) {
+            JsonNode object = live.apply(p.check());
+            if (object == null) {
+                inProgress.add(p.name() + ": not found");
+                pending.add(p);
+            } else if (collect(p.name(), health(object, exprs), inProgress, failed)) {
+                pending.add(p);
+            }
+        }
+        return new Look(verdict(previous.size(), inProgress, failed), pending);
     }
 
     /**
@@ -96,13 +147,16 @@ public final class HealthJudge {
         return FluxHealth.of(object, exprs);
     }
 
-    private static void collect(String name, Health h, List<String> inProgress, List<String> failed) {
+    /** @return whether the object is not healthy (in progress or failed) */
+    private static boolean collect(String name, Health h, List<String> inProgress, List<String> failed) {
         switch (h.status()) {
             case CURRENT -> {
+                return false;
             }
             case FAILED -> failed.add(name + ": " + h.message());
             default -> inProgress.add(name + ": " + h.message());
         }
+        return true;
     }
 
     private static boolean matches(ObjectRef ref, KustomizationSpec.HealthCheck h) {

@@ -73,11 +73,22 @@ public final class KustomizationReconciler implements Reconciler {
     private final Map<ObjectKey, Attempt> attempts = new ConcurrentHashMap<>();
 
     /**
-     * When the apply of one revision and generation started (its health checks time out from there), and how often
-     * its health has been looked at since.
+     * When the apply of one revision and generation started (its health checks time out from there), how often its
+     * health has been looked at since, and, while a wait is in progress, what the next look needs.
      */
-    private record Attempt(String revision, long generation, Instant started,
-            java.util.concurrent.atomic.AtomicInteger polls) {
+    private static final class Attempt {
+        final String revision;
+        final long generation;
+        final Instant started;
+        private final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        /** Set when the last pass applied everything and found objects not yet healthy; null otherwise. */
+        volatile Waiting waiting;
+
+        Attempt(String revision, long generation, Instant started) {
+            this.revision = revision;
+            this.generation = generation;
+            this.started = started;
+        }
 
         Duration nextPoll(Instant now, Instant deadline) {
             int n = Math.min(polls.getAndIncrement(), 10);
@@ -87,6 +98,13 @@ public final class KustomizationReconciler implements Reconciler {
             Duration left = Duration.between(now, deadline).plusMillis(100);
             return left.compareTo(poll) < 0 && !left.isNegative() ? left : poll;
         }
+    }
+
+    /**
+     * A wait in progress after a complete apply: the inventory it wrote, the objects still to become healthy, and
+     * the {@code requestedAt} it was applied under (a new request means a full pass, as any other change).
+     */
+    private record Waiting(Inventory inventory, List<HealthJudge.Pending> pending, String requestedAt) {
     }
 
     public KustomizationReconciler(Function<ObjectKey, GenericKubernetesResource> cache, VerifiedArtifacts artifacts,
@@ -164,14 +182,18 @@ public final class KustomizationReconciler implements Reconciler {
         String revision = artifact.revision();
         long generation = object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
         Attempt attempt = attempts.compute(key, (k, a) -> a != null && a.revision.equals(revision)
-                && a.generation == generation ? a : new Attempt(revision, generation, clock.instant(),
-                        new java.util.concurrent.atomic.AtomicInteger()));
+                && a.generation == generation ? a : new Attempt(revision, generation, clock.instant()));
         Instant deadline = attempt.started.plus(spec.timeout());
-        Inventory previous = KustomizationStatus.inventory(object);
         // Everything read or written for this Kustomization is read or written as whom it runs as: its
         // postBuild variables, its objects, their health. fleetwarden lends only its ability to impersonate.
         Impersonation as = tenancy.identity(key.namespace(), spec);
         KubernetesClient asTenant = TenantClients.as(client, as);
+        Waiting waiting = attempt.waiting;
+        attempt.waiting = null;
+        if (waiting != null && java.util.Objects.equals(waiting.requestedAt(), requestedAt(object))) {
+            return poll(key, object, spec, artifact, exprs, attempt, deadline, waiting, asTenant);
+        }
+        Inventory previous = KustomizationStatus.inventory(object);
         List<ObjectNode> objects;
         try {
             objects = spec.overlay().build(artifact.artifact().tree(), spec.path(), Limits.DEFAULT);
@@ -217,14 +239,16 @@ public final class KustomizationReconciler implements Reconciler {
         if (pruned != null && !pruned.succeeded()) {
             return status.pruneFailed(object, revision, next, applied, pruned, spec.retryInterval());
         }
-        HealthJudge.Verdict health = spec.waitAll() || !spec.healthChecks().isEmpty()
-                ? HealthJudge.judge(spec, applied, exprs, h -> live(asTenant, h))
-                : new HealthJudge.Healthy(0);
+        HealthJudge.Look look = spec.waitAll() || !spec.healthChecks().isEmpty()
+                ? HealthJudge.look(spec, applied, exprs, h -> live(asTenant, h))
+                : new HealthJudge.Look(new HealthJudge.Healthy(0), List.of());
+        HealthJudge.Verdict health = look.verdict();
         if (health instanceof HealthJudge.InProgress p) {
             if (clock.instant().isAfter(deadline)) {
                 return status.healthFailed(object, revision, next, applied, pruned, "timeout waiting for: "
                         + p.message(), spec.retryInterval());
             }
+            attempt.waiting = new Waiting(next, look.pending(), requestedAt(object));
             return status.progressing(object, revision, next, applied, pruned, p.message(),
                     attempt.nextPoll(clock.instant(), deadline));
         }
@@ -234,6 +258,39 @@ public final class KustomizationReconciler implements Reconciler {
         attempts.remove(key);
         return status.succeeded(object, artifact, next, applied, pruned, spec.waitAll() || !spec.healthChecks().isEmpty(),
                 spec.interval());
+    }
+
+    /**
+     * A later look at a wait in progress for the same revision, generation and request: everything was applied and
+     * pruned by the pass that started the wait and its inventory written, so, as kustomize-controller's wait, this
+     * only reads the objects that were not healthy yet (one GET each, as the tenant) instead of building and
+     * comparing every object again. A timeout, a failure or a success ends the wait; the next pass is a full one.
+     */
+    private Outcome poll(ObjectKey key, GenericKubernetesResource object, KustomizationSpec spec,
+            StoredArtifact artifact, HealthCheckExprs exprs, Attempt attempt, Instant deadline, Waiting waiting,
+            KubernetesClient asTenant) {
+        String revision = artifact.revision();
+        HealthJudge.Look look = HealthJudge.poll(waiting.pending(), exprs, h -> live(asTenant, h));
+        if (look.verdict() instanceof HealthJudge.InProgress p) {
+            if (clock.instant().isAfter(deadline)) {
+                return status.healthFailed(object, revision, waiting.inventory(), null, null, "timeout waiting for: "
+                        + p.message(), spec.retryInterval());
+            }
+            attempt.waiting = new Waiting(waiting.inventory(), look.pending(), waiting.requestedAt());
+            return status.progressing(object, revision, waiting.inventory(), null, null, p.message(),
+                    attempt.nextPoll(clock.instant(), deadline));
+        }
+        if (look.verdict() instanceof HealthJudge.Failed f) {
+            return status.healthFailed(object, revision, waiting.inventory(), null, null, f.message(),
+                    spec.retryInterval());
+        }
+        attempts.remove(key);
+        return status.succeeded(object, artifact, waiting.inventory(), null, null, true, spec.interval());
+    }
+
+    private static String requestedAt(GenericKubernetesResource object) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(FluxKinds.REQUESTED_AT);
     }
 
     private Outcome finalize(GenericKubernetesResource object, JsonNode json, KustomizationSpec spec) {

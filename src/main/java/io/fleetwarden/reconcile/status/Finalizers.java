@@ -62,8 +62,9 @@ public final class Finalizers {
         ArrayNode a = meta.putArray("finalizers");
         finalizers.forEach(a::add);
         try {
+            // resource(identity), not withName: fabric8 reads an object named only by name before patching it.
             client.genericKubernetesResources(kind).inNamespace(object.getMetadata().getNamespace())
-                    .withName(object.getMetadata().getName())
+                    .resource(StatusWriter.identity(kind, object))
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {

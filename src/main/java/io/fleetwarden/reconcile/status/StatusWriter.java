@@ -52,8 +52,11 @@ public final class StatusWriter {
         ObjectNode patch = JSON.createObjectNode();
         patch.set("status", status);
         try {
+            // Through resource(...), not withName(...): fabric8's patch by name reads the object first (a GET per
+            // status write, measured: 5 of the 13 GETs per app at 1,000 Kustomizations); given an item it sends
+            // only the PATCH. The item carries nothing but the object's identity.
             client.genericKubernetesResources(kind).inNamespace(current.getMetadata().getNamespace())
-                    .withName(current.getMetadata().getName()).subresource("status")
+                    .resource(identity(kind, current)).subresource("status")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch));
             return true;
         } catch (KubernetesClientException e) {
@@ -67,6 +70,22 @@ public final class StatusWriter {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A new object naming {@code current} (kind, namespace, name), for fabric8 calls that take an item only to know
+     * where to send the request: never the informer's cached object itself, which must not be touched.
+     */
+    public static GenericKubernetesResource identity(ResourceDefinitionContext kind, GenericKubernetesResource current) {
+        GenericKubernetesResource item = new GenericKubernetesResource();
+        item.setApiVersion(current.getApiVersion() != null ? current.getApiVersion()
+                : kind.getGroup() == null || kind.getGroup().isEmpty() ? kind.getVersion()
+                        : kind.getGroup() + "/" + kind.getVersion());
+        item.setKind(current.getKind() != null ? current.getKind() : kind.getKind());
+        item.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
+                .build());
+        return item;
     }
 
     /** Whether merging {@code patch} into {@code old} would change anything. */

@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -41,7 +40,10 @@ final class KeySignatures {
             P384_FAST.getG(), P384_FAST.getN(), P384_FAST.getH());
     private static final String ECDSA_SHA256 = "1.2.840.10045.4.3.2";
     private static final String ECDSA_SHA384 = "1.2.840.10045.4.3.3";
-    /** Verified certificate links, independent of any trusted root (a signature either verifies or not). */
+    /**
+     * Verified certificate links, (certificate DER, signing key DER), independent of any trusted root (a signature
+     * either verifies or not).
+     */
     private static final VerifiedChains LINKS = new VerifiedChains();
 
     private KeySignatures() {
@@ -62,16 +64,29 @@ final class KeySignatures {
     /**
      * Whether {@code issuer}'s key signed {@code cert}. Fulcio's CA keys are P-384 (ECDSA with SHA-384), which
      * SunEC on JDK 17 verifies in about 2.5 ms; BouncyCastle's fixed-curve code does it in a fraction of that.
-     * Successes are remembered per exact (certificate, issuer) DER pair in a bounded LRU: the answer depends on
-     * nothing else, and the same leaf is asked about again whenever its signature is verified again.
      */
     static boolean signedBy(X509Certificate cert, X509Certificate issuer) {
-        if (LINKS.contains(cert, List.of(issuer))) {
+        return signedWith(cert, issuer.getPublicKey());
+    }
+
+    /**
+     * Whether {@code key} signed {@code cert}. Successes are remembered per exact (certificate, key) DER pair in a
+     * bounded LRU: the answer depends on nothing else, and the same certificate is asked about again (by the
+     * Fulcio chain's PKIX check through {@link FixedCurveCertificate}, then by the authority check).
+     */
+    static boolean signedWith(X509Certificate cert, PublicKey key) {
+        byte[] certDer;
+        byte[] keyDer = key.getEncoded();
+        try {
+            certDer = cert.getEncoded();
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+        if (keyDer != null && LINKS.contains(certDer, keyDer)) {
             return true;
         }
         boolean ok;
         try {
-            PublicKey key = issuer.getPublicKey();
             if (ECDSA_SHA384.equals(cert.getSigAlgOID()) && key instanceof ECPublicKey ec && sameCurve(ec, P384)) {
                 ok = verifiesFixed(ec, P384_FAST, P384_DOMAIN, "SHA-384", cert.getTBSCertificate(), cert.getSignature());
             } else if (ECDSA_SHA256.equals(cert.getSigAlgOID()) && key instanceof ECPublicKey ec && sameCurve(ec, P256)) {
@@ -83,10 +98,16 @@ final class KeySignatures {
         } catch (GeneralSecurityException | RuntimeException e) {
             ok = false;
         }
-        if (ok) {
-            LINKS.add(cert, List.of(issuer));
+        if (ok && keyDer != null) {
+            LINKS.add(certDer, keyDer);
         }
         return ok;
+    }
+
+    /** Whether {@code signedWith} checks this certificate's signature with fixed-curve code (not the JDK's). */
+    static boolean fixedCurve(X509Certificate cert, PublicKey key) {
+        return key instanceof ECPublicKey ec && (ECDSA_SHA384.equals(cert.getSigAlgOID()) && sameCurve(ec, P384)
+                || ECDSA_SHA256.equals(cert.getSigAlgOID()) && sameCurve(ec, P256));
     }
 
     /** Verifies {@code signature} over an already computed digest (Sigstore message signatures). */

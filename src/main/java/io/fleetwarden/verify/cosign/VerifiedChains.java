@@ -41,24 +41,42 @@ final class VerifiedChains {
         }
     }
 
-    /** The DER certificates, each length-prefixed so that no two different lists concatenate alike. */
+    /** The same, for a success that exact DER encodings decide (a certificate and the key that signed it). */
+    synchronized boolean contains(byte[]... der) {
+        return verified.get(Key.of(der)) != null;
+    }
+
+    synchronized void add(byte[]... der) {
+        verified.put(Key.of(der), Boolean.TRUE);
+    }
+
+    /** The DER encodings, each length-prefixed so that no two different lists concatenate alike. */
     private record Key(byte[] der, int hash) {
 
         static Key of(X509Certificate leaf, List<X509Certificate> chain) {
             try {
-                int length = leaf.getEncoded().length + 4;
-                for (X509Certificate c : chain) {
-                    length += c.getEncoded().length + 4;
+                byte[][] parts = new byte[chain.size() + 1][];
+                parts[0] = leaf.getEncoded();
+                for (int i = 0; i < chain.size(); i++) {
+                    parts[i + 1] = chain.get(i).getEncoded();
                 }
-                byte[] out = new byte[length];
-                int at = put(out, 0, leaf.getEncoded());
-                for (X509Certificate c : chain) {
-                    at = put(out, at, c.getEncoded());
-                }
-                return new Key(out, Arrays.hashCode(out));
+                return of(parts);
             } catch (CertificateEncodingException e) {
                 return null; // not cacheable; verified every time
             }
+        }
+
+        static Key of(byte[]... parts) {
+            int length = 0;
+            for (byte[] p : parts) {
+                length += p.length + 4;
+            }
+            byte[] out = new byte[length];
+            int at = 0;
+            for (byte[] p : parts) {
+                at = put(out, at, p);
+            }
+            return new Key(out, Arrays.hashCode(out));
         }
 
         private static int put(byte[] out, int at, byte[] der) {
