@@ -68,6 +68,10 @@ final class AuditLog {
 
     /** Requests in [from, to) by user, then by verb (plus "total"). */
     Map<String, Map<String, Long>> byUser(long from, long to) {
+        return byUser(from, to, false);
+    }
+
+    private Map<String, Map<String, Long>> byUser(long from, long to, boolean withResource) {
         Map<String, Map<String, Long>> out = new TreeMap<>();
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             f.seek(from);
@@ -96,9 +100,17 @@ final class AuditLog {
                 if ("patch".equals(verb) && e.path("requestURI").asText().contains("dryRun=All")) {
                     verb = "patch(dry-run)";
                 }
+                JsonNode ref = e.path("objectRef");
+                String resource = ref.path("resource").asText("");
+                if (!ref.path("subresource").asText("").isEmpty()) {
+                    resource += "/" + ref.path("subresource").asText();
+                }
+                if (resource.equals("leases")) {
+                    verb = "lease:" + verb; // leader election, apart from the work on the fleet
+                }
                 Map<String, Long> user = out.computeIfAbsent(e.path("user").path("username").asText(),
                         k -> new TreeMap<>());
-                user.merge(verb, 1L, Long::sum);
+                user.merge(withResource ? verb + " " + resource : verb, 1L, Long::sum);
                 user.merge("total", 1L, Long::sum);
             }
         } catch (IOException e) {
@@ -107,7 +119,18 @@ final class AuditLog {
         return out;
     }
 
+    /** Requests in [from, to) by user, then by verb and resource ("get ocirepositories/status"). */
+    Map<String, Map<String, Long>> byUserAndResource(long from, long to) {
+        return byUser(from, to, true);
+    }
+
     /** Requests of the users whose names start with {@code prefix}, summed, by verb (plus "total"). */
+    /** The total without leader election's lease requests. */
+    static long work(Map<String, Long> byVerb) {
+        return byVerb.entrySet().stream().filter(e -> !e.getKey().equals("total") && !e.getKey().startsWith("lease:"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
     static Map<String, Long> of(Map<String, Map<String, Long>> byUser, String prefix) {
         Map<String, Long> sum = new TreeMap<>();
         byUser.forEach((user, verbs) -> {

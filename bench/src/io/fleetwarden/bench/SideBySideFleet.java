@@ -177,8 +177,32 @@ final class SideBySideFleet {
         return "app-" + i;
     }
 
-    /** No spec.verify: Flux's controllers cannot be pointed at the local Sigstore (see docs/benchmarks.md). */
-    GenericKubernetesResource ociRepository(String ns, int i, Duration interval) {
+    /** The Secret (in the tenant's namespace) holding the local Sigstore's trusted root for Flux. */
+    static final String TRUSTED_ROOT_SECRET = "sigstore-trusted-root";
+
+    /** How an OCIRepository asks for verification. */
+    enum Verify {
+        /**
+         * {@code spec.verify} with the signer's identity: fleetwarden verifies against the ArtifactPolicy's trusted
+         * root (its own namespace), and refuses a {@code trustedRootSecretRef}.
+         */
+        IDENTITY,
+        /**
+         * The same, plus {@code trustedRootSecretRef} naming {@link #TRUSTED_ROOT_SECRET}: how Flux (source-controller
+         * v1.9) verifies keyless signatures against a Sigstore other than the public one.
+         */
+        IDENTITY_AND_TRUSTED_ROOT,
+        /** No {@code spec.verify}: Flux without verification (a fallback, named in the figures). */
+        NONE
+    }
+
+    GenericKubernetesResource ociRepository(String ns, int i, Duration interval, Verify verify) {
+        String spec = switch (verify) {
+            case NONE -> "";
+            case IDENTITY -> VERIFY;
+            case IDENTITY_AND_TRUSTED_ROOT -> VERIFY + "    trustedRootSecretRef:\n      name: " + TRUSTED_ROOT_SECRET
+                    + "\n";
+        };
         return Serialization.unmarshal("""
                 apiVersion: source.toolkit.fluxcd.io/v1
                 kind: OCIRepository
@@ -191,9 +215,18 @@ final class SideBySideFleet {
                   url: oci://%s/%s
                   ref:
                     tag: latest
-                """.formatted(name(i), ns, interval.toSeconds(), registry.host(), repo(i)),
+                """.formatted(name(i), ns, interval.toSeconds(), registry.host(), repo(i)) + spec,
                 GenericKubernetesResource.class);
     }
+
+    /** The signer of every artifact: SigningRequest.github(), D2's push workflow on main. */
+    private static final String VERIFY = """
+              verify:
+                provider: cosign
+                matchOIDCIdentity:
+                  - issuer: ^https://token\\.actions\\.githubusercontent\\.com$
+                    subject: ^https://github\\.com/acme/fleet/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+            """;
 
     static GenericKubernetesResource kustomization(String ns, int i, Duration interval) {
         return Serialization.unmarshal("""

@@ -110,17 +110,24 @@ final class SideBySideWatch implements AutoCloseable {
      * the watches' caches: no request).
      */
     int unsettled() {
-        int n = 0;
+        return unsettledObjects().size();
+    }
+
+    /** The unsettled objects, as "kind name generation/observedGeneration Ready". */
+    List<String> unsettledObjects() {
+        List<String> out = new java.util.ArrayList<>();
         for (var informer : List.of(kustomizations, sources)) {
             for (GenericKubernetesResource r : informer.getStore().list()) {
                 JsonNode o = JSON.valueToTree(r);
                 if (o.at("/status/observedGeneration").asLong(-1) != r.getMetadata().getGeneration()
                         || !"True".equals(condition(o, "Ready"))) {
-                    n++;
+                    out.add(r.getKind() + " " + r.getMetadata().getName() + " generation "
+                            + r.getMetadata().getGeneration() + " observed " + o.at("/status/observedGeneration")
+                            .asLong(-1) + " Ready=" + condition(o, "Ready"));
                 }
             }
         }
-        return n;
+        return out;
     }
 
     /** The Ready condition of one Kustomization and its source, for progress lines. */
