@@ -87,6 +87,15 @@ public final class ControlPlane implements AutoCloseable {
      * QPS, 20 by default, to show how much of a figure the controller manager's Deployment handling is).
      */
     public static ControlPlane start(Components components, Path dir, List<String> controllerManagerFlags) {
+        return start(components, dir, controllerManagerFlags, List.of());
+    }
+
+    /**
+     * As {@link #start(Components, Path, List)}, with extra kube-apiserver flags too (the side-by-side benchmark
+     * turns on an audit log to count each client's requests).
+     */
+    public static ControlPlane start(Components components, Path dir, List<String> controllerManagerFlags,
+            List<String> apiServerFlags) {
         Instant begin = Instant.now();
         List<GuardedProcess> processes = new ArrayList<>();
         try {
@@ -117,7 +126,7 @@ public final class ControlPlane implements AutoCloseable {
 
             int apiPort = LoopbackPorts.free();
             URI url = URI.create("https://127.0.0.1:" + apiPort);
-            GuardedProcess apiServer = GuardedProcess.start("kube-apiserver", List.of(
+            GuardedProcess apiServer = GuardedProcess.start("kube-apiserver", concat(List.of(
                     components.kubeApiServer().toString(),
                     "--etcd-servers=" + etcdUrl,
                     "--bind-address=127.0.0.1", "--secure-port=" + apiPort,
@@ -136,7 +145,7 @@ public final class ControlPlane implements AutoCloseable {
                     // shipped, with KubeletStandIn giving the pods their address. Tests that register webhooks by
                     // URL are unaffected.
                     "--enable-aggregator-routing=true",
-                    "--profiling=false", "--v=1"), Map.of(), dir.resolve("kube-apiserver.log"));
+                    "--profiling=false", "--v=1"), apiServerFlags), Map.of(), dir.resolve("kube-apiserver.log"));
             processes.add(apiServer);
             // HTTP/1.1: the JDK 17 client's HTTP/2 preface gets a GOAWAY from Go's HTTP/2 server.
             HttpClient tls = HttpClient.newBuilder().sslContext(trusting(pki.caPem())).version(HttpClient.Version.HTTP_1_1)
@@ -179,6 +188,12 @@ public final class ControlPlane implements AutoCloseable {
             processes.forEach(GuardedProcess::close);
             throw e;
         }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     public URI url() {
