@@ -88,6 +88,12 @@ class EngineModeIT {
         Kubectl.Result shown = kubectl.run("get", "kustomizations.kustomize.toolkit.fluxcd.io", "-n", ns, "app");
         assertThat(shown.exit()).isZero();
         assertThat(shown.output()).contains("True").contains("Applied revision: latest@" + digest);
+        // The source's status too, written with exactly the engine overlay's RBAC (patch on the status, no get).
+        JsonNode source = await().atMost(WAIT).until(() -> JSON.valueToTree(admin.genericKubernetesResources(
+                FluxKinds.OCI_REPOSITORY).inNamespace(ns).withName("app").get()), o -> ready(o).equals("True"));
+        assertThat(source.at("/status/artifact/revision").asText()).isEqualTo("latest@" + digest);
+        Kubectl.Result sourceShown = kubectl.run("get", "ocirepositories.source.toolkit.fluxcd.io", "-n", ns, "app");
+        assertThat(sourceShown.output()).contains("True").contains("stored artifact for digest 'latest@" + digest + "'");
         Kubectl.Result events = kubectl.run("get", "events", "-n", ns, "--field-selector",
                 "involvedObject.kind=Kustomization,involvedObject.name=app");
         assertThat(events.output()).contains("ConfigMap/" + ns + "/" + repo.replace('/', '-') + " created");
