@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReconcileTimer {
 
-    record Sample(ObjectKey key, String outcome, long wallNanos, long cpuNanos, long requests) {
+    /** {@code startNanos}: {@link System#nanoTime()} when the reconcile began. */
+    record Sample(ObjectKey key, String outcome, long startNanos, long wallNanos, long cpuNanos, long requests) {
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -37,7 +38,7 @@ final class ReconcileTimer {
             long start = System.nanoTime();
             Outcome outcome = inner.reconcile(key);
             long wall = System.nanoTime() - start;
-            samples.add(new Sample(key, describe(outcome), wall,
+            samples.add(new Sample(key, describe(outcome), start, wall,
                     THREADS.getCurrentThreadCpuTime() - cpu, counter.total(key.namespace()) - requests));
             return outcome;
         };
