@@ -507,6 +507,8 @@ public final class SideBySideBench {
             b.append('\n');
             row(b, "time to all Ready (s)", rs, r -> String.format("%.1f", r.readySeconds()));
             row(b, "creating the 2N objects (s)", rs, r -> String.format("%.1f", r.createSeconds()));
+            row(b, "from the last create to all Ready (s)", rs, r -> String.format("%.1f",
+                    r.readySeconds() - r.createSeconds()));
             row(b, "peak RSS, all processes (MiB)", rs, r -> String.format("%.0f",
                     r.peak().values().stream().mapToDouble(ProcStat::peakMib).sum()));
             row(b, "peak RSS, each (MiB)", rs, r -> peaks(r.peak()));
