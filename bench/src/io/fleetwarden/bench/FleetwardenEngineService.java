@@ -144,6 +144,49 @@ final class FleetwardenEngineService implements AutoCloseable {
         }
     }
 
+    /** The service log's current size: where a window of {@link #admissionSummary} starts. */
+    long logOffset() {
+        try {
+            return Files.size(log());
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The admission reviews of CREATEs logged since {@code from}, by webhook path: count, mean and max latency, and
+     * for the signature webhook the mean time spent on the registry. With the service in the path of every create,
+     * this is what creating the fleet waited for.
+     */
+    String admissionSummary(long from) {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "admission path=(\\S+) .*operation=CREATE .*latencyMs=([\\d.]+)(?: registryMs=([\\d.]+))?");
+        Map<String, double[]> byPath = new java.util.TreeMap<>(); // count, sum, max, registry sum
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log().toFile(), "r")) {
+            f.seek(from);
+            byte[] bytes = new byte[Math.toIntExact(f.length() - from)];
+            f.readFully(bytes);
+            for (String l : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                java.util.regex.Matcher m = line.matcher(l);
+                if (m.find()) {
+                    double[] a = byPath.computeIfAbsent(m.group(1), k -> new double[4]);
+                    double ms = Double.parseDouble(m.group(2));
+                    a[0]++;
+                    a[1] += ms;
+                    a[2] = Math.max(a[2], ms);
+                    a[3] += m.group(3) == null ? 0 : Double.parseDouble(m.group(3));
+                }
+            }
+        } catch (IOException e) {
+            return "(service log unreadable: " + e.getMessage() + ")";
+        }
+        StringBuilder b = new StringBuilder();
+        byPath.forEach((path, a) -> b.append(String.format("%s: %d CREATEs, mean %.0f ms, max %.0f ms%s, sum %.1f s;"
+                + " ", path, (long) a[0], a[1] / a[0], a[2], a[3] > 0 ? String.format(" (registry mean %.0f ms)",
+                        a[3] / a[0]) : "", a[1] / 1000)));
+        return b.toString().trim();
+    }
+
     private static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -72,7 +72,7 @@ public final class SideBySideBench {
     record Result(String system, int apps, int objects, double createSeconds, double readySeconds,
             Map<String, ProcStat> peak, Map<String, Double> cpuToReady, long liveHeapBytes,
             Map<String, Long> requestsToReady, double noChangeSeconds, Map<String, Long> requestsNoChange,
-            Map<String, Double> cpuNoChange, double tagToSource, double sourceToApplied, double tagToApplied,
+            Map<String, Double> cpuNoChange, long objectsChecked, double tagToSource, double sourceToApplied, double tagToApplied,
             double editToCorrected, Map<String, Double> componentCpu, double loadAtStart, double loadAtEnd) {
 
         long requests(Map<String, Long> m) {
@@ -218,6 +218,7 @@ public final class SideBySideBench {
         Map<String, ProcStat> before = stats(pids);
         Map<String, ProcStat> componentsBefore = stats(components(plane));
         long auditStart = audit.offset();
+        long serviceLogStart = service == null ? 0 : service.logOffset();
         long t0 = System.nanoTime();
         parallel(n, i -> {
             admin.resource(fleet.ociRepository(NS, i, Duration.ofMinutes(60), verify)).create();
@@ -249,6 +250,9 @@ public final class SideBySideBench {
                 + " %s%s%n", n, ready, 2 * n, created, requestsToReady, cpu(before, atReady), peaks(atReady),
                 heap < 0 ? "" : String.format("; live heap %.1f MiB", heap / 1048576.0));
         System.out.println("  all clients' requests to Ready: " + totals(byUser));
+        if (service != null) {
+            System.out.println("  admission while creating: " + service.admissionSummary(serviceLogStart));
+        }
         System.out.println("  by resource: " + AuditLog.of(audit.byUserAndResource(auditStart, auditReady), user));
 
         // ---- 2. a no-change interval -------------------------------------------------------------------------
@@ -278,7 +282,11 @@ public final class SideBySideBench {
         Map<String, ProcStat> quietAfter = stats(pids);
         long quietEnd = audit.offset();
         Map<String, Long> requestsQuiet = AuditLog.of(audit.byUser(quietStart, quietEnd), user);
-        System.out.println("  by resource: " + AuditLog.of(audit.byUserAndResource(quietStart, quietEnd), user));
+        Map<String, Long> quietByResource = AuditLog.of(audit.byUserAndResource(quietStart, quietEnd), user);
+        System.out.println("  by resource: " + quietByResource);
+        long checked = objectsChecked(quietByResource);
+        System.out.printf("  applied objects checked in the window: %d of %d (%.2f requests per object checked)%n",
+                checked, n * fleet.objects(), AuditLog.work(requestsQuiet) / (double) Math.max(1, checked));
         Map<String, Double> cpuQuiet = cpu(quietBefore, quietAfter);
         System.out.printf("no-change interval (%.0f s, after every object reconciled its new interval): requests %s ="
                 + " %.2f per applied object without leader election; CPU %s%n", quietSeconds, requestsQuiet,
@@ -316,7 +324,7 @@ public final class SideBySideBench {
         Map<String, ProcStat> end = stats(pids);
         Map<String, Double> componentCpu = cpu(componentsBefore, componentsAtReady);
         return new Result(system, n, fleet.objects(), created, ready, end, cpu(before, atReady), heap,
-                requestsToReady, quietSeconds, requestsQuiet, cpuQuiet, tagToSource, sourceToApplied, tagToApplied,
+                requestsToReady, quietSeconds, requestsQuiet, cpuQuiet, checked, tagToSource, sourceToApplied, tagToApplied,
                 corrected, componentCpu, loadAtStart, OS.getSystemLoadAverage());
     }
 
@@ -334,6 +342,31 @@ public final class SideBySideBench {
             case "none" -> SideBySideFleet.Verify.NONE;
             default -> throw new IllegalArgumentException("flux-verify: trusted-root or none");
         };
+    }
+
+    /** The fleet's own kinds, as the audit log names their resources. */
+    private static final java.util.Set<String> APPLIED = java.util.Set.of("serviceaccounts", "services", "deployments",
+            "ingresses", "configmaps");
+
+    /**
+     * How many applied objects a system looked at in a window: Flux checks each object of a reconciled Kustomization
+     * with a server-side dry-run apply (after a GET), so its dry-runs count them; fleetwarden reads each (a GET) and
+     * writes only what drifted, so its GETs of the fleet's kinds count them. Whichever is larger.
+     */
+    private static long objectsChecked(Map<String, Long> byResource) {
+        long dryRuns = 0;
+        long gets = 0;
+        for (Map.Entry<String, Long> e : byResource.entrySet()) {
+            String[] vr = e.getKey().split(" ", 2);
+            if (vr.length == 2 && APPLIED.contains(vr[1])) {
+                if (vr[0].equals("patch(dry-run)")) {
+                    dryRuns += e.getValue();
+                } else if (vr[0].equals("get")) {
+                    gets += e.getValue();
+                }
+            }
+        }
+        return Math.max(dryRuns, gets);
     }
 
     /** Scales the Deployment to 1 as someone with kubectl would; seconds until it is back at 0 replicas. */
@@ -507,6 +540,8 @@ public final class SideBySideBench {
             b.append('\n');
             row(b, "time to all Ready (s)", rs, r -> String.format("%.1f", r.readySeconds()));
             row(b, "creating the 2N objects (s)", rs, r -> String.format("%.1f", r.createSeconds()));
+            row(b, "from the last create to all Ready (s)", rs, r -> String.format("%.1f",
+                    r.readySeconds() - r.createSeconds()));
             row(b, "peak RSS, all processes (MiB)", rs, r -> String.format("%.0f",
                     r.peak().values().stream().mapToDouble(ProcStat::peakMib).sum()));
             row(b, "peak RSS, each (MiB)", rs, r -> peaks(r.peak()));
@@ -521,6 +556,11 @@ public final class SideBySideBench {
                     r.requests(r.requestsNoChange()), verbs(r.requestsNoChange())));
             row(b, "no-change interval: requests per applied object, without leader election", rs,
                     r -> String.format("%.2f", AuditLog.work(r.requestsNoChange()) / (double) (r.apps() * r.objects())));
+            row(b, "no-change interval: applied objects checked", rs, r -> String.format("%d of %d", r.objectsChecked(),
+                    r.apps() * r.objects()));
+            row(b, "no-change interval: requests per object checked, without leader election", rs,
+                    r -> String.format("%.2f", AuditLog.work(r.requestsNoChange()) / (double) Math.max(1,
+                            r.objectsChecked())));
             row(b, "no-change interval: CPU (s)", rs, r -> String.format("%.2f", r.cpu(r.cpuNoChange())));
             row(b, "moved tag: to source / to applied (s)", rs, r -> String.format("%.2f / %.2f", r.tagToSource(),
                     r.tagToApplied()));

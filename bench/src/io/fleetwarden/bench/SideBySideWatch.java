@@ -106,8 +106,8 @@ final class SideBySideWatch implements AutoCloseable {
     }
 
     /**
-     * How many Kustomizations and OCIRepositories have not yet reconciled their current generation to Ready (from
-     * the watches' caches: no request).
+     * How many Kustomizations and OCIRepositories have not yet reconciled their current generation without failing
+     * (from the watches' caches: no request).
      */
     int unsettled() {
         return unsettledObjects().size();
@@ -119,8 +119,11 @@ final class SideBySideWatch implements AutoCloseable {
         for (var informer : List.of(kustomizations, sources)) {
             for (GenericKubernetesResource r : informer.getStore().list()) {
                 JsonNode o = JSON.valueToTree(r);
+                // Flux marks Ready Unknown while a reconcile runs (with wait: true, for the health checks too), so
+                // on a short interval some are always in progress: settled means the generation was reconciled
+                // and did not fail.
                 if (o.at("/status/observedGeneration").asLong(-1) != r.getMetadata().getGeneration()
-                        || !"True".equals(condition(o, "Ready"))) {
+                        || "False".equals(condition(o, "Ready"))) {
                     out.add(r.getKind() + " " + r.getMetadata().getName() + " generation "
                             + r.getMetadata().getGeneration() + " observed " + o.at("/status/observedGeneration")
                             .asLong(-1) + " Ready=" + condition(o, "Ready"));
