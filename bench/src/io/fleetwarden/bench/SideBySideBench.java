@@ -350,8 +350,9 @@ public final class SideBySideBench {
 
     /**
      * How many applied objects a system looked at in a window: Flux checks each object of a reconciled Kustomization
-     * with a server-side dry-run apply (after a GET), so its dry-runs count them; fleetwarden reads each (a GET) and
-     * writes only what drifted, so its GETs of the fleet's kinds count them. Whichever is larger.
+     * with a server-side dry-run apply (and GETs it twice, once more for the health check), so its dry-runs count
+     * them; fleetwarden reads each (a GET) and writes only what drifted, so, without dry-runs, its GETs of the
+     * fleet's kinds count them.
      */
     private static long objectsChecked(Map<String, Long> byResource) {
         long dryRuns = 0;
@@ -366,7 +367,7 @@ public final class SideBySideBench {
                 }
             }
         }
-        return Math.max(dryRuns, gets);
+        return dryRuns > 0 ? dryRuns : gets;
     }
 
     /** Scales the Deployment to 1 as someone with kubectl would; seconds until it is back at 0 replicas. */
