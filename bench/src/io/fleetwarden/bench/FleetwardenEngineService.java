@@ -45,7 +45,6 @@ final class FleetwardenEngineService implements AutoCloseable {
                     admin.resource(o).fieldManager("fleetwarden-bench").forceConflicts().serverSideApply();
                 }
             }
-            grantStatusRead(admin);
             Path dir = Files.createDirectories(plane.dir().resolve("fleetwarden"));
             Path root = Files.write(dir.resolve("trusted_root.json"), sigstore.trustedRootJson());
             LocalCluster cluster = LocalCluster.install(plane, app, dir, Map.of("fleetwarden.mode", "engine",
@@ -65,44 +64,6 @@ final class FleetwardenEngineService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * The one right the bench adds to deploy/overlays/engine's RBAC: {@code get} on OCIRepositories. The shipped
-     * ClusterRole grants get and patch on {@code ocirepositories/status} and only list and watch on the objects, but
-     * fabric8's status patch (StatusWriter) reads the object first, which the API server refuses ("cannot get
-     * resource ocirepositories"): without this, no OCIRepository status is ever written in engine mode as shipped
-     * (Kustomizations still apply, their sources' artifacts are passed in memory). Reported with the figures;
-     * the fix belongs in deploy/ and DeployRbacTest's call table, not in a benchmark.
-     */
-    static final String RBAC_GAP = "fleetwarden-bench-ocirepositories-get";
-
-    private static void grantStatusRead(KubernetesClient admin) {
-        admin.load(new ByteArrayInputStream("""
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata:
-                  name: %1$s
-                rules:
-                  - apiGroups: ["source.toolkit.fluxcd.io"]
-                    resources: ["ocirepositories"]
-                    verbs: ["get"]
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRoleBinding
-                metadata:
-                  name: %1$s
-                roleRef:
-                  apiGroup: rbac.authorization.k8s.io
-                  kind: ClusterRole
-                  name: %1$s
-                subjects:
-                  - kind: ServiceAccount
-                    name: %2$s
-                    namespace: %3$s
-                """.formatted(RBAC_GAP, LocalCluster.SERVICE_ACCOUNT, LocalCluster.NAMESPACE)
-                .getBytes(StandardCharsets.UTF_8))).items().forEach(o -> admin.resource(o)
-                        .fieldManager("fleetwarden-bench").forceConflicts().serverSideApply());
     }
 
     /** Until the leader reports the policy Ready for its generation (it has compiled it). */
