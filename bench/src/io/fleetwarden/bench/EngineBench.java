@@ -105,6 +105,16 @@ public final class EngineBench {
         System.exit(status);
     }
 
+    /**
+     * Extra kube-apiserver flags from {@code BENCH_APISERVER_FLAGS} (space-separated), e.g. {@code --profiling=true}
+     * to take a CPU profile of the API server during a run ({@code kubectl get --raw
+     * '/debug/pprof/profile?seconds=60'}); none by default.
+     */
+    private static List<String> apiServerFlags() {
+        String flags = System.getenv().getOrDefault("BENCH_APISERVER_FLAGS", "").trim();
+        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+    }
+
     private static void run(String[] args) throws Exception {
         int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "100,1000").split(",")).mapToInt(Integer::parseInt)
                 .filter(n -> n > 0).toArray();
@@ -123,7 +133,8 @@ public final class EngineBench {
         // A quiet registry: at level info it logs every request, CPU this 2-core machine has no spare of.
         try (TestRegistry registry = TestRegistry.startQuiet();
                 ControlPlane plane = ControlPlane.start(Components.locate(),
-                        Components.repositoryRoot().resolve("target/control-plane/engine-bench-" + stamp), kcmFlags)) {
+                        Components.repositoryRoot().resolve("target/control-plane/engine-bench-" + stamp), kcmFlags,
+                        apiServerFlags())) {
             CustomResourceDefinitions.installAll(plane);
             CustomResourceDefinitions.installFluxKinds(plane, "helm-controller.yaml", Set.of("HelmRelease"));
             System.out.printf("fresh control plane (etcd, kube-apiserver, kube-controller-manager) ready in %d ms,"

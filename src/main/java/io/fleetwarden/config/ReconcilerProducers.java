@@ -72,7 +72,8 @@ public class ReconcilerProducers {
                         Backoff.FLUX, clock), null),
                 Engine.Kind.reconciled(FluxKinds.KUSTOMIZATION, (caches, e) -> new Controller("Kustomization",
                         r.kustomizationConcurrency(), new KustomizationReconciler(
-                                k -> caches.get(FluxKinds.KUSTOMIZATION, k), held, client, applier, pruner, mapping,
+                                k -> caches.get(FluxKinds.KUSTOMIZATION, k), held,
+                                held.awaitedAmong(k -> caches.get(FluxKinds.OCI_REPOSITORY, k)), client, applier, pruner, mapping,
                                 tenancy, events, clock, r.dependencyRequeue()),
                         Backoff.FLUX, clock), Dependencies::dependsOn),
                 Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet",

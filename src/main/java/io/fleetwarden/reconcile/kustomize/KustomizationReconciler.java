@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Reconciles a Flux {@code Kustomization} (kustomize.toolkit.fluxcd.io/v1) whose source is an OCIRepository, as
@@ -62,6 +63,7 @@ public final class KustomizationReconciler implements Reconciler {
 
     private final Function<ObjectKey, GenericKubernetesResource> cache;
     private final VerifiedArtifacts artifacts;
+    private final Predicate<ObjectKey> sourceAwaited;
     private final KubernetesClient client;
     private final Applier applier;
     private final Pruner pruner;
@@ -107,11 +109,16 @@ public final class KustomizationReconciler implements Reconciler {
     private record Waiting(Inventory inventory, List<HealthJudge.Pending> pending, String requestedAt) {
     }
 
+    /**
+     * @param sourceAwaited whether an OCIRepository is this engine's to reconcile and has not had its first turn
+     *                      yet (it will queue its Kustomizations when it has, {@link VerifiedArtifacts#settle})
+     */
     public KustomizationReconciler(Function<ObjectKey, GenericKubernetesResource> cache, VerifiedArtifacts artifacts,
-            KubernetesClient client, Applier applier, Pruner pruner, ResourceMapping mapping, TenantGuard tenancy,
-            EventRecorder events, Clock clock, Duration dependencyRequeue) {
+            Predicate<ObjectKey> sourceAwaited, KubernetesClient client, Applier applier, Pruner pruner,
+            ResourceMapping mapping, TenantGuard tenancy, EventRecorder events, Clock clock, Duration dependencyRequeue) {
         this.cache = cache;
         this.artifacts = artifacts;
+        this.sourceAwaited = sourceAwaited;
         this.client = client;
         this.applier = applier;
         this.pruner = pruner;
@@ -157,7 +164,17 @@ public final class KustomizationReconciler implements Reconciler {
         if (denied.isPresent()) {
             return status.failed(object, null, new Outcome.Stalled(Reasons.ACCESS_DENIED, denied.get()));
         }
-        Optional<StoredArtifact> artifact = artifacts.get(new ObjectKey(spec.sourceNamespace(), spec.sourceName()));
+        ObjectKey sourceKey = new ObjectKey(spec.sourceNamespace(), spec.sourceName());
+        // Asked before the artifact is read: a source that settles in between has queued this Kustomization again.
+        boolean awaited = sourceAwaited.test(sourceKey);
+        Optional<StoredArtifact> artifact = artifacts.get(sourceKey);
+        if (artifact.isEmpty() && awaited) {
+            // Its source has not had its first turn in this process (just created, or this replica just started
+            // leading): the status is left as it is. Writing "no artifact" now would be overwritten a moment later
+            // and, after a restart, would flip every Ready Kustomization to False until its source is reconciled.
+            return new Outcome.Waiting(Reasons.ARTIFACT_FAILED, "OCIRepository '" + sourceKey.namespace() + "/"
+                    + sourceKey.name() + "' has not been reconciled yet", dependencyRequeue);
+        }
         if (artifact.isEmpty()) {
             return status.waiting(object, null, new Outcome.Waiting(Reasons.ARTIFACT_FAILED, "OCIRepository '"
                     + spec.sourceNamespace() + "/" + spec.sourceName() + "' has no verified artifact yet",

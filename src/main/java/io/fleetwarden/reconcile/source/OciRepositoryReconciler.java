@@ -63,7 +63,10 @@ public final class OciRepositoryReconciler implements Reconciler {
     private final Consumer<ObjectKey> newArtifact;
     private final Clock clock;
 
-    /** @param newArtifact told when a source holds a new revision (its Kustomizations are queued) */
+    /**
+     * @param newArtifact told when a source holds a new revision, and when its first reconcile in this process ended
+     *                    without one (its Kustomizations are queued: they leave their status alone until then)
+     */
     public OciRepositoryReconciler(Function<ObjectKey, GenericKubernetesResource> cache, OciSourceGate gate,
             RegistryAccess registries, ArtifactStore store, ArchiveLimits limits, VerifiedArtifacts held,
             StatusWriter status, EventRecorder events, Consumer<ObjectKey> newArtifact, Clock clock) {
@@ -99,6 +102,7 @@ public final class OciRepositoryReconciler implements Reconciler {
             return fail(object, new Outcome.Stalled(Reasons.URL_INVALID, e.getMessage()), false);
         }
         if (spec.suspend()) {
+            settle(key);
             return new Outcome.Done(null);
         }
         Deadline deadline = Deadline.after(spec.timeout());
@@ -139,6 +143,7 @@ public final class OciRepositoryReconciler implements Reconciler {
             StoredArtifact now = new StoredArtifact(revision, digest, pulled, verified);
             Optional<StoredArtifact> before = held.put(key, now);
             boolean changed = before.isEmpty() || !before.get().revision().equals(revision);
+            held.settle(key);
             writeReady(object, now, url);
             if (changed) {
                 events.record(object, COMPONENT, EventRecorder.NORMAL, "NewArtifact", "stored artifact with revision '"
@@ -241,7 +246,15 @@ public final class OciRepositoryReconciler implements Reconciler {
                 || !before.message().equals(message))) {
             events.record(object, COMPONENT, EventRecorder.WARNING, reason, message);
         }
+        settle(ObjectKey.of(object));
         return outcome;
+    }
+
+    /** A reconcile ended without a new artifact: the first time, the Kustomizations waiting for it look again. */
+    private void settle(ObjectKey key) {
+        if (held.settle(key)) {
+            newArtifact.accept(key);
+        }
     }
 
     private com.fasterxml.jackson.databind.node.ArrayNode conditions(GenericKubernetesResource object,

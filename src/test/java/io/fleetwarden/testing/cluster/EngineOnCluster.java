@@ -136,7 +136,8 @@ public final class EngineOnCluster implements AutoCloseable {
                         backoff, clock), null),
                 Engine.Kind.reconciled(FluxKinds.KUSTOMIZATION, (caches, e) -> new Controller("Kustomization",
                         options.kustomizationWorkers(), options.kustomizations().apply(new KustomizationReconciler(
-                                k -> caches.get(FluxKinds.KUSTOMIZATION, k), held, client, applier, pruner, mapping,
+                                k -> caches.get(FluxKinds.KUSTOMIZATION, k), held,
+                                held.awaitedAmong(k -> caches.get(FluxKinds.OCI_REPOSITORY, k)), client, applier, pruner, mapping,
                                 tenancy, events, clock, dependencyRequeue)),
                         backoff, clock), Dependencies::dependsOn),
                 Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet", 2,
