@@ -404,6 +404,7 @@ public final class EngineBench {
         ReconcileTimer timer = new ReconcileTimer(counter);
         long heapBefore = liveHeap();
         Map<String, Long> componentCpu = componentCpu();
+        StolenTime stolenBefore = StolenTime.now();
         long cpuBefore = OS.getProcessCpuTime();
         Map<Long, Long> threadsBefore = threadCpuNanos();
         // Readiness from a watch, not by listing N Kustomizations every half second: the harness shares this JVM
@@ -463,6 +464,7 @@ public final class EngineBench {
                 outcomes.merge(s.outcome(), 1, Integer::sum);
             }
             Map<String, Long> componentAfter = componentCpu();
+            double stolen = StolenTime.now().secondsSince(stolenBefore);
             long heapLive = liveHeap();
             Stats readyAt = watch.readyTimes(ns, t0);
             Map<String, Long> requests = counter.byMethod(null);
@@ -488,6 +490,8 @@ public final class EngineBench {
             componentAfter.forEach((name, ms) -> others.append(String.format(" %s %.1f s", name,
                     (ms - componentCpu.getOrDefault(name, 0L)) / 1000.0)));
             System.out.println("CPU of the other processes on the 2 cores over the run:" + others);
+            System.out.printf("CPU time the host stole from this VM over the run (/proc/stat steal, both vCPUs): %.1f s"
+                    + " of %.1f s%n", stolen, 2 * seconds);
             String flux = n == 100 ? "26 s" : n == 500 ? "2 min 5 s" : n == 1000 ? "4 min 14 s" : "not published";
             System.out.printf("%-58s %s%n", "fleetwarden, " + n + " x 4 objects to Ready (2 cores, shared)",
                     String.format("%.1f s", seconds));

@@ -73,7 +73,8 @@ public final class SideBySideBench {
             Map<String, ProcStat> peak, Map<String, Double> cpuToReady, long liveHeapBytes,
             Map<String, Long> requestsToReady, double noChangeSeconds, Map<String, Long> requestsNoChange,
             Map<String, Double> cpuNoChange, long objectsChecked, double tagToSource, double sourceToApplied, double tagToApplied,
-            double editToCorrected, Map<String, Double> componentCpu, double loadAtStart, double loadAtEnd) {
+            double editToCorrected, Map<String, Double> componentCpu, double loadAtStart, double loadAtEnd,
+            double stolenToReady) {
 
         long requests(Map<String, Long> m) {
             return m.getOrDefault("total", 0L);
@@ -219,6 +220,7 @@ public final class SideBySideBench {
         Map<String, ProcStat> componentsBefore = stats(components(plane));
         long auditStart = audit.offset();
         long serviceLogStart = service == null ? 0 : service.logOffset();
+        StolenTime stolenBefore = StolenTime.now();
         long t0 = System.nanoTime();
         parallel(n, i -> {
             admin.resource(fleet.ociRepository(NS, i, Duration.ofMinutes(60), verify)).create();
@@ -242,6 +244,7 @@ public final class SideBySideBench {
         double ready = (System.nanoTime() - t0) / 1e9;
         Map<String, ProcStat> atReady = stats(pids);
         Map<String, ProcStat> componentsAtReady = stats(components(plane));
+        double stolenToReady = StolenTime.now().secondsSince(stolenBefore);
         long auditReady = audit.offset();
         Map<String, Map<String, Long>> byUser = audit.byUser(auditStart, auditReady);
         Map<String, Long> requestsToReady = AuditLog.of(byUser, user);
@@ -325,7 +328,7 @@ public final class SideBySideBench {
         Map<String, Double> componentCpu = cpu(componentsBefore, componentsAtReady);
         return new Result(system, n, fleet.objects(), created, ready, end, cpu(before, atReady), heap,
                 requestsToReady, quietSeconds, requestsQuiet, cpuQuiet, checked, tagToSource, sourceToApplied, tagToApplied,
-                corrected, componentCpu, loadAtStart, OS.getSystemLoadAverage());
+                corrected, componentCpu, loadAtStart, OS.getSystemLoadAverage(), stolenToReady);
     }
 
     /**
@@ -569,6 +572,8 @@ public final class SideBySideBench {
             row(b, "hand edit corrected after (s)", rs, r -> String.format("%.2f", r.editToCorrected()));
             row(b, "load average start -> end", rs, r -> String.format("%.2f -> %.2f", r.loadAtStart(),
                     r.loadAtEnd()));
+            row(b, "CPU stolen by the host until all Ready (/proc/stat steal, both vCPUs)", rs,
+                    r -> String.format("%.1f s of %.1f s", r.stolenToReady(), 2 * r.readySeconds()));
         });
         return b.toString();
     }
