@@ -1,13 +1,11 @@
 package io.fleetwarden.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.gate.HelmChartGate;
-import io.fleetwarden.gate.RegistryWait;
 import io.fleetwarden.oci.Deadline;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code /validate/helmchart}: every CREATE or UPDATE of a Flux {@code HelmChart} (source.toolkit.fluxcd.io v1,
@@ -35,24 +33,22 @@ public final class HelmChartAdmission implements AdmissionHandler {
     @Override
     public AdmissionDecision handle(AdmissionInput in) {
         Deadline deadline = Deadline.after(budget);
-        if ("DELETE".equals(in.operation()) || in.subResource() != null) {
-            return AdmissionDecision.allow("Bypassed", "not a change of what is pulled", List.of());
+        Optional<AdmissionDecision> bypassed = SourceAdmissions.notAPullChange(in);
+        if (bypassed.isPresent()) {
+            return bypassed.get();
         }
-        boolean chart = OciRepositoryAdmission.GROUP.equals(in.group()) && "HelmChart".equals(in.kind());
+        boolean chart = SourceAdmissions.SOURCE_GROUP.equals(in.group()) && "HelmChart".equals(in.kind());
         boolean release = HELM_GROUP.equals(in.group()) && "HelmRelease".equals(in.kind());
         if (!chart && !release) {
-            return AdmissionDecision.deny(GateDecision.Reasons.INVALID, "this webhook judges "
-                    + OciRepositoryAdmission.GROUP + " HelmChart and " + HELM_GROUP + " HelmRelease objects, got "
-                    + in.group() + "/" + in.version() + " " + in.kind() + "; check the webhook configuration's rules");
+            return SourceAdmissions.wrongKind(SourceAdmissions.SOURCE_GROUP + " HelmChart and " + HELM_GROUP
+                    + " HelmRelease", in);
         }
-        if ("UPDATE".equals(in.operation()) && in.oldObject() != null && samePull(in.object(), in.oldObject(), release)) {
-            return AdmissionDecision.allow("Bypassed", release ? "chart unchanged" : "spec unchanged", List.of());
+        Optional<AdmissionDecision> unchanged = SourceAdmissions.unchanged(in, in.oldObject() != null
+                && samePull(in.object(), in.oldObject(), release), release ? "chart" : "spec");
+        if (unchanged.isPresent()) {
+            return unchanged.get();
         }
-        RegistryWait wait = new RegistryWait();
-        AdmissionDecision decision = OciRepositoryAdmission.toAdmission(gate.decide(in.kind(), in.object(), deadline,
-                false, wait));
-        long waited = wait.nanos();
-        return waited > 0 ? decision.withRegistryWait(waited) : decision;
+        return SourceAdmissions.judged(wait -> gate.decide(in.kind(), in.object(), deadline, false, wait));
     }
 
     private static boolean samePull(JsonNode object, JsonNode old, boolean release) {

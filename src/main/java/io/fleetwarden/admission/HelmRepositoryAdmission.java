@@ -1,12 +1,10 @@
 package io.fleetwarden.admission;
 
-import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.gate.HelmChartGate;
-import io.fleetwarden.gate.RegistryWait;
 import io.fleetwarden.oci.Deadline;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code /validate/helmrepository}: a {@code HelmRepository} (source.toolkit.fluxcd.io v1, v1beta2) created or
@@ -27,22 +25,18 @@ public final class HelmRepositoryAdmission implements AdmissionHandler {
     @Override
     public AdmissionDecision handle(AdmissionInput in) {
         Deadline deadline = Deadline.after(budget);
-        if ("DELETE".equals(in.operation()) || in.subResource() != null) {
-            return AdmissionDecision.allow("Bypassed", "not a change of what is pulled", List.of());
+        Optional<AdmissionDecision> bypassed = SourceAdmissions.notAPullChange(in);
+        if (bypassed.isPresent()) {
+            return bypassed.get();
         }
-        if (!OciRepositoryAdmission.GROUP.equals(in.group()) || !"HelmRepository".equals(in.kind())) {
-            return AdmissionDecision.deny(GateDecision.Reasons.INVALID, "this webhook judges "
-                    + OciRepositoryAdmission.GROUP + " HelmRepository objects, got " + in.group() + "/" + in.version()
-                    + " " + in.kind() + "; check the webhook configuration's rules");
+        if (!SourceAdmissions.SOURCE_GROUP.equals(in.group()) || !"HelmRepository".equals(in.kind())) {
+            return SourceAdmissions.wrongKind(SourceAdmissions.SOURCE_GROUP + " HelmRepository", in);
         }
-        if ("UPDATE".equals(in.operation()) && in.oldObject() != null
-                && Objects.equals(in.object().get("spec"), in.oldObject().get("spec"))) {
-            return AdmissionDecision.allow("Bypassed", "spec unchanged", List.of());
+        Optional<AdmissionDecision> unchanged = SourceAdmissions.unchanged(in, in.oldObject() != null
+                && Objects.equals(in.object().get("spec"), in.oldObject().get("spec")), "spec");
+        if (unchanged.isPresent()) {
+            return unchanged.get();
         }
-        RegistryWait wait = new RegistryWait();
-        AdmissionDecision decision = OciRepositoryAdmission.toAdmission(gate.decideRepository(in.object(), deadline,
-                wait));
-        long waited = wait.nanos();
-        return waited > 0 ? decision.withRegistryWait(waited) : decision;
+        return SourceAdmissions.judged(wait -> gate.decideRepository(in.object(), deadline, wait));
     }
 }

@@ -3,12 +3,11 @@ package io.fleetwarden.admission;
 import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.source.OciSource;
 import io.fleetwarden.gate.OciSourceGate;
-import io.fleetwarden.gate.RegistryWait;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.policy.FieldViolation;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code /validate/ocirepository}: every CREATE or UPDATE of a Flux {@code OCIRepository} (v1, v1beta2)
@@ -21,8 +20,6 @@ import java.util.Objects;
  */
 public final class OciRepositoryAdmission implements AdmissionHandler {
 
-    static final String GROUP = "source.toolkit.fluxcd.io";
-
     private final OciSourceGate gate;
     private final Duration budget;
 
@@ -34,17 +31,17 @@ public final class OciRepositoryAdmission implements AdmissionHandler {
     @Override
     public AdmissionDecision handle(AdmissionInput in) {
         Deadline deadline = Deadline.after(budget);
-        if ("DELETE".equals(in.operation()) || in.subResource() != null) {
-            return AdmissionDecision.allow("Bypassed", "not a change of what is pulled", List.of());
+        Optional<AdmissionDecision> bypassed = SourceAdmissions.notAPullChange(in);
+        if (bypassed.isPresent()) {
+            return bypassed.get();
         }
-        if (!GROUP.equals(in.group()) || !"OCIRepository".equals(in.kind())) {
-            return AdmissionDecision.deny(GateDecision.Reasons.INVALID, "this webhook judges " + GROUP
-                    + " OCIRepository objects, got " + in.group() + "/" + in.version() + " " + in.kind()
-                    + "; check the webhook configuration's rules");
+        if (!SourceAdmissions.SOURCE_GROUP.equals(in.group()) || !"OCIRepository".equals(in.kind())) {
+            return SourceAdmissions.wrongKind(SourceAdmissions.SOURCE_GROUP + " OCIRepository", in);
         }
-        if ("UPDATE".equals(in.operation()) && in.oldObject() != null
-                && Objects.equals(in.object().get("spec"), in.oldObject().get("spec"))) {
-            return AdmissionDecision.allow("Bypassed", "spec unchanged", List.of());
+        Optional<AdmissionDecision> unchanged = SourceAdmissions.unchanged(in, in.oldObject() != null
+                && Objects.equals(in.object().get("spec"), in.oldObject().get("spec")), "spec");
+        if (unchanged.isPresent()) {
+            return unchanged.get();
         }
         OciSource.Parsed parsed = OciSource.from(in.object());
         if (parsed instanceof OciSource.Invalid invalid) {
@@ -52,22 +49,6 @@ public final class OciRepositoryAdmission implements AdmissionHandler {
                     + in.name() + " is invalid: " + String.join("; ",
                     invalid.violations().stream().map(FieldViolation::toString).toList()));
         }
-        RegistryWait wait = new RegistryWait();
-        AdmissionDecision decision = toAdmission(gate.decide(((OciSource.Valid) parsed).source(), deadline, false, wait));
-        long waited = wait.nanos();
-        return waited > 0 ? decision.withRegistryWait(waited) : decision;
-    }
-
-    static AdmissionDecision toAdmission(GateDecision d) {
-        AdmissionDecision out;
-        if (d instanceof GateDecision.Allowed a) {
-            out = AdmissionDecision.allow(a.reason(), a.message(), a.warnings());
-        } else if (d instanceof GateDecision.Denied denied) {
-            out = AdmissionDecision.deny(denied.reason(), "fleetwarden: " + denied.message()).deniedBy(denied.policies()
-                    .stream().map(name -> new AdmissionDecision.PolicyRef("ArtifactPolicy", name)).toList());
-        } else {
-            out = AdmissionDecision.unavailable("fleetwarden: " + d.message());
-        }
-        return out.withCache(d.cache());
+        return SourceAdmissions.judged(wait -> gate.decide(((OciSource.Valid) parsed).source(), deadline, false, wait));
     }
 }

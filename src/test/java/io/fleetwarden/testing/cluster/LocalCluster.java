@@ -187,7 +187,7 @@ public final class LocalCluster implements AutoCloseable {
             properties.put("fleetwarden.tls.cert-file", tls.certFile().toString());
             properties.put("fleetwarden.tls.key-file", tls.keyFile().toString());
             properties.putIfAbsent("fleetwarden.certs.self-managed", "false");
-            ServiceProcess started = ServiceProcess.start(app, properties, List.of("-Xmx256m"));
+            ServiceProcess started = ServiceProcess.start(app, properties, jvmOptions());
             service = started;
             if (awaitReady) {
                 started.awaitReady(WebhookClient.trusting(tls.allCas()), Duration.ofSeconds(60));
@@ -204,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
         properties.put("fleetwarden.certs.self-managed", "true");
         properties.putIfAbsent("fleetwarden.certs.ip-addresses", LOOPBACK);
         properties.putIfAbsent("fleetwarden.tls.reload-period", "1s");
-        ServiceProcess started = ServiceProcess.start(app, properties, List.of("-Xmx256m"));
+        ServiceProcess started = ServiceProcess.start(app, properties, jvmOptions());
         service = started;
         try {
             awaitMounted(started);
@@ -289,5 +289,18 @@ public final class LocalCluster implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+    }
+
+    /**
+     * The service's JVM options: {@code -Xmx256m}, plus {@code FLEETWARDEN_SERVICE_JAVA_OPTS} (space-separated) when
+     * set, for a benchmark that profiles the packaged service (e.g. a JFR recording).
+     */
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        String extra = System.getenv().getOrDefault("FLEETWARDEN_SERVICE_JAVA_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        return options;
     }
 }
