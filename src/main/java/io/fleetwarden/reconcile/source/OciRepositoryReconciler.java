@@ -84,6 +84,17 @@ public final class OciRepositoryReconciler implements Reconciler {
 
     @Override
     public Outcome reconcile(ObjectKey key) {
+        try {
+            return reconcileOnce(key);
+        } catch (RuntimeException e) {
+            // An unexpected failure (the controller retries it) still ends the source's turn: its Kustomizations
+            // must not keep a status from before a restart while their source fails.
+            settle(key);
+            throw e;
+        }
+    }
+
+    private Outcome reconcileOnce(ObjectKey key) {
         GenericKubernetesResource object = cache.apply(key);
         if (object == null || object.getMetadata().getDeletionTimestamp() != null) {
             held.remove(key);
