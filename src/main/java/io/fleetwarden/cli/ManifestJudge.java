@@ -138,7 +138,9 @@ final class ManifestJudge {
             return line(Verdict.DENIED, kind + " " + m.source(), m, GateDecision.Reasons.INVALID, malformed.get(),
                     List.of());
         }
-        boolean namespaced = !"Namespace".equals(kind);
+        // Namespaces and fleetwarden's own policies (ArtifactPolicy, TenancyPolicy) are cluster-scoped: naming
+        // them with the default namespace would point a reader at an object that cannot exist.
+        boolean namespaced = !"Namespace".equals(kind) && !apiVersion.startsWith("fleetwarden.io/");
         String ns = namespaced ? o.path("metadata").path("namespace").asText(defaultNamespace) : "";
         String name = o.path("metadata").path("name").asText();
         String what = kind + " " + (namespaced ? ns + "/" : "") + name;

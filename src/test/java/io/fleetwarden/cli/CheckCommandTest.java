@@ -431,6 +431,23 @@ class CheckCommandTest {
         assertThat(r.code()).isEqualTo(1);
     }
 
+    /** Policies are cluster-scoped: a checked policy file's lines name them without a namespace. */
+    @Test
+    void policyFilesAreNamedWithoutANamespace() throws IOException {
+        Path broken = Files.writeString(dir.resolve("broken-policy.yaml"), """
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: no-sources}
+                spec: {mode: Enforce}
+                """);
+        CliRun r = cli("check", "--policy", "policies/staging", "--offline", "-f", "policies/tenancy/d2-tenancy.yaml",
+                "-f", "policies/staging/d2-apps.yaml", "-f", broken.toString());
+        assertThat(verdicts(r)).as(r.out() + r.err()).satisfiesExactly(
+                l -> assertThat(l).startsWith("ALLOWED TenancyPolicy d2-tenancy (policies/tenancy/d2-tenancy.yaml"),
+                l -> assertThat(l).startsWith("ALLOWED ArtifactPolicy d2-apps-staging (policies/staging/d2-apps.yaml"),
+                l -> assertThat(l).startsWith("DENIED ArtifactPolicy no-sources (" + broken));
+    }
+
     /** A D2 production cluster's sources, as the pre-install check's first command saves them. */
     static final String FLUX_EXPORT = io.fleetwarden.testing.FleetSources.D2_FLUX_EXPORT;
 
