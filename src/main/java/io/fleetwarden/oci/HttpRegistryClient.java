@@ -47,7 +47,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER) // RegistryTransport follows them, without leaking credentials
                 .connectTimeout(config.connectTimeout()).executor(executor).build();
-        RegistryTransport transport = new RegistryTransport(http, security, config.userAgent());
+        RegistryTransport transport = new RegistryTransport(http, executor, security, config.userAgent());
         this.auth = new RegistryAuth(transport, security, config.credentials());
         this.listing = new RegistryListing(this, config.limits());
     }

@@ -145,6 +145,26 @@ class RegistryProtocolTest {
         assertThat(server.received()).extracting(LoopbackHttpServer.Received::method).containsExactly("HEAD", "GET");
     }
 
+    /**
+     * The exchanges run on the client's own reused threads. The JDK's {@code sendAsync} would complete each one
+     * through a new thread on a machine with two CPUs or fewer (where this fails if that comes back).
+     */
+    @Test
+    void manyRequestsStartFewThreads() throws Exception {
+        server.route("/v2/app/manifests/v1", ex -> respond(ex, 200,
+                Map.of("Content-Type", "application/vnd.oci.image.manifest.v1+json"), b(MANIFEST)));
+        OciReference ref = OciReference.parse(server.host() + "/app:v1");
+        client.resolve(ref, deadline()); // the client's pool and connection exist from here on
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(client.resolve(ref, deadline()).digest()).isEqualTo(SUBJECT);
+        }
+
+        assertThat(threads.getTotalStartedThreadCount() - before).as("threads started for 200 requests").isLessThan(20);
+    }
+
     @Test
     void cutsOffAChunkedBodyOverTheCap() {
         byte[] big = new byte[64 * 1024];
