@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -27,6 +28,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
@@ -47,11 +50,21 @@ final class GoYaml {
     private GoYaml() {
     }
 
+    /**
+     * Composes with the shared (read-only, so thread-safe) resolver rather than through a new
+     * {@code org.yaml.snakeyaml.Yaml}, whose construction compiles the resolver's patterns again: that was 2 % of
+     * the service's CPU with a thousand Kustomizations substituting variables object by object.
+     */
     static List<JsonNode> documents(String text, LoaderOptions options) {
-        org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(options);
+        Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), RESOLVER,
+                options);
         List<JsonNode> out = new ArrayList<>();
-        for (Node n : yaml.composeAll(new StringReader(text))) {
-            out.add(n == null ? null : convert(n, new IdentityHashMap<>(), 0));
+        while (composer.checkNode()) {
+            Node n = composer.getNode();
+            if (n == null) { // as SnakeYAML's own iterator does
+                throw new java.util.NoSuchElementException("No Node is available.");
+            }
+            out.add(convert(n, new IdentityHashMap<>(), 0));
         }
         return out;
     }
