@@ -315,14 +315,15 @@ public final class SideBySideBench {
         double tagToApplied = applied == null ? Double.NaN : (applied - tTag) / 1e9;
         double tagToSource = sourced == null ? Double.NaN : (sourced - tTag) / 1e9;
         double sourceToApplied = applied == null || sourced == null ? Double.NaN : (applied - sourced) / 1e9;
-        System.out.printf("moved tag: source had the new artifact after %.2f s, the Kustomization applied it %.2f s"
-                + " later (%.2f s after the move)%n", tagToSource, sourceToApplied, tagToApplied);
+        System.out.printf("moved tag: source had the new artifact after %s s, the Kustomization applied it %s s"
+                + " later (%s s after the move)%n", seconds(tagToSource), seconds(sourceToApplied),
+                seconds(tagToApplied));
 
         // ---- 4. a hand edit ----------------------------------------------------------------------------------
         String deployment = fleet.objects() == 4 ? "app-0" : "app-0-web-0";
         double corrected = handEdit(admin, deployment);
-        System.out.printf("hand edit: Deployment %s scaled to 1 by the admin, back at 0 after %.2f s (app-0's"
-                + " interval %d s)%n", deployment, corrected, changeInterval.toSeconds());
+        System.out.printf("hand edit: Deployment %s scaled to 1 by the admin, back at 0 after %s s (app-0's"
+                + " interval %d s)%n", deployment, seconds(corrected), changeInterval.toSeconds());
 
         Map<String, ProcStat> end = stats(pids);
         Map<String, Double> componentCpu = cpu(componentsBefore, componentsAtReady);
@@ -522,14 +523,19 @@ public final class SideBySideBench {
 
     private static void print(Result r) {
         System.out.printf("-- %s: %d x %d to Ready %.1f s; peak RSS %s; CPU to Ready %.1f s; requests to Ready %d;"
-                + " no-change %.0f s: %d requests (%.2f per object without leases), %.2f s CPU; tag->applied %.2f s; edit->corrected"
-                + " %.2f s; load %.2f -> %.2f%n", r.system(), r.apps(), r.objects(), r.readySeconds(), peaks(r.peak()),
+                + " no-change %.0f s: %d requests (%.2f per object without leases), %.2f s CPU; tag->applied %s s; edit->corrected"
+                + " %s s; load %.2f -> %.2f%n", r.system(), r.apps(), r.objects(), r.readySeconds(), peaks(r.peak()),
                 r.cpu(r.cpuToReady()), r.requests(r.requestsToReady()), r.noChangeSeconds(),
                 r.requests(r.requestsNoChange()), AuditLog.work(r.requestsNoChange()) / (double) (r.apps() * r.objects()),
-                r.cpu(r.cpuNoChange()), r.tagToApplied(), r.editToCorrected(), r.loadAtStart(), r.loadAtEnd());
+                r.cpu(r.cpuNoChange()), seconds(r.tagToApplied()), seconds(r.editToCorrected()), r.loadAtStart(), r.loadAtEnd());
     }
 
     /** The figures as a Markdown table, one column per system, for docs/benchmarks.md. */
+    /** A change phase's time; NaN is what a wait that ended without seeing the change records. */
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "not within the wait (change interval + 60 s)" : String.format("%.2f", s);
+    }
+
     static String table(List<Result> results) {
         StringBuilder b = new StringBuilder();
         Map<String, List<Result>> byFleet = new LinkedHashMap<>();
@@ -566,10 +572,10 @@ public final class SideBySideBench {
                     r -> String.format("%.2f", AuditLog.work(r.requestsNoChange()) / (double) Math.max(1,
                             r.objectsChecked())));
             row(b, "no-change interval: CPU (s)", rs, r -> String.format("%.2f", r.cpu(r.cpuNoChange())));
-            row(b, "moved tag: to source / to applied (s)", rs, r -> String.format("%.2f / %.2f", r.tagToSource(),
-                    r.tagToApplied()));
-            row(b, "moved tag: source -> applied (s)", rs, r -> String.format("%.2f", r.sourceToApplied()));
-            row(b, "hand edit corrected after (s)", rs, r -> String.format("%.2f", r.editToCorrected()));
+            row(b, "moved tag: to source / to applied (s)", rs, r -> seconds(r.tagToSource()) + " / "
+                    + seconds(r.tagToApplied()));
+            row(b, "moved tag: source -> applied (s)", rs, r -> seconds(r.sourceToApplied()));
+            row(b, "hand edit corrected after (s)", rs, r -> seconds(r.editToCorrected()));
             row(b, "load average start -> end", rs, r -> String.format("%.2f -> %.2f", r.loadAtStart(),
                     r.loadAtEnd()));
             row(b, "CPU stolen by the host until all Ready (/proc/stat steal, both vCPUs)", rs,
