@@ -221,12 +221,14 @@ public final class SideBySideBench {
         long auditStart = audit.offset();
         long serviceLogStart = service == null ? 0 : service.logOffset();
         StolenTime stolenBefore = StolenTime.now();
+        ApiServerLatencies latenciesBefore = ApiServerLatencies.read(admin);
         long t0 = System.nanoTime();
         parallel(n, i -> {
             admin.resource(fleet.ociRepository(NS, i, Duration.ofMinutes(60), verify)).create();
             admin.resource(SideBySideFleet.kustomization(NS, i, Duration.ofMinutes(60))).create();
         });
         double created = (System.nanoTime() - t0) / 1e9;
+        String createLatencies = ApiServerLatencies.read(admin).since(latenciesBefore);
         long deadline = t0 + Duration.ofSeconds(Math.max(600, 3L * n)).toNanos();
         long lastPrint = System.nanoTime();
         while (watch.ready() < n) {
@@ -253,6 +255,7 @@ public final class SideBySideBench {
                 + " %s%s%n", n, ready, 2 * n, created, requestsToReady, cpu(before, atReady), peaks(atReady),
                 heap < 0 ? "" : String.format("; live heap %.1f MiB", heap / 1048576.0));
         System.out.println("  all clients' requests to Ready: " + totals(byUser));
+        System.out.println("  the creates as the API server answered them (its /metrics, every client): " + createLatencies);
         if (service != null) {
             System.out.println("  admission while creating: " + service.admissionSummary(serviceLogStart));
         }

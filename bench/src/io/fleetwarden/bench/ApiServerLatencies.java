@@ -1,0 +1,79 @@
+package io.fleetwarden.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API server's own view of a window of creates, from its {@code /metrics}: how long it took to answer the
+ * creates of each resource, and how long each admission webhook took as it called it (the service's own log sees
+ * only its handler). Two snapshots; the figures are the differences of the histograms' sums and counts.
+ */
+final class ApiServerLatencies {
+
+    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final Map<String, double[]> sumAndCount;
+
+    private ApiServerLatencies(Map<String, double[]> sumAndCount) {
+        this.sumAndCount = sumAndCount;
+    }
+
+    static ApiServerLatencies read(KubernetesClient admin) {
+        Map<String, double[]> out = new TreeMap<>();
+        for (String line : admin.raw("/metrics").split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            String metric = m.group(1);
+            boolean sum = metric.endsWith("_sum");
+            if (!sum && !metric.endsWith("_count")) {
+                continue;
+            }
+            Map<String, String> labels = labels(m.group(2));
+            String key = null;
+            if (metric.startsWith("apiserver_request_duration_seconds_") && "POST".equals(labels.get("verb"))
+                    && labels.get("subresource").isEmpty() && "".equals(labels.getOrDefault("dry_run", ""))) {
+                key = "create " + labels.get("resource");
+            } else if (metric.startsWith("apiserver_admission_webhook_admission_duration_seconds_")
+                    && "CREATE".equals(labels.get("operation"))) {
+                key = "webhook " + labels.get("name") + " (" + labels.get("type") + ")";
+            }
+            if (key != null) {
+                out.computeIfAbsent(key, k -> new double[2])[sum ? 0 : 1] += Double.parseDouble(m.group(3));
+            }
+        }
+        return new ApiServerLatencies(out);
+    }
+
+    /** "create ocirepositories: mean 212 ms (n=1000); webhook …: mean 98 ms (n=1000); …" for the window since {@code before}. */
+    String since(ApiServerLatencies before) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : sumAndCount.entrySet()) {
+            double[] was = before.sumAndCount.getOrDefault(e.getKey(), new double[2]);
+            double count = e.getValue()[1] - was[1];
+            if (count < 1) {
+                continue;
+            }
+            double mean = (e.getValue()[0] - was[0]) / count;
+            parts.add(String.format("%s: mean %.0f ms (n=%.0f)", e.getKey(), mean * 1000, count));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static Map<String, String> labels(String text) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Matcher m = LABEL.matcher(text);
+        while (m.find()) {
+            labels.put(m.group(1), m.group(2));
+        }
+        return labels;
+    }
+}
