@@ -26,8 +26,44 @@ final class ApiServerLatencies {
     }
 
     static ApiServerLatencies read(KubernetesClient admin) {
+        return parse(admin.raw("/metrics"), ApiServerLatencies::apiServerKey);
+    }
+
+    /**
+     * The packaged service's view of the same window, from its own {@code /q/metrics}: Vert.x's time from a webhook
+     * request's start to its response's end (every webhook path together: the metric's uri label is the route's
+     * template), and fleetwarden's handler time per webhook path. What the API server waits beyond the first is
+     * outside the service's HTTP server; what the first shows beyond the second is inside it, before or after the
+     * handler.
+     */
+    static ApiServerLatencies readService(String metricsText) {
+        return parse(metricsText, (metric, labels) -> {
+            if (metric.startsWith("http_server_requests_seconds_") && "POST".equals(labels.get("method"))) {
+                return "service HTTP server, every webhook POST";
+            }
+            if (metric.startsWith("fleetwarden_admission_duration_seconds_")) {
+                return "service handler " + labels.get("path");
+            }
+            return null;
+        });
+    }
+
+    private static String apiServerKey(String metric, Map<String, String> labels) {
+        if (metric.startsWith("apiserver_request_duration_seconds_") && "POST".equals(labels.get("verb"))
+                && labels.get("subresource").isEmpty() && "".equals(labels.getOrDefault("dry_run", ""))) {
+            return "create " + labels.get("resource");
+        }
+        if (metric.startsWith("apiserver_admission_webhook_admission_duration_seconds_")
+                && "CREATE".equals(labels.get("operation"))) {
+            return "webhook " + labels.get("name") + " (" + labels.get("type") + ")";
+        }
+        return null;
+    }
+
+    private static ApiServerLatencies parse(String text,
+            java.util.function.BiFunction<String, Map<String, String>, String> keyOf) {
         Map<String, double[]> out = new TreeMap<>();
-        for (String line : admin.raw("/metrics").split("\n")) {
+        for (String line : text.split("\n")) {
             Matcher m = SAMPLE.matcher(line);
             if (!m.matches()) {
                 continue;
@@ -37,15 +73,7 @@ final class ApiServerLatencies {
             if (!sum && !metric.endsWith("_count")) {
                 continue;
             }
-            Map<String, String> labels = labels(m.group(2));
-            String key = null;
-            if (metric.startsWith("apiserver_request_duration_seconds_") && "POST".equals(labels.get("verb"))
-                    && labels.get("subresource").isEmpty() && "".equals(labels.getOrDefault("dry_run", ""))) {
-                key = "create " + labels.get("resource");
-            } else if (metric.startsWith("apiserver_admission_webhook_admission_duration_seconds_")
-                    && "CREATE".equals(labels.get("operation"))) {
-                key = "webhook " + labels.get("name") + " (" + labels.get("type") + ")";
-            }
+            String key = keyOf.apply(metric, labels(m.group(2)));
             if (key != null) {
                 out.computeIfAbsent(key, k -> new double[2])[sum ? 0 : 1] += Double.parseDouble(m.group(3));
             }

@@ -82,6 +82,15 @@ final class FleetwardenEngineService implements AutoCloseable {
         throw new IllegalStateException("policy " + policy.getMetadata().getName() + " not Ready within 60 s");
     }
 
+    /** The service's Prometheus text ({@code /q/metrics}), over its HTTPS port. */
+    String metrics() {
+        java.net.http.HttpResponse<String> r = cluster.webhookClient().get("/q/metrics");
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("/q/metrics answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
     long pid() {
         return cluster.service().pid();
     }

@@ -222,6 +222,7 @@ public final class SideBySideBench {
         long serviceLogStart = service == null ? 0 : service.logOffset();
         StolenTime stolenBefore = StolenTime.now();
         ApiServerLatencies latenciesBefore = ApiServerLatencies.read(admin);
+        ApiServerLatencies serviceBefore = service == null ? null : ApiServerLatencies.readService(service.metrics());
         long t0 = System.nanoTime();
         parallel(n, i -> {
             admin.resource(fleet.ociRepository(NS, i, Duration.ofMinutes(60), verify)).create();
@@ -229,6 +230,8 @@ public final class SideBySideBench {
         });
         double created = (System.nanoTime() - t0) / 1e9;
         String createLatencies = ApiServerLatencies.read(admin).since(latenciesBefore);
+        String serviceLatencies = service == null ? ""
+                : ApiServerLatencies.readService(service.metrics()).since(serviceBefore);
         long deadline = t0 + Duration.ofSeconds(Math.max(600, 3L * n)).toNanos();
         long lastPrint = System.nanoTime();
         while (watch.ready() < n) {
@@ -258,6 +261,7 @@ public final class SideBySideBench {
         System.out.println("  the creates as the API server answered them (its /metrics, every client): " + createLatencies);
         if (service != null) {
             System.out.println("  admission while creating: " + service.admissionSummary(serviceLogStart));
+            System.out.println("  the same window as the service's metrics saw it (every operation): " + serviceLatencies);
         }
         System.out.println("  by resource: " + AuditLog.of(audit.byUserAndResource(auditStart, auditReady), user));
 
