@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fleetwarden.testing.cluster.GateOnCluster;
 import io.fleetwarden.testing.cluster.TestNamespaces;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,12 +72,40 @@ class TenancyThroughApiServerIT {
 
     @Test
     void aTenantKustomizationReadingAnotherNamespacesSourceIsRefused() {
+        // It names its service account, so the API server skips the mutating webhook and the validating one refuses it.
         assertThatThrownBy(() -> tenant.resource(kustomization("steal", "flux-system", "flux")).create())
-                // The mutating webhook runs first and judges too, so the API server reports it.
-                .hasMessageContaining("admission webhook \"tenancy-defaults.fleetwarden.io\" denied the request: "
+                .hasMessageContaining("admission webhook \"tenancy.fleetwarden.io\" denied the request: "
                         + "fleetwarden tenancy: [ref.cross-namespace] spec.sourceRef.namespace")
                 .hasMessageContaining("got \"flux-system\"");
         assertThat(admin.resource(kustomization("steal", "flux-system", "flux")).get()).isNull();
+    }
+
+    @Test
+    void withoutAServiceAccountTheMutatingWebhookRefusesItFirst() {
+        // The mutating webhook runs before the validating ones and judges too, so the API server reports its refusal.
+        assertThatThrownBy(() -> tenant.resource(kustomization("steal-defaulted", "flux-system", null)).create())
+                .hasMessageContaining("admission webhook \"tenancy-defaults.fleetwarden.io\" denied the request: "
+                        + "fleetwarden tenancy: [ref.cross-namespace] spec.sourceRef.namespace");
+        assertThat(admin.resource(kustomization("steal-defaulted", "flux-system", null)).get()).isNull();
+    }
+
+    @Test
+    void onlyAnObjectWithoutItsServiceAccountIsSentToTheMutatingWebhook() throws IOException {
+        tenant.resource(kustomization("names-its-account", ns, "flux")).create();
+        GenericKubernetesResource empty = tenant.resource(kustomization("empty-account", ns, "''")).create();
+
+        // The service logs every review it answers (the line is written before the answer is returned).
+        String log = Files.readString(gate.cluster().service().log());
+        assertThat(log).containsPattern(reviewed("/validate/tenancy", "names-its-account"))
+                .doesNotContainPattern(reviewed("/mutate/tenancy", "names-its-account"))
+                .containsPattern(reviewed("/mutate/tenancy", "empty-account"))
+                .containsPattern(reviewed("/validate/tenancy", "empty-account"));
+        assertThat(empty.<Map<String, Object>>get("spec")).as("an empty name is defaulted like a missing one")
+                .containsEntry("serviceAccountName", "flux");
+    }
+
+    private static String reviewed(String path, String name) {
+        return "(?m)^.*admission path=" + path + " .* namespace=" + ns + " name=" + name + " operation=CREATE ";
     }
 
     @Test

@@ -34,7 +34,7 @@ class DemoOnClusterIT {
                 .contains("helmrepository.source.toolkit.fluxcd.io/fleet-charts created")
                 .contains("admission webhook \"helmchart.fleetwarden.io\" denied the request: fleetwarden: HelmChart "
                         + "flux-system/payments (chart payments-chart version \"1.x\")")
-                .contains("Error from server (TenancyViolation)", "admission webhook \"tenancy-defaults.fleetwarden.io\" denied the request: fleetwarden tenancy: "
+                .contains("Error from server (TenancyViolation)", "admission webhook \"tenancy.fleetwarden.io\" denied the request: fleetwarden tenancy: "
                         + "[ref.cross-namespace]")
                 .contains("kustomization.kustomize.toolkit.fluxcd.io/apps created")
                 .containsPattern("(?m)^flux$");
