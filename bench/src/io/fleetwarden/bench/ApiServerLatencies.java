@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 final class ApiServerLatencies {
 
-    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{(.*)\\} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final Map<String, double[]> sumAndCount;

@@ -221,6 +221,9 @@ public final class SideBySideBench {
         long auditStart = audit.offset();
         long serviceLogStart = service == null ? 0 : service.logOffset();
         StolenTime stolenBefore = StolenTime.now();
+        MachineCpu machineBefore = MachineCpu.now();
+        Map<String, ProcStat> othersBefore = stats(others());
+        long harnessBefore = OS.getProcessCpuTime();
         ApiServerLatencies latenciesBefore = ApiServerLatencies.read(admin);
         ApiServerLatencies serviceBefore = service == null ? null : ApiServerLatencies.readService(service.metrics());
         long t0 = System.nanoTime();
@@ -250,6 +253,11 @@ public final class SideBySideBench {
         Map<String, ProcStat> atReady = stats(pids);
         Map<String, ProcStat> componentsAtReady = stats(components(plane));
         double stolenToReady = StolenTime.now().secondsSince(stolenBefore);
+        String machineToReady = MachineCpu.now().since(machineBefore);
+        Map<String, Double> byProcess = new LinkedHashMap<>(cpu(before, atReady));
+        byProcess.putAll(cpu(componentsBefore, componentsAtReady));
+        byProcess.putAll(cpu(othersBefore, stats(others())));
+        byProcess.put("this harness (JVM)", (OS.getProcessCpuTime() - harnessBefore) / 1e9);
         long auditReady = audit.offset();
         Map<String, Map<String, Long>> byUser = audit.byUser(auditStart, auditReady);
         Map<String, Long> requestsToReady = AuditLog.of(byUser, user);
@@ -258,6 +266,7 @@ public final class SideBySideBench {
                 + " %s%s%n", n, ready, 2 * n, created, requestsToReady, cpu(before, atReady), peaks(atReady),
                 heap < 0 ? "" : String.format("; live heap %.1f MiB", heap / 1048576.0));
         System.out.println("  all clients' requests to Ready: " + totals(byUser));
+        System.out.printf("  CPU-s to Ready by process: %s; the machine: %s%n", byProcess, machineToReady);
         System.out.println("  the creates as the API server answered them (its /metrics, every client): " + createLatencies);
         if (service != null) {
             System.out.println("  admission while creating: " + service.admissionSummary(serviceLogStart));
@@ -458,6 +467,14 @@ public final class SideBySideBench {
         for (GuardedProcess p : plane.processes()) {
             out.put(p.name(), p.pid());
         }
+        return out;
+    }
+
+    /** The processes the harness runs beside the system under test: the registry. */
+    private static Map<String, Long> others() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("docker-registry"))
+                .forEach(p -> out.put("registry", p.pid()));
         return out;
     }
 
