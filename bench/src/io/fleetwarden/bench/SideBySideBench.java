@@ -224,17 +224,17 @@ public final class SideBySideBench {
         MachineCpu machineBefore = MachineCpu.now();
         Map<String, ProcStat> othersBefore = stats(others());
         long harnessBefore = OS.getProcessCpuTime();
-        ApiServerLatencies latenciesBefore = ApiServerLatencies.read(admin);
-        ApiServerLatencies serviceBefore = service == null ? null : ApiServerLatencies.readService(service.metrics());
+        WindowLatencies latenciesBefore = WindowLatencies.read(admin);
+        WindowLatencies serviceBefore = service == null ? null : WindowLatencies.readService(service.metrics());
         long t0 = System.nanoTime();
         parallel(n, i -> {
             admin.resource(fleet.ociRepository(NS, i, Duration.ofMinutes(60), verify)).create();
             admin.resource(SideBySideFleet.kustomization(NS, i, Duration.ofMinutes(60))).create();
         });
         double created = (System.nanoTime() - t0) / 1e9;
-        String createLatencies = ApiServerLatencies.read(admin).since(latenciesBefore);
+        String createLatencies = WindowLatencies.read(admin).since(latenciesBefore);
         String serviceLatencies = service == null ? ""
-                : ApiServerLatencies.readService(service.metrics()).since(serviceBefore);
+                : WindowLatencies.readService(service.metrics()).since(serviceBefore);
         long deadline = t0 + Duration.ofSeconds(Math.max(600, 3L * n)).toNanos();
         long lastPrint = System.nanoTime();
         while (watch.ready() < n) {
@@ -331,9 +331,9 @@ public final class SideBySideBench {
         double tagToApplied = applied == null ? Double.NaN : (applied - tTag) / 1e9;
         double tagToSource = sourced == null ? Double.NaN : (sourced - tTag) / 1e9;
         double sourceToApplied = applied == null || sourced == null ? Double.NaN : (applied - sourced) / 1e9;
-        System.out.printf("moved tag: source had the new artifact after %s s, the Kustomization applied it %s s"
-                + " later (%s s after the move)%n", seconds(tagToSource), seconds(sourceToApplied),
-                seconds(tagToApplied));
+        System.out.printf("moved tag: from the move to the source's new artifact %s; from there to the Kustomization's"
+                + " apply %s; from the move to the apply %s%n", took(tagToSource), took(sourceToApplied),
+                took(tagToApplied));
 
         // ---- 4. a hand edit ----------------------------------------------------------------------------------
         String deployment = fleet.objects() == 4 ? "app-0" : "app-0-web-0";
@@ -556,6 +556,11 @@ public final class SideBySideBench {
 
     /** The figures as a Markdown table, one column per system, for docs/benchmarks.md. */
     /** A change phase's time; NaN is what a wait that ended without seeing the change records. */
+    /** "1.23 s", or that it did not happen within the wait: for sentences ({@link #seconds} is for the table). */
+    private static String took(double s) {
+        return Double.isNaN(s) ? "not within the wait (change interval + 60 s)" : String.format("%.2f s", s);
+    }
+
     private static String seconds(double s) {
         return Double.isNaN(s) ? "not within the wait (change interval + 60 s)" : String.format("%.2f", s);
     }

@@ -10,23 +10,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The API server's own view of a window of creates, from its {@code /metrics}: how long it took to answer the
- * creates of each resource, and how long each admission webhook took as it called it (the service's own log sees
- * only its handler). Two snapshots; the figures are the differences of the histograms' sums and counts.
+ * Mean latencies over a window of creates, from Prometheus histograms read twice (the figures are the differences of
+ * their sums and counts): the API server's view from its {@code /metrics} (how long it took to answer the creates of
+ * each resource, and how long each admission webhook took as it called it), or the service's from its own
+ * {@code /q/metrics} ({@link #readService}).
  */
-final class ApiServerLatencies {
+final class WindowLatencies {
 
     private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{(.*)\\} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final Map<String, double[]> sumAndCount;
 
-    private ApiServerLatencies(Map<String, double[]> sumAndCount) {
+    private WindowLatencies(Map<String, double[]> sumAndCount) {
         this.sumAndCount = sumAndCount;
     }
 
-    static ApiServerLatencies read(KubernetesClient admin) {
-        return parse(admin.raw("/metrics"), ApiServerLatencies::apiServerKey);
+    static WindowLatencies read(KubernetesClient admin) {
+        return parse(admin.raw("/metrics"), WindowLatencies::apiServerKey);
     }
 
     /**
@@ -36,7 +37,7 @@ final class ApiServerLatencies {
      * outside the service's HTTP server; what the first shows beyond the second is inside it, before or after the
      * handler.
      */
-    static ApiServerLatencies readService(String metricsText) {
+    static WindowLatencies readService(String metricsText) {
         return parse(metricsText, (metric, labels) -> {
             if (metric.startsWith("http_server_requests_seconds_") && "POST".equals(labels.get("method"))) {
                 return "service HTTP server, every webhook POST";
@@ -60,7 +61,7 @@ final class ApiServerLatencies {
         return null;
     }
 
-    private static ApiServerLatencies parse(String text,
+    private static WindowLatencies parse(String text,
             java.util.function.BiFunction<String, Map<String, String>, String> keyOf) {
         Map<String, double[]> out = new TreeMap<>();
         for (String line : text.split("\n")) {
@@ -78,11 +79,11 @@ final class ApiServerLatencies {
                 out.computeIfAbsent(key, k -> new double[2])[sum ? 0 : 1] += Double.parseDouble(m.group(3));
             }
         }
-        return new ApiServerLatencies(out);
+        return new WindowLatencies(out);
     }
 
     /** "create ocirepositories: mean 212 ms (n=1000); webhook …: mean 98 ms (n=1000); …" for the window since {@code before}. */
-    String since(ApiServerLatencies before) {
+    String since(WindowLatencies before) {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, double[]> e : sumAndCount.entrySet()) {
             double[] was = before.sumAndCount.getOrDefault(e.getKey(), new double[2]);
