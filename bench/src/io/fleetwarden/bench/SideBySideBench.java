@@ -554,17 +554,17 @@ public final class SideBySideBench {
                 r.cpu(r.cpuNoChange()), seconds(r.tagToApplied()), seconds(r.editToCorrected()), r.loadAtStart(), r.loadAtEnd());
     }
 
-    /** The figures as a Markdown table, one column per system, for docs/benchmarks.md. */
-    /** A change phase's time; NaN is what a wait that ended without seeing the change records. */
-    /** "1.23 s", or that it did not happen within the wait: for sentences ({@link #seconds} is for the table). */
-    private static String took(double s) {
-        return Double.isNaN(s) ? "not within the wait (change interval + 60 s)" : String.format("%.2f s", s);
-    }
-
+    /** A change phase's time for the table; NaN is what a wait that ended without seeing the change records. */
     private static String seconds(double s) {
         return Double.isNaN(s) ? "not within the wait (change interval + 60 s)" : String.format("%.2f", s);
     }
 
+    /** The same for a sentence: "1.23 s", or that it did not happen within the wait. */
+    private static String took(double s) {
+        return Double.isNaN(s) ? "not within the wait (change interval + 60 s)" : seconds(s) + " s";
+    }
+
+    /** The figures as a Markdown table, one column per system, for docs/benchmarks.md. */
     static String table(List<Result> results) {
         StringBuilder b = new StringBuilder();
         Map<String, List<Result>> byFleet = new LinkedHashMap<>();
