@@ -404,7 +404,7 @@ public final class EngineBench {
         ReconcileTimer timer = new ReconcileTimer(counter);
         long heapBefore = liveHeap();
         Map<String, Long> componentCpu = componentCpu();
-        StolenTime stolenBefore = StolenTime.now();
+        MachineCpu machineBefore = MachineCpu.now();
         long cpuBefore = OS.getProcessCpuTime();
         Map<Long, Long> threadsBefore = threadCpuNanos();
         // Readiness from a watch, not by listing N Kustomizations every half second: the harness shares this JVM
@@ -464,7 +464,7 @@ public final class EngineBench {
                 outcomes.merge(s.outcome(), 1, Integer::sum);
             }
             Map<String, Long> componentAfter = componentCpu();
-            double stolen = StolenTime.now().secondsSince(stolenBefore);
+            double stolen = MachineCpu.now().stolenSecondsSince(machineBefore);
             long heapLive = liveHeap();
             Stats readyAt = watch.readyTimes(ns, t0);
             Map<String, Long> requests = counter.byMethod(null);

@@ -7,10 +7,13 @@ import java.nio.file.Path;
 
 /**
  * The whole machine's CPU, from {@code /proc/stat}'s {@code cpu} line (all CPUs together): time spent running
- * anything, and time idle (idle and iowait). Over a window it says whether the machine had CPU to spare: a system
- * that waits for CPU is not made faster by shorter waits of its own.
+ * anything, time idle (idle and iowait), and time stolen. Over a window it says whether the machine had CPU to spare
+ * (a system that waits for CPU is not made faster by shorter waits of its own), and how much the hypervisor gave to
+ * other guests while this VM's vCPUs wanted to run (the {@code steal} column): this machine's load average can be 0
+ * while the host is busy, and the same run then takes up to twice as long, so a wall time is comparable with another
+ * only when both say how much was stolen.
  */
-record MachineCpu(long busyTicks, long idleTicks) {
+record MachineCpu(long busyTicks, long idleTicks, long stolenTicks) {
 
     /** USER_HZ, the unit of /proc/stat: 100 on Linux. */
     private static final double TICKS_PER_SECOND = 100;
@@ -25,7 +28,7 @@ record MachineCpu(long busyTicks, long idleTicks) {
                     for (int i : new int[] {1, 2, 3, 6, 7}) {
                         busy += Long.parseLong(f[i]);
                     }
-                    return new MachineCpu(busy, Long.parseLong(f[4]) + Long.parseLong(f[5]));
+                    return new MachineCpu(busy, Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8]));
                 }
             }
             throw new IllegalStateException("/proc/stat has no cpu line");
@@ -39,5 +42,10 @@ record MachineCpu(long busyTicks, long idleTicks) {
         double busy = (busyTicks - before.busyTicks) / TICKS_PER_SECOND;
         double all = busy + (idleTicks - before.idleTicks) / TICKS_PER_SECOND;
         return String.format("busy %.1f of %.1f CPU-s (%.0f %%)", busy, all, all == 0 ? 0 : 100 * busy / all);
+    }
+
+    /** Seconds stolen since {@code before}, all vCPUs together. */
+    double stolenSecondsSince(MachineCpu before) {
+        return (stolenTicks - before.stolenTicks) / TICKS_PER_SECOND;
     }
 }

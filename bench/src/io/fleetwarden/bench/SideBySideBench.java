@@ -220,7 +220,6 @@ public final class SideBySideBench {
         Map<String, ProcStat> componentsBefore = stats(components(plane));
         long auditStart = audit.offset();
         long serviceLogStart = service == null ? 0 : service.logOffset();
-        StolenTime stolenBefore = StolenTime.now();
         MachineCpu machineBefore = MachineCpu.now();
         Map<String, ProcStat> othersBefore = stats(others());
         long harnessBefore = OS.getProcessCpuTime();
@@ -252,8 +251,9 @@ public final class SideBySideBench {
         double ready = (System.nanoTime() - t0) / 1e9;
         Map<String, ProcStat> atReady = stats(pids);
         Map<String, ProcStat> componentsAtReady = stats(components(plane));
-        double stolenToReady = StolenTime.now().secondsSince(stolenBefore);
-        String machineToReady = MachineCpu.now().since(machineBefore);
+        MachineCpu machineAtReady = MachineCpu.now();
+        double stolenToReady = machineAtReady.stolenSecondsSince(machineBefore);
+        String machineToReady = machineAtReady.since(machineBefore);
         Map<String, Double> byProcess = new LinkedHashMap<>(cpu(before, atReady));
         byProcess.putAll(cpu(componentsBefore, componentsAtReady));
         byProcess.putAll(cpu(othersBefore, stats(others())));
