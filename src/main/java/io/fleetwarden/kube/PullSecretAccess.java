@@ -17,6 +17,7 @@ import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
 import io.fleetwarden.oci.RegistryException;
+import io.fleetwarden.oci.RegistryTls;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -30,8 +31,9 @@ import java.util.function.Function;
  * Registry access with the credentials source-controller would use for a source: its
  * {@code spec.secretRef} (a {@code kubernetes.io/dockerconfigjson} Secret in its namespace) and the image
  * pull secrets of its {@code spec.serviceAccountName} ({@code kubernetes.io/dockerconfigjson}, or the legacy
- * {@code kubernetes.io/dockercfg} that Kubernetes still accepts as image pull secrets). Sources without either
- * share one anonymous client.
+ * {@code kubernetes.io/dockercfg} that Kubernetes still accepts as image pull secrets), and the TLS material of its
+ * {@code spec.certSecretRef} ({@link RegistryTlsSecrets}; for a Helm chart's repository without one, TLS keys in its
+ * {@code secretRef}, as Flux still reads them). Sources without any of these share one anonymous client.
  * Clients are cached per (namespace, secrets, resource versions), so a rotated Secret is used at once; the
  * client of a superseded version is dropped (and closed) once unused for {@value #SUPERSEDED_AFTER_MINUTES}
  * minutes, so old credentials do not stay in memory for the life of the process.
@@ -85,10 +87,11 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
                         .forEach(names::add);
             }
         }
-        if (names.isEmpty()) {
+        if (names.isEmpty() && source.certSecret() == null) {
             return anonymous;
         }
         RegistryCredentials credentials = RegistryCredentials.none();
+        RegistryTls tls = RegistryTls.system();
         StringBuilder key = new StringBuilder(ns);
         for (String name : names) {
             String what = "pull secret " + ns + "/" + name;
@@ -99,10 +102,23 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
             credentials = (source.chart() != null ? chartLoginsOf(secret, what, source.repository().registry())
                     : loginsOf(secret, what)).with(credentials);
             key.append('|').append(name).append('@').append(secret.getMetadata().getResourceVersion());
+            if (source.chart() != null && source.certSecret() == null && name.equals(source.pullSecret())) {
+                tls = RegistryTlsSecrets.ofDeprecatedAuthSecret(secret, what);
+            }
         }
-        RegistryCredentials resolved = credentials;
-        return clients.get(key.toString(), k -> new HttpRegistryClient(new RegistryClientConfig(base.insecureHosts(),
-                resolved, base.limits(), base.userAgent(), base.connectTimeout())));
+        if (source.certSecret() != null) {
+            String what = "cert secret " + ns + "/" + source.certSecret();
+            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(ns)
+                    .withName(source.certSecret()).get(), what);
+            if (secret == null) {
+                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
+            }
+            tls = RegistryTlsSecrets.ofCertSecret(secret, what);
+            key.append("|tls:").append(source.certSecret()).append('@')
+                    .append(secret.getMetadata().getResourceVersion());
+        }
+        RegistryClientConfig config = base.forSource(credentials, tls);
+        return clients.get(key.toString(), k -> new HttpRegistryClient(config));
     }
 
     /**

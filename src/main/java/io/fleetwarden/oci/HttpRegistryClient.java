@@ -36,7 +36,7 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     public HttpRegistryClient(RegistryClientConfig config) {
         this.config = config;
-        this.security = new TransportSecurity(config.insecureHosts());
+        this.security = new TransportSecurity(config.insecureHosts(), config.tls().custom());
         int pool = POOLS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(task -> {
@@ -44,9 +44,12 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER) // RegistryTransport follows them, without leaking credentials
-                .connectTimeout(config.connectTimeout()).executor(executor).build();
+                .connectTimeout(config.connectTimeout()).executor(executor);
+        // The JDK's HttpClient checks the server's name against its certificate with any context (RFC 2818).
+        config.tls().sslContext().ifPresent(builder::sslContext);
+        HttpClient http = builder.build();
         RegistryTransport transport = new RegistryTransport(http, executor, security, config.userAgent());
         this.auth = new RegistryAuth(transport, security, config.credentials());
         this.listing = new RegistryListing(this, config.limits());

@@ -14,9 +14,10 @@ import java.util.Set;
  * @param limits         bounds on what is read
  * @param userAgent      sent with every request
  * @param connectTimeout upper bound for establishing a connection (the caller's deadline still applies)
+ * @param tls            roots and client certificate; {@link RegistryTls#system()} unless a source brings its own
  */
 public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredentials credentials, RegistryLimits limits,
-        String userAgent, Duration connectTimeout) {
+        String userAgent, Duration connectTimeout, RegistryTls tls) {
 
     public static final String DEFAULT_USER_AGENT = "fleetwarden";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -28,9 +29,15 @@ public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredential
         }
         insecureHosts = Set.copyOf(lower);
         if (credentials == null || limits == null || userAgent == null || userAgent.isBlank() || connectTimeout == null
-                || connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("credentials, limits, a user agent and a positive connect timeout are required");
+                || connectTimeout.isNegative() || connectTimeout.isZero() || tls == null) {
+            throw new IllegalArgumentException(
+                    "credentials, limits, a user agent, a positive connect timeout and TLS settings are required");
         }
+    }
+
+    /** The same settings with other logins and TLS material: a source's own client. */
+    public RegistryClientConfig forSource(RegistryCredentials sourceCredentials, RegistryTls sourceTls) {
+        return new RegistryClientConfig(insecureHosts, sourceCredentials, limits, userAgent, connectTimeout, sourceTls);
     }
 
     public static RegistryClientConfig defaults() {
@@ -47,6 +54,7 @@ public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredential
         private RegistryLimits limits = RegistryLimits.defaults();
         private String userAgent = DEFAULT_USER_AGENT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private RegistryTls tls = RegistryTls.system();
 
         private Builder() {
         }
@@ -77,8 +85,13 @@ public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredential
             return this;
         }
 
+        public Builder tls(RegistryTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public RegistryClientConfig build() {
-            return new RegistryClientConfig(insecureHosts, credentials, limits, userAgent, connectTimeout);
+            return new RegistryClientConfig(insecureHosts, credentials, limits, userAgent, connectTimeout, tls);
         }
     }
 }

@@ -11,17 +11,23 @@ import java.util.Set;
  * else is HTTPS, because the bytes we fetch decide what a cluster admits: a man in the middle could answer
  * a tag resolution with a digest of his choosing, and Basic credentials and bearer tokens would travel in
  * clear text. Loopback is recognised from the literal name only ({@code localhost}, {@code 127.0.0.0/8},
- * {@code [::1]}), never by resolving DNS.
+ * {@code [::1]}), never by resolving DNS. A client with TLS material of its own ({@link RegistryTls#custom()})
+ * speaks only HTTPS, even to loopback: its source expects TLS.
  */
 final class TransportSecurity {
 
     private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
     private final Set<String> insecureHosts;
+    private final boolean tlsOnly;
 
-    /** @param insecureHosts {@code host} (any port) or {@code host:port} entries, lower case */
-    TransportSecurity(Set<String> insecureHosts) {
+    /**
+     * @param insecureHosts {@code host} (any port) or {@code host:port} entries, lower case
+     * @param tlsOnly       HTTPS everywhere, loopback and insecure hosts included
+     */
+    TransportSecurity(Set<String> insecureHosts, boolean tlsOnly) {
         this.insecureHosts = Set.copyOf(insecureHosts);
+        this.tlsOnly = tlsOnly;
     }
 
     /** {@code https://ghcr.io}, {@code http://127.0.0.1:5000}, {@code https://registry-1.docker.io}. */
@@ -35,6 +41,9 @@ final class TransportSecurity {
 
     /** Whether {@code hostPort} ({@code host}, {@code host:port}, {@code [v6]:port}) may be spoken to in plain HTTP. */
     boolean allowsPlainHttp(String hostPort) {
+        if (tlsOnly) {
+            return false;
+        }
         String lower = hostPort.toLowerCase(Locale.ROOT);
         String host = hostOf(lower);
         return isLoopback(host) || insecureHosts.contains(lower) || insecureHosts.contains(host);

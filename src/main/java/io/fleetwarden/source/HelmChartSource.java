@@ -169,7 +169,8 @@ public final class HelmChartSource {
         String exact = HelmChartTags.exactTag(request.version()).orElse(null);
         OciSource source = new OciSource(request.namespace(), request.what(), repository, exact, null, null, null,
                 OciSource.verify(request.verify()), OciSource.text(spec.path("secretRef"), "name"),
-                OciSource.text(spec, "serviceAccountName"), spec.path("insecure").asBoolean(false),
+                OciSource.text(spec, "serviceAccountName"), OciSource.text(spec.path("certSecretRef"), "name"),
+                spec.path("insecure").asBoolean(false),
                 OciSource.text(spec, "provider"), new OciSource.Chart(request.chart(), request.version(), request.kind()));
         return new Valid(source);
     }

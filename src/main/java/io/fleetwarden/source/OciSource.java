@@ -17,13 +17,15 @@ import java.util.List;
  * @param semver     {@code spec.ref.semver}; null when absent
  * @param digest     {@code spec.ref.digest}; null when absent. Flux's precedence: digest, then semver, then tag
  * @param pullSecret {@code spec.secretRef.name}; null when absent
+ * @param certSecret {@code spec.certSecretRef.name}: TLS material for the registry ({@code ca.crt}, or
+ *                   {@code tls.crt} with {@code tls.key}); null when absent
  * @param chart      for a Helm chart of an OCI {@code HelmRepository} ({@link HelmChartSource}): the chart and
  *                   its {@code version}, chosen by Helm's rules instead of {@code tag}/{@code semver} (then
  *                   {@code tag} is set only for an exact version); null for an {@code OCIRepository}
  */
 public record OciSource(String namespace, String name, OciReference repository, String tag, String semver,
         String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
-        boolean insecure, String provider, Chart chart) {
+        String certSecret, boolean insecure, String provider, Chart chart) {
 
     /**
      * A Helm chart's name and {@code version} as written (empty means {@code *}, the highest stable version).
@@ -33,12 +35,12 @@ public record OciSource(String namespace, String name, OciReference repository, 
     public record Chart(String name, String version, String kind) {
     }
 
-    /** An {@code OCIRepository}. */
+    /** An {@code OCIRepository} without TLS material of its own. */
     public OciSource(String namespace, String name, OciReference repository, String tag, String semver,
             String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
             boolean insecure, String provider) {
         this(namespace, name, repository, tag, semver, semverFilter, digest, verify, pullSecret, serviceAccountName,
-                insecure, provider, null);
+                null, insecure, provider, null);
     }
 
     public sealed interface Parsed {
@@ -92,7 +94,8 @@ public record OciSource(String namespace, String name, OciReference repository, 
         JsonNode meta = object.path("metadata");
         return new Valid(new OciSource(text(meta, "namespace"), text(meta, "name"), repo, tag, semver,
                 text(ref, "semverFilter"), digest, verify(spec.get("verify")), text(spec.path("secretRef"), "name"),
-                text(spec, "serviceAccountName"), spec.path("insecure").asBoolean(false), text(spec, "provider")));
+                text(spec, "serviceAccountName"), text(spec.path("certSecretRef"), "name"),
+                spec.path("insecure").asBoolean(false), text(spec, "provider"), null));
     }
 
     static FluxVerifySpec verify(JsonNode verify) {
@@ -132,6 +135,6 @@ public record OciSource(String namespace, String name, OciReference repository, 
             return this;
         }
         return new OciSource(namespace, name, repository, resolvedTag, null, null, null, verify, pullSecret,
-                serviceAccountName, insecure, provider, chart);
+                serviceAccountName, certSecret, insecure, provider, chart);
     }
 }

@@ -59,6 +59,11 @@ public final class SignedArtifacts implements AutoCloseable {
         return registry.host();
     }
 
+    /** The registry artifacts are published to (plain HTTP on loopback). */
+    public TestRegistry registry() {
+        return registry;
+    }
+
     /** A repository path no other test uses: {@code <prefix>-<random>/<component>}. */
     public static String uniqueRepo(String prefix, String component) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "/" + component;

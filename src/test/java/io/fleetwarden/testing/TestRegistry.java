@@ -73,19 +73,35 @@ public final class TestRegistry implements AutoCloseable {
         return start(null, true);
     }
 
+    /**
+     * A second registry over the storage of {@code origin}, serving it over HTTPS only with {@code serving}'s
+     * certificate and key (PEM files), and when {@code clientCa} is not null requiring a client certificate
+     * issued by it (mutual TLS), as a registry behind a company's private CA does. What is pushed to
+     * {@code origin} (over plain HTTP, as the test tools push) is served by this one at once. The caller closes it.
+     */
+    public static TestRegistry tlsMirrorOf(TestRegistry origin, Path servingCert, Path servingKey, Path clientCa) {
+        String tls = "  tls:\n    certificate: " + servingCert + "\n    key: " + servingKey + "\n"
+                + (clientCa == null ? "" : "    clientcas: [" + clientCa + "]\n");
+        return start(null, false, origin.root.resolve("data"), tls);
+    }
+
     private static TestRegistry start(String extraConfig, boolean quiet) {
+        return start(extraConfig, quiet, null, "");
+    }
+
+    private static TestRegistry start(String extraConfig, boolean quiet, Path data, String tls) {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " not found: install the Debian package docker-registry "
                     + "(bash .ci/run does) or set FLEETWARDEN_REGISTRY_BIN");
         }
         try {
-            return new TestRegistry(extraConfig, quiet);
+            return new TestRegistry(extraConfig, quiet, data, tls);
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + BINARY + ": " + e.getMessage(), e);
         }
     }
 
-    private TestRegistry(String extraConfig, boolean quiet) throws IOException {
+    private TestRegistry(String extraConfig, boolean quiet, Path data, String tls) throws IOException {
         root = Files.createTempDirectory("fleetwarden-registry");
         port = LoopbackPorts.free();
         Path config = root.resolve("config.yml");
@@ -99,9 +115,11 @@ public final class TestRegistry implements AutoCloseable {
                 http:
                   addr: 127.0.0.1:%d
                   secret: fleetwarden-tests-only
+                %s
                 health: {storagedriver: {enabled: false}}
                 %s
-                """.formatted(quiet ? "warn" : "info", root.resolve("data"), port, extraConfig == null ? "" : extraConfig));
+                """.formatted(quiet ? "warn" : "info", data == null ? root.resolve("data") : data, port, tls,
+                extraConfig == null ? "" : extraConfig));
         process = new ProcessBuilder(BINARY.toString(), "serve", config.toString()).redirectErrorStream(true).start();
         awaitListening(quiet);
     }
