@@ -3,11 +3,14 @@ package io.fleetwarden.cli;
 import io.fleetwarden.oci.HttpRegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
+import io.fleetwarden.oci.RegistryTls;
+import io.fleetwarden.oci.TlsPem;
 import io.fleetwarden.verify.TrustAnchor;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import io.fleetwarden.verify.cosign.TrustedRootException;
 import io.fleetwarden.verify.cosign.TrustedRoots;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +22,19 @@ final class RegistryOptions {
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Allow plain HTTP to this registry (repeatable). Loopback registries always may.")
     List<String> insecure = List.of();
+
+    @Option(names = "--registry-cacert", paramLabel = "FILE", description = "CA certificates (PEM) the registry's "
+            + "TLS certificate must chain to, in place of the system's roots, as cosign reads it. (In the cluster, an "
+            + "OCIRepository's certSecretRef adds its ca.crt to the system's roots, as source-controller does.)")
+    Path registryCaCert;
+
+    @Option(names = "--registry-client-cert", paramLabel = "FILE",
+            description = "A client certificate (PEM) for registries that ask for one; needs --registry-client-key.")
+    Path registryClientCert;
+
+    @Option(names = "--registry-client-key", paramLabel = "FILE",
+            description = "The private key (PEM: PKCS#8, PKCS#1 or SEC 1) of --registry-client-cert.")
+    Path registryClientKey;
 
     @Option(names = "--docker-config", paramLabel = "FILE",
             description = "Registry credentials: a Docker config.json or a Kubernetes .dockerconfigjson.")
@@ -80,8 +96,33 @@ final class RegistryOptions {
                 throw CliFailure.usage("--docker-config " + dockerConfig + ": " + e.getMessage());
             }
         }
+        config.tls(tls());
         return new Services(new HttpRegistryClient(config.build()),
                 new CosignSignatureVerifier(trustedRoots(), Clock.systemUTC()));
+    }
+
+    /**
+     * cosign's meaning, except that a certificate without its key (or a key without its certificate) is a usage
+     * error here, where cosign ignores the one given.
+     */
+    private RegistryTls tls() {
+        if ((registryClientCert == null) != (registryClientKey == null)) {
+            throw CliFailure.usage(registryClientCert != null ? "--registry-client-cert needs --registry-client-key"
+                    : "--registry-client-key needs --registry-client-cert");
+        }
+        try {
+            List<X509Certificate> roots = registryCaCert == null ? List.of()
+                    : TlsPem.caCertificates(OptionFile.read("--registry-cacert", registryCaCert),
+                            "--registry-cacert " + registryCaCert);
+            RegistryTls.ClientIdentity client = registryClientCert == null ? null
+                    : TlsPem.clientIdentity(OptionFile.read("--registry-client-cert", registryClientCert),
+                            "--registry-client-cert " + registryClientCert,
+                            OptionFile.read("--registry-client-key", registryClientKey),
+                            "--registry-client-key " + registryClientKey);
+            return RegistryTls.only(roots, client);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
     }
 
     TrustedRoots trustedRoots() {

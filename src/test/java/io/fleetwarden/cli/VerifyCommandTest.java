@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwarden.oci.Digest;
+import io.fleetwarden.testing.RegistryPki;
 import io.fleetwarden.testing.SignedArtifacts;
+import io.fleetwarden.testing.TestRegistry;
 import io.fleetwarden.testing.sigstore.Identity;
 import io.fleetwarden.testing.sigstore.SigningRequest;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,6 +205,56 @@ class VerifyCommandTest {
                 "local=" + trustedRoot, "-o", "json");
         assertThat(json.code()).isZero();
         assertThat(json.out()).doesNotContain("Verified OK").startsWith("{");
+    }
+
+    @Test
+    void aRegistryBehindAPrivateCaAndMutualTlsIsReachedWithCosignsTlsFlags() throws IOException {
+        RegistryPki registryCa = RegistryPki.create("acme registry CA");
+        RegistryPki clientCa = RegistryPki.create("acme client CA");
+        RegistryPki.Issued serving = registryCa.server(List.of("127.0.0.1"));
+        RegistryPki.Issued client = clientCa.client("fleetwarden-cli", "RSA");
+        Path caFile = Files.writeString(dir.resolve("registry-ca.crt"), registryCa.certificatePem());
+        Path certFile = Files.writeString(dir.resolve("client.crt"), client.certificatePem());
+        Path keyFile = Files.writeString(dir.resolve("client.key"), client.traditionalKeyPem());
+        Path otherKey = Files.writeString(dir.resolve("other.key"), clientCa.client("x", "EC").pkcs8KeyPem());
+        try (TestRegistry mirror = TestRegistry.tlsMirrorOf(artifacts.registry(),
+                RegistryPki.write(serving.certificatePem(), ".crt"), RegistryPki.write(serving.pkcs8KeyPem(), ".key"),
+                RegistryPki.write(clientCa.certificatePem(), ".crt"))) {
+            String ref = signed("cli-tls", SigningRequest.github()).replace(artifacts.host(), mirror.host());
+            List<String> verify = List.of("verify", ref, "--policy", policy(mirror.host() + "/cli-tls-*").toString(),
+                    "--trusted-root", "local=" + trustedRoot, "--timeout", "10s");
+
+            CliRun ok = cli(with(verify, "--registry-cacert", caFile.toString(), "--registry-client-cert",
+                    certFile.toString(), "--registry-client-key", keyFile.toString()));
+            assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+            assertThat(ok.out()).startsWith("VERIFIED " + ref + "@sha256:");
+
+            CliRun noClientCertificate = cli(with(verify, "--registry-cacert", caFile.toString()));
+            assertThat(noClientCertificate.code()).as(noClientCertificate.out()).isEqualTo(2);
+            assertThat(noClientCertificate.out()).startsWith("UNAVAILABLE " + ref);
+
+            CliRun halfPair = cli(with(verify, "--registry-client-cert", certFile.toString()));
+            assertThat(halfPair.code()).isEqualTo(64);
+            assertThat(halfPair.err()).isEqualTo("fleetwarden verify: --registry-client-cert needs --registry-client-key"
+                    + System.lineSeparator());
+
+            CliRun wrongKey = cli(with(verify, "--registry-client-cert", certFile.toString(), "--registry-client-key",
+                    otherKey.toString()));
+            assertThat(wrongKey.code()).isEqualTo(64);
+            assertThat(wrongKey.err()).isEqualTo("fleetwarden verify: --registry-client-key " + otherKey + " is not the "
+                    + "private key of the first certificate in --registry-client-cert " + certFile + System.lineSeparator());
+
+            CliRun notACa = cli(with(verify, "--registry-cacert", keyFile.toString()));
+            assertThat(notACa.code()).isEqualTo(64);
+            assertThat(notACa.err()).contains("--registry-cacert " + keyFile + " holds no PEM certificate")
+                    .doesNotContain("PRIVATE KEY");
+        }
+    }
+
+    private static String[] with(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test
