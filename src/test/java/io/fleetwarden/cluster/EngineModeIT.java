@@ -1,6 +1,7 @@
 package io.fleetwarden.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.reconcile.FluxKinds;
+import io.fleetwarden.testing.RegistryPki;
+import io.fleetwarden.testing.TestRegistry;
 import io.fleetwarden.testing.cluster.Components;
 import io.fleetwarden.testing.cluster.ControlPlane;
 import io.fleetwarden.testing.cluster.CustomResourceDefinitions;
@@ -113,6 +116,88 @@ class EngineModeIT {
                     .contains("forbidden");
         });
         assertThat(admin.configMaps().inNamespace(ns).withName(repo.replace('/', '-')).get()).isNull();
+    }
+
+    /**
+     * A registry behind a company's CA that also asks for a client certificate: the webhook and the reconciler
+     * both reach it with the source's certSecretRef, read with exactly deploy/'s RBAC; without one, nothing is
+     * admitted.
+     */
+    @Test
+    void aSourceBehindAPrivateCaIsVerifiedAndDeliveredWithItsCertSecretRef() {
+        RegistryPki registryCa = RegistryPki.create("acme registry CA");
+        RegistryPki clientCa = RegistryPki.create("acme client CA");
+        RegistryPki.Issued serving = registryCa.server(java.util.List.of("127.0.0.1"));
+        try (TestRegistry mirror = TestRegistry.tlsMirrorOf(engine.artifacts().registry(),
+                RegistryPki.write(serving.certificatePem(), ".crt"), RegistryPki.write(serving.pkcs8KeyPem(), ".key"),
+                RegistryPki.write(clientCa.certificatePem(), ".crt"))) {
+            engine.applyPolicy(policyFor(mirror.host()));
+            String ns = TestNamespaces.create(admin, "engine-tls");
+            deployer(ns);
+            String repo = engine.repository("tls");
+            Digest digest = engine.publishSigned(repo, "latest");
+            GenericKubernetesResource source = engine.ociRepository(ns, "app", repo, "latest");
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> spec = (java.util.Map<String, Object>) source.getAdditionalProperties().get("spec");
+            spec.put("url", "oci://" + mirror.host() + "/" + repo);
+
+            // Without TLS material the webhook cannot reach the registry, and says so.
+            assertThatThrownBy(() -> admin.resource(source).create()).hasMessageContaining("could not verify oci://"
+                    + mirror.host() + "/" + repo);
+
+            RegistryPki.Issued client = clientCa.client("fleetwarden", "EC");
+            admin.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName("registry-tls").endMetadata().withType("Opaque")
+                    .addToStringData("tls.crt", client.certificatePem()).addToStringData("tls.key", client.pkcs8KeyPem())
+                    .addToStringData("ca.crt", registryCa.certificatePem()).build()).create();
+            spec.put("certSecretRef", java.util.Map.of("name", "registry-tls"));
+            admin.resource(source).create();
+            admin.resource(kustomization(ns, "app", "serviceAccountName: deployer")).create();
+
+            JsonNode ks = await().atMost(WAIT).until(() -> get(ns, "app"), o -> ready(o).equals("True"));
+            assertThat(ks.at("/status/lastAppliedRevision").asText()).isEqualTo("latest@" + digest);
+            assertThat(admin.configMaps().inNamespace(ns).withName(repo.replace('/', '-')).get()).isNotNull();
+
+            // The key is dropped from the Secret: the next reconcile fails as source-controller's would, naming the
+            // Secret, and what was delivered stays.
+            admin.secrets().inNamespace(ns).withName("registry-tls").edit(secret -> {
+                secret.getData().remove("tls.key");
+                return secret;
+            });
+            admin.genericKubernetesResources(FluxKinds.OCI_REPOSITORY).inNamespace(ns).withName("app").edit(o -> {
+                o.getMetadata().setAnnotations(java.util.Map.of("reconcile.fluxcd.io/requestedAt", "cert-secret-broken"));
+                return o;
+            });
+            await().atMost(WAIT).untilAsserted(() -> {
+                JsonNode broken = JSON.valueToTree(admin.genericKubernetesResources(FluxKinds.OCI_REPOSITORY)
+                        .inNamespace(ns).withName("app").get());
+                assertThat(condition(broken, "Ready").path("reason").asText()).isEqualTo("AuthenticationFailed");
+                assertThat(condition(broken, "Ready").path("message").asText())
+                        .contains("cert secret " + ns + "/registry-tls has tls.crt but no tls.key");
+            });
+            assertThat(admin.configMaps().inNamespace(ns).withName(repo.replace('/', '-')).get()).isNotNull();
+        }
+    }
+
+    /** The staging policy of GateOnCluster for another registry host. */
+    private static GenericKubernetesResource policyFor(String host) {
+        return Serialization.unmarshal("""
+                apiVersion: fleetwarden.io/v1alpha1
+                kind: ArtifactPolicy
+                metadata: {name: fleet-apps-private-ca}
+                spec:
+                  sources: ["oci://%s/acme/fleet-apps/*"]
+                  authorities:
+                    - name: push-artifact.yaml on main
+                      trustedRoot: local
+                      keyless:
+                        issuer: https://token.actions.githubusercontent.com
+                        subjectRegExp: ^https://github\\.com/acme/fleet-apps/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
+                        github:
+                          repository: acme/fleet-apps
+                          workflow: .github/workflows/push-artifact.yaml
+                          refs: [refs/heads/main]
+                """.formatted(host), GenericKubernetesResource.class);
     }
 
     private static Path kubeconfig() {
