@@ -3,8 +3,9 @@ package io.fleetwarden.oci;
 import java.util.List;
 
 /**
- * A compiled Flux {@code spec.ref.semver} constraint with Masterminds/semver v3.4.0 semantics (the version
- * source-controller pins): comparisons {@code = != > < >= <= => =<}, tilde {@code ~1.2.3} / {@code ~>},
+ * A compiled Flux {@code spec.ref.semver} constraint with Masterminds/semver v3.4.0 semantics, unchanged in v3.5.0,
+ * the version source-controller v1.9.4 builds with ({@code SemverDifferentialTest} compares the two): comparisons
+ * {@code = != > < >= <= => =<}, tilde {@code ~1.2.3} / {@code ~>},
  * caret {@code ^1.2.3} (with the 0.x rules), wildcards {@code 1.2.x 1.x * 1.2.*}, hyphen ranges
  * {@code 1.2 - 1.4.5} (spaces around the hyphen required, {@code 1.2-1.4} is a prerelease), AND by comma or
  * whitespace, OR by {@code ||}.
