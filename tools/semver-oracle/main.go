@@ -2,11 +2,20 @@
 // source-controller v1.9.4 decides for an OCIRepository's spec.ref.semver and semverFilter. The decisions are the
 // libraries' own: Masterminds/semver/v3 (constraints and ordering, the version source-controller v1.9.4 requires),
 // fluxcd/pkg/version (which tags are versions), Go's regexp (the filter) and Go's sort.Sort (ties). Only the order
-// of the steps is source-controller's: filter the tags, keep those that are versions and match, take the highest.
+// of the steps is source-controller's: filter the tags, keep those that are versions and match, take the highest;
+// for an OCIRepository whose layerSelector.mediaType is Helm's chart layer, a tag's "_" is read as "+" (after the
+// filter) and the pick written back with "_".
 //
-// Input: one JSON object per line, {"constraint": "...", "filter": "...", "tags": ["..."]}.
+// With "mode": "chart", it answers for a chart version of an OCI HelmRepository instead (HelmChart spec.version):
+// a version fluxcd/pkg/version reads is pulled as written; otherwise the tags as Helm v4's registry client lists them
+// (Masterminds' StrictNewVersion after "_" is read as "+", highest first) are matched by the constraint, "" and "*"
+// meaning the highest stable version, and the highest match wins.
+//
+// Input: one JSON object per line, {"constraint": "...", "filter": "...", "mediaType": "...", "tags": ["..."]}, or
+// {"mode": "chart", "constraint": "<spec.version>", "tags": ["..."]}.
 // Output: one JSON object per line, {"constraintError": bool, "filterError": bool, "versions": [bool per tag],
-// "matches": [bool per tag], "pick": "tag or empty"}. versions and matches ignore the filter.
+// "matches": [bool per tag], "pick": "tag or empty"}; versions and matches ignore the filter. For a chart:
+// {"exact": bool, "constraintError": bool, "pick": "version or empty"}.
 package main
 
 import (
@@ -15,18 +24,22 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/fluxcd/pkg/version"
 )
 
 type query struct {
+	Mode       string   `json:"mode"`
 	Constraint string   `json:"constraint"`
 	Filter     string   `json:"filter"`
+	MediaType  string   `json:"mediaType"`
 	Tags       []string `json:"tags"`
 }
 
 type answer struct {
+	Exact           bool   `json:"exact,omitempty"`
 	ConstraintError bool   `json:"constraintError"`
 	FilterError     bool   `json:"filterError"`
 	Versions        []bool `json:"versions"`
@@ -44,7 +57,11 @@ func main() {
 			os.Stderr.WriteString("semver-oracle: bad input line: " + err.Error() + "\n")
 			os.Exit(2)
 		}
-		if err := out.Encode(decide(q)); err != nil {
+		a := decide
+		if q.Mode == "chart" {
+			a = decideChart
+		}
+		if err := out.Encode(a(q)); err != nil {
 			os.Exit(3)
 		}
 	}
@@ -59,7 +76,7 @@ func decide(q query) answer {
 	constraint, err := semver.NewConstraint(q.Constraint)
 	a.ConstraintError = err != nil
 	for i, tag := range q.Tags {
-		v, err := version.ParseVersion(tag)
+		v, err := version.ParseVersion(asVersion(tag, q.MediaType))
 		a.Versions[i] = err == nil
 		a.Matches[i] = err == nil && constraint != nil && constraint.Check(v)
 	}
@@ -79,7 +96,7 @@ func decide(q query) answer {
 		if filter != nil && !filter.MatchString(tag) {
 			continue
 		}
-		v, err := version.ParseVersion(tag)
+		v, err := version.ParseVersion(asVersion(tag, q.MediaType))
 		if err != nil || !constraint.Check(v) {
 			continue
 		}
@@ -88,6 +105,60 @@ func decide(q query) answer {
 	if len(matching) > 0 {
 		sort.Sort(sort.Reverse(semver.Collection(matching)))
 		a.Pick = matching[0].Original()
+		if q.MediaType == chartLayer {
+			a.Pick = strings.ReplaceAll(a.Pick, "+", "_")
+		}
 	}
 	return a
+}
+
+// chartLayer is Helm's chart content layer (helm.sh/helm/v4 registry.ChartLayerMediaType).
+const chartLayer = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+
+// asVersion is a tag as source-controller reads it for semver: "_" is the "+" of build metadata in a chart's tag.
+func asVersion(tag, mediaType string) string {
+	if mediaType == chartLayer {
+		return strings.ReplaceAll(tag, "_", "+")
+	}
+	return tag
+}
+
+func decideChart(q query) answer {
+	if _, err := version.ParseVersion(q.Constraint); err == nil {
+		return answer{Exact: true, Pick: q.Constraint}
+	}
+	var listed []*semver.Version
+	for _, tag := range q.Tags {
+		if v, err := semver.StrictNewVersion(strings.ReplaceAll(tag, "_", "+")); err == nil {
+			listed = append(listed, v)
+		}
+	}
+	sort.Sort(sort.Reverse(semver.Collection(listed)))
+	if len(listed) == 0 {
+		return answer{}
+	}
+	for _, l := range listed {
+		if l.String() == q.Constraint {
+			return answer{Pick: l.String()}
+		}
+	}
+	constraint, err := semver.NewConstraint("*")
+	if q.Constraint != "" && q.Constraint != "*" {
+		constraint, err = semver.NewConstraint(q.Constraint)
+	}
+	if err != nil {
+		return answer{ConstraintError: true}
+	}
+	var matching []*semver.Version
+	for _, l := range listed {
+		v, err := version.ParseVersion(l.String())
+		if err == nil && constraint.Check(v) {
+			matching = append(matching, v)
+		}
+	}
+	if len(matching) == 0 {
+		return answer{}
+	}
+	sort.Sort(sort.Reverse(semver.Collection(matching)))
+	return answer{Pick: matching[0].Original()}
 }

@@ -28,7 +28,7 @@ public final class TagSelection {
         }
         SemverConstraint constraint = SemverConstraint.parse(source.semver());
         List<String> ties = SemverTags.highestTies(registry.tags(source.repository(), deadline), constraint,
-                source.semverFilter());
+                source.semverFilter(), source.semverTagsAreChartVersions());
         if (ties.size() > 1) {
             // Flux breaks ties between equal versions (v1.0.0, 1.0.0, 1.0.0+b) with an unstable sort, so we
             // cannot know which one it will pull; they may name different artifacts. Refuse to guess.

@@ -9,8 +9,9 @@ import java.util.Optional;
  * spec.version}, or {@code chart.spec.version} of a {@code HelmRelease}), as its {@code OCIChartRepository}
  * does, which differs from {@code OCIRepository}'s {@link SemverTags} on every point that matters:
  * <ul>
- * <li>A version that is one exact version ({@code fluxcd/pkg/version.ParseVersion}: Masterminds' strict
- * grammar, a {@code v} prefix allowed) is pulled as written, without listing tags: {@link #exactTag}.</li>
+ * <li>A version that is one exact version ({@code fluxcd/pkg/version.ParseVersion}: three dot-separated parts
+ * Masterminds' {@code NewVersion} reads, so a {@code v} prefix and leading zeros are allowed) is pulled as written,
+ * without listing tags: {@link #exactTag}.</li>
  * <li>Otherwise it is a Masterminds constraint; empty and {@code *} mean the highest stable version. Tags are
  * listed as Helm's registry client lists them: {@code _} read back as {@code +} (OCI tags cannot hold the
  * {@code +} of build metadata, so Helm pushes it as {@code _}), and only tags that are strict versions count
@@ -34,8 +35,9 @@ public final class HelmChartTags {
         if (version == null || version.isEmpty()) {
             return Optional.empty();
         }
-        String withoutV = version.startsWith("v") ? version.substring(1) : version;
-        return SemanticVersion.isStrict(withoutV) ? Optional.of(version.replace('+', '_')) : Optional.empty();
+        // As Flux's check, not a strict one: "01.2.3" is pulled as tag 01.2.3, never matched against 1.2.3 (found by
+        // HelmChartVersionDifferentialTest; the gate would otherwise verify another tag than Flux pulls).
+        return SemanticVersion.isTagVersion(version) ? Optional.of(version.replace('+', '_')) : Optional.empty();
     }
 
     /**

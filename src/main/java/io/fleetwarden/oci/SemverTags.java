@@ -17,22 +17,44 @@ import java.util.Optional;
  * 12 matching tags that is an insertion sort, so the first one in registry order wins, and that is what
  * {@link #highest} returns. With more matching tags Go's pdqsort makes the winner depend on positions, so a
  * caller that must be exact can use {@link #highestTies} and refuse when there is more than one.
+ *
+ * <p>For an {@code OCIRepository} whose {@code layerSelector.mediaType} is Helm's chart layer
+ * ({@link #HELM_CHART_LAYER}), source-controller reads each tag with {@code _} as {@code +} (Helm stores the build
+ * metadata of {@code 1.0.0+b} as tag {@code 1.0.0_b}) after the filter, and pulls the tag as listed:
+ * {@code chartTags}.
  */
 public final class SemverTags {
 
     static final int MAX_FILTER_LENGTH = 512;
+    /** Helm's chart content layer ({@code registry.ChartLayerMediaType}). */
+    public static final String HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
 
     private SemverTags() {
     }
 
-    /** The tag Flux would pick, or empty when no tag matches ("no match found for semver" in Flux). */
+    /** As {@link #highest(List, SemverConstraint, String, boolean)} for tags that are not chart versions. */
     public static Optional<String> highest(List<String> tags, SemverConstraint constraint, String semverFilter) {
-        List<String> ties = highestTies(tags, constraint, semverFilter);
+        return highest(tags, constraint, semverFilter, false);
+    }
+
+    /** As {@link #highestTies(List, SemverConstraint, String, boolean)} for tags that are not chart versions. */
+    public static List<String> highestTies(List<String> tags, SemverConstraint constraint, String semverFilter) {
+        return highestTies(tags, constraint, semverFilter, false);
+    }
+
+    /** The tag Flux would pick, or empty when no tag matches ("no match found for semver" in Flux). */
+    public static Optional<String> highest(List<String> tags, SemverConstraint constraint, String semverFilter,
+            boolean chartTags) {
+        List<String> ties = highestTies(tags, constraint, semverFilter, chartTags);
         return ties.isEmpty() ? Optional.empty() : Optional.of(ties.get(0));
     }
 
-    /** Every tag sharing the highest matching precedence, in the order given; empty when none match. */
-    public static List<String> highestTies(List<String> tags, SemverConstraint constraint, String semverFilter) {
+    /**
+     * Every tag sharing the highest matching precedence, in the order given; empty when none match.
+     * {@code chartTags}: read {@code _} in a tag as {@code +}.
+     */
+    public static List<String> highestTies(List<String> tags, SemverConstraint constraint, String semverFilter,
+            boolean chartTags) {
         if (tags == null || constraint == null) {
             throw new IllegalArgumentException("tags and constraint are required");
         }
@@ -40,11 +62,14 @@ public final class SemverTags {
         SemanticVersion best = null;
         List<String> ties = new ArrayList<>();
         for (String tag : tags) {
-            if (tag == null || (filter != null && !filter.matcher(tag).find())
-                    || !SemanticVersion.isTagVersion(tag)) {
+            if (tag == null || (filter != null && !filter.matcher(tag).find())) {
                 continue;
             }
-            SemanticVersion version = SemanticVersion.parse(tag);
+            String asVersion = chartTags ? tag.replace('_', '+') : tag;
+            if (!SemanticVersion.isTagVersion(asVersion)) {
+                continue;
+            }
+            SemanticVersion version = SemanticVersion.parse(asVersion);
             if (!constraint.matches(version)) {
                 continue;
             }
@@ -54,7 +79,8 @@ public final class SemverTags {
                 ties.clear();
             }
             if (cmp >= 0) {
-                ties.add(tag);
+                // As source-controller writes a chart version back (+ as _): the listed tag, as OCI tags hold no +.
+                ties.add(chartTags ? asVersion.replace('+', '_') : tag);
             }
         }
         return List.copyOf(ties);

@@ -171,7 +171,7 @@ public final class HelmChartSource {
                 OciSource.verify(request.verify()), OciSource.text(spec.path("secretRef"), "name"),
                 OciSource.text(spec, "serviceAccountName"), OciSource.text(spec.path("certSecretRef"), "name"),
                 spec.path("insecure").asBoolean(false),
-                OciSource.text(spec, "provider"), new OciSource.Chart(request.chart(), request.version(), request.kind()));
+                OciSource.text(spec, "provider"), null, new OciSource.Chart(request.chart(), request.version(), request.kind()));
         return new Valid(source);
     }
 

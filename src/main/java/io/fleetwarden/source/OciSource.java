@@ -3,6 +3,7 @@ package io.fleetwarden.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.oci.OciReference;
+import io.fleetwarden.oci.SemverTags;
 import io.fleetwarden.policy.FieldViolation;
 import io.fleetwarden.policy.FluxVerifySpec;
 import java.util.ArrayList;
@@ -19,13 +20,15 @@ import java.util.List;
  * @param pullSecret {@code spec.secretRef.name}; null when absent
  * @param certSecret {@code spec.certSecretRef.name}: TLS material for the registry ({@code ca.crt}, or
  *                   {@code tls.crt} with {@code tls.key}); null when absent
+ * @param layerMediaType {@code spec.layerSelector.mediaType}; null when absent. For Helm's chart layer, tags are read
+ *                   with {@code _} as {@code +} for {@code semver}, as source-controller reads them
  * @param chart      for a Helm chart of an OCI {@code HelmRepository} ({@link HelmChartSource}): the chart and
  *                   its {@code version}, chosen by Helm's rules instead of {@code tag}/{@code semver} (then
  *                   {@code tag} is set only for an exact version); null for an {@code OCIRepository}
  */
 public record OciSource(String namespace, String name, OciReference repository, String tag, String semver,
         String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
-        String certSecret, boolean insecure, String provider, Chart chart) {
+        String certSecret, boolean insecure, String provider, String layerMediaType, Chart chart) {
 
     /**
      * A Helm chart's name and {@code version} as written (empty means {@code *}, the highest stable version).
@@ -40,7 +43,7 @@ public record OciSource(String namespace, String name, OciReference repository, 
             String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
             boolean insecure, String provider) {
         this(namespace, name, repository, tag, semver, semverFilter, digest, verify, pullSecret, serviceAccountName,
-                null, insecure, provider, null);
+                null, insecure, provider, null, null);
     }
 
     public sealed interface Parsed {
@@ -95,7 +98,8 @@ public record OciSource(String namespace, String name, OciReference repository, 
         return new Valid(new OciSource(text(meta, "namespace"), text(meta, "name"), repo, tag, semver,
                 text(ref, "semverFilter"), digest, verify(spec.get("verify")), text(spec.path("secretRef"), "name"),
                 text(spec, "serviceAccountName"), text(spec.path("certSecretRef"), "name"),
-                spec.path("insecure").asBoolean(false), text(spec, "provider"), null));
+                spec.path("insecure").asBoolean(false), text(spec, "provider"),
+                text(spec.path("layerSelector"), "mediaType"), null));
     }
 
     static FluxVerifySpec verify(JsonNode verify) {
@@ -118,6 +122,14 @@ public record OciSource(String namespace, String name, OciReference repository, 
         return n == null || n.isNull() || !n.isTextual() || n.asText().isEmpty() ? null : n.asText();
     }
 
+    /**
+     * Whether {@code semver} reads this source's tags as Helm chart versions ({@code _} for the {@code +} of build
+     * metadata): source-controller does so when {@code layerSelector.mediaType} is exactly Helm's chart layer.
+     */
+    public boolean semverTagsAreChartVersions() {
+        return SemverTags.HELM_CHART_LAYER.equals(layerMediaType);
+    }
+
     /** The reference to verify now, for a fixed tag or digest (semver resolves to a tag first). */
     public OciReference reference(String resolvedTag) {
         if (digest != null) {
@@ -135,6 +147,6 @@ public record OciSource(String namespace, String name, OciReference repository, 
             return this;
         }
         return new OciSource(namespace, name, repository, resolvedTag, null, null, null, verify, pullSecret,
-                serviceAccountName, certSecret, insecure, provider, chart);
+                serviceAccountName, certSecret, insecure, provider, layerMediaType, chart);
     }
 }

@@ -12,6 +12,7 @@ import io.fleetwarden.oci.Digest;
 import io.fleetwarden.oci.HttpRegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryException;
+import io.fleetwarden.oci.SemverTags;
 import io.fleetwarden.policy.PolicyDocuments;
 import io.fleetwarden.testing.SignedArtifacts;
 import io.fleetwarden.testing.sigstore.Identity;
@@ -368,6 +369,28 @@ class OciSourceGateTest {
                 .isInstanceOfSatisfying(GateDecision.Allowed.class, a -> assertThat(a.digest()).isEqualTo(v1));
         assertThat(gate.decide(source(repo, "{\"semver\":\">=3.0.0\"}", tags), deadline(), false))
                 .isInstanceOfSatisfying(GateDecision.Denied.class, n -> assertThat(n.reason()).isEqualTo("NoMatchingTag"));
+    }
+
+    /**
+     * An OCIRepository that pulls a Helm chart (Flux's recommended form for OCI charts) reads its tags as chart
+     * versions for semver, as source-controller does for that layer: 1.1.0_b is 1.1.0+b and outranks 1.0.0.
+     */
+    @Test
+    void semverOverAChartLayerReadsUnderscoreAsBuildMetadata() throws Exception {
+        String repo = SignedArtifacts.uniqueRepo("gate", "frontend");
+        Digest v1 = artifacts.publish(repo, "1.0.0");
+        artifacts.signBundle(repo, v1, SigningRequest.keyless(Identity.github().ref("refs/tags/frontend/1.0.0").build()).build());
+        artifacts.publish(repo, "1.1.0_b");
+        OciSourceGate gate = gate(new AtomicReference<>(snapshot(1, "Enforce", "[\"refs/tags/*\"]", Uncovered.DENY)),
+                new AtomicInteger());
+        String verify = verifyFor("refs/tags/.+");
+        String chartLayer = ",\"layerSelector\":{\"mediaType\":\"" + SemverTags.HELM_CHART_LAYER + "\"}";
+
+        assertThat(gate.decide(source(repo, "{\"semver\":\">=1.0.0\"}" + chartLayer, verify), deadline(), false))
+                .isInstanceOfSatisfying(GateDecision.Denied.class, n -> assertThat(n.message()).contains(":1.1.0_b@"));
+        assertThat(gate.decide(source(repo, "{\"semver\":\">=1.0.0\"}", verify), deadline(), false))
+                .as("without the chart layer, 1.1.0_b is no version").isInstanceOfSatisfying(GateDecision.Allowed.class,
+                        a -> assertThat(a.digest()).isEqualTo(v1));
     }
 
     @Test

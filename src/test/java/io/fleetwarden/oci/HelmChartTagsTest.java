@@ -78,8 +78,12 @@ class HelmChartTagsTest {
         assertThat(HelmChartTags.exactTag("1.2.3")).contains("1.2.3");
         assertThat(HelmChartTags.exactTag("v1.2.3")).contains("v1.2.3");
         assertThat(HelmChartTags.exactTag("1.2.3-rc.1+build.5")).contains("1.2.3-rc.1_build.5");
-        // Not one exact version by Masterminds' strict grammar: a range, resolved against the tags.
-        for (String range : new String[] {"1.2", "*", "", ">=1.0.0", "=1.2.3", "01.2.3", "1.2.3-01", "1.2.x", "V1.2.3"}) {
+        // fluxcd/pkg/version reads leading zeros (Masterminds coerces them), so the tag is pulled as written, never
+        // matched against 1.2.3.
+        assertThat(HelmChartTags.exactTag("01.2.3")).contains("01.2.3");
+        assertThat(HelmChartTags.exactTag("v1.02.3")).contains("v1.02.3");
+        // Not one exact version for Flux: a range, resolved against the tags.
+        for (String range : new String[] {"1.2", "*", "", ">=1.0.0", "=1.2.3", "1.2.3-01", "1.2.x", "V1.2.3"}) {
             assertThat(HelmChartTags.exactTag(range)).as(range).isEmpty();
         }
         assertThat(HelmChartTags.exactTag(null)).isEmpty();

@@ -1,0 +1,78 @@
+package io.fleetwarden.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code tools/semver-oracle} (built by {@code bin/build-semver-oracle}) as a running process: what source-controller
+ * v1.9.4 decides for an OCIRepository's {@code semver} and for an OCI chart's {@code version}, asked one question at a
+ * time (a question and its answer are one line each, so neither side's pipe fills).
+ */
+public final class SemverOracle implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final BufferedWriter questions;
+    private final BufferedReader answers;
+
+    public SemverOracle() throws IOException {
+        String binary = CachedBuild.folder("bin/build-semver-oracle", "fleetwarden.semver-oracle", 10)
+                .resolve("semver-oracle").toString();
+        process = new ProcessBuilder(binary).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An OCIRepository's {@code spec.ref.semver}, {@code semverFilter} and {@code layerSelector.mediaType} over
+     * {@code tags}, in registry order.
+     */
+    public JsonNode ociRepository(String constraint, String filter, String mediaType, List<String> tags)
+            throws IOException {
+        ObjectNode question = JSON.createObjectNode().put("constraint", constraint).put("filter", filter)
+                .put("mediaType", mediaType);
+        tags.forEach(question.putArray("tags")::add);
+        return ask(question);
+    }
+
+    /** A chart's {@code spec.version} over the repository's {@code tags}, in registry order. */
+    public JsonNode chart(String version, List<String> tags) throws IOException {
+        ObjectNode question = JSON.createObjectNode().put("mode", "chart").put("constraint", version);
+        tags.forEach(question.putArray("tags")::add);
+        return ask(question);
+    }
+
+    private JsonNode ask(ObjectNode question) throws IOException {
+        questions.write(JSON.writeValueAsString(question));
+        questions.newLine();
+        questions.flush();
+        String line = answers.readLine();
+        if (line == null) {
+            throw new IOException("the semver oracle ended without answering " + question);
+        }
+        return JSON.readTree(line);
+    }
+
+    @Override
+    public void close() throws IOException {
+        questions.close();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
