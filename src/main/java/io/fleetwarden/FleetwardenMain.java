@@ -2,6 +2,7 @@ package io.fleetwarden;
 
 import io.fleetwarden.cli.FleetwardenCli;
 import io.fleetwarden.config.ServiceBootstrap;
+import io.fleetwarden.oci.HttpRegistryClient;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.PrintWriter;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 public class FleetwardenMain {
 
     public static void main(String... args) {
+        // First, before any HTTP client of the JDK exists: proxies that ask for a login (HTTPS_PROXY).
+        HttpRegistryClient.allowProxyLoginsOnTunnels();
         if (args.length == 0) {
             // The HTTPS server needs the mounted certificate files; at a fresh install they must be made first.
             try {

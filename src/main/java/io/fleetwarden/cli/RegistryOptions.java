@@ -3,6 +3,7 @@ package io.fleetwarden.cli;
 import io.fleetwarden.oci.HttpRegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
+import io.fleetwarden.oci.RegistryProxy;
 import io.fleetwarden.oci.RegistryTls;
 import io.fleetwarden.oci.TlsPem;
 import io.fleetwarden.verify.TrustAnchor;
@@ -97,6 +98,12 @@ final class RegistryOptions {
             }
         }
         config.tls(tls());
+        try {
+            // As cosign and Flux: HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment.
+            config.proxy(RegistryProxy.fromEnvironment(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
         return new Services(new HttpRegistryClient(config.build()),
                 new CosignSignatureVerifier(trustedRoots(), Clock.systemUTC()));
     }

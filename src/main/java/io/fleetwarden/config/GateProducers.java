@@ -22,6 +22,8 @@ import io.fleetwarden.kube.PullSecretAccess;
 import io.fleetwarden.kube.TrustedRootSources;
 import io.fleetwarden.policy.TrustedRootRef;
 import io.fleetwarden.oci.RegistryClientConfig;
+import io.fleetwarden.oci.RegistryProxy;
+import org.jboss.logging.Logger;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import io.fleetwarden.verify.cosign.TrustedRoots;
 import io.quarkus.runtime.Startup;
@@ -40,6 +42,8 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class GateProducers {
+
+    private static final Logger LOG = Logger.getLogger(GateProducers.class);
 
     @Produces
     @Singleton
@@ -107,12 +111,21 @@ public class GateProducers {
         cache.close();
     }
 
+    /**
+     * Created at startup so that a proxy variable fleetwarden cannot follow (HTTPS_PROXY=socks5://...) stops the
+     * service with a message naming it, rather than failing every review that reaches a registry.
+     */
     @Produces
     @Singleton
+    @Startup
     PullSecretAccess registries(KubernetesClient client, GateConfig config) {
         RegistryClientConfig.Builder b = RegistryClientConfig.builder();
         config.insecureRegistries().ifPresent(hosts -> hosts.forEach(b::insecureHost));
-        return new PullSecretAccess(client, b.build());
+        RegistryProxy proxy = RegistryProxy.fromEnvironment(System.getenv());
+        if (proxy.configured()) {
+            LOG.infof("registries are reached through %s", proxy);
+        }
+        return new PullSecretAccess(client, b.proxy(proxy).build());
     }
 
     void closeRegistries(@Disposes PullSecretAccess access) {

@@ -17,6 +17,7 @@ import io.fleetwarden.oci.RegistryClient;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryCredentials;
 import io.fleetwarden.oci.RegistryException;
+import io.fleetwarden.oci.RegistryProxy;
 import io.fleetwarden.oci.RegistryTls;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,7 +34,8 @@ import java.util.function.Function;
  * pull secrets of its {@code spec.serviceAccountName} ({@code kubernetes.io/dockerconfigjson}, or the legacy
  * {@code kubernetes.io/dockercfg} that Kubernetes still accepts as image pull secrets), and the TLS material of its
  * {@code spec.certSecretRef} ({@link RegistryTlsSecrets}; for a Helm chart's repository without one, TLS keys in its
- * {@code secretRef}, as Flux still reads them). Sources without any of these share one anonymous client.
+ * {@code secretRef}, as Flux still reads them), and the proxy of its {@code spec.proxySecretRef} ({@link ProxySecrets}).
+ * Sources without any of these share one client without credentials.
  * Clients are cached per (namespace, secrets, resource versions), so a rotated Secret is used at once; the
  * client of a superseded version is dropped (and closed) once unused for {@value #SUPERSEDED_AFTER_MINUTES}
  * minutes, so old credentials do not stay in memory for the life of the process.
@@ -87,7 +89,7 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
                         .forEach(names::add);
             }
         }
-        if (names.isEmpty() && source.certSecret() == null) {
+        if (names.isEmpty() && source.certSecret() == null && source.proxySecret() == null) {
             return anonymous;
         }
         RegistryCredentials credentials = RegistryCredentials.none();
@@ -117,7 +119,19 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
             key.append("|tls:").append(source.certSecret()).append('@')
                     .append(secret.getMetadata().getResourceVersion());
         }
-        RegistryClientConfig config = base.forSource(credentials, tls);
+        RegistryProxy proxy = null;
+        if (source.proxySecret() != null) {
+            String what = "proxy secret " + ns + "/" + source.proxySecret();
+            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(ns)
+                    .withName(source.proxySecret()).get(), what);
+            if (secret == null) {
+                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
+            }
+            proxy = ProxySecrets.of(secret, what);
+            key.append("|proxy:").append(source.proxySecret()).append('@')
+                    .append(secret.getMetadata().getResourceVersion());
+        }
+        RegistryClientConfig config = base.forSource(credentials, tls, proxy);
         return clients.get(key.toString(), k -> new HttpRegistryClient(config));
     }
 

@@ -27,6 +27,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** The JDK property listing the schemes it refuses to answer a proxy's challenge with on a CONNECT tunnel. */
+    static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+
+    static {
+        allowProxyLoginsOnTunnels();
+    }
+
+    /**
+     * The JDK refuses Basic credentials to a proxy on a CONNECT tunnel by default; Go's net/http, and so Flux, sends
+     * them, and an operator who puts a login in HTTPS_PROXY or a proxySecretRef means them to be sent. The JDK reads
+     * the property once, when its HTTP client is first used anywhere in the process, so the entry point calls this
+     * before anything else (this class's loading does too); an operator's own setting is kept.
+     */
+    public static void allowProxyLoginsOnTunnels() {
+        if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
+            System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
+        }
+    }
 
     private final RegistryClientConfig config;
     private final TransportSecurity security;
@@ -49,8 +67,13 @@ public final class HttpRegistryClient implements RegistryClient, AutoCloseable {
                 .connectTimeout(config.connectTimeout()).executor(executor);
         // The JDK's HttpClient checks the server's name against its certificate with any context (RFC 2818).
         config.tls().sslContext().ifPresent(builder::sslContext);
+        if (config.proxy().configured()) {
+            // No Authenticator: with one, the JDK fails a registry's Basic challenge it cannot answer instead of
+            // handing it to RegistryAuth; the proxy's login is sent by RegistryTransport instead.
+            builder.proxy(new ProxyRouting(config.proxy()));
+        }
         HttpClient http = builder.build();
-        RegistryTransport transport = new RegistryTransport(http, executor, security, config.userAgent());
+        RegistryTransport transport = new RegistryTransport(http, executor, security, config.userAgent(), config.proxy());
         this.auth = new RegistryAuth(transport, security, config.credentials());
         this.listing = new RegistryListing(this, config.limits());
     }

@@ -15,9 +15,10 @@ import java.util.Set;
  * @param userAgent      sent with every request
  * @param connectTimeout upper bound for establishing a connection (the caller's deadline still applies)
  * @param tls            roots and client certificate; {@link RegistryTls#system()} unless a source brings its own
+ * @param proxy          the HTTP proxy requests go through: the environment's, or a source's {@code proxySecretRef}
  */
 public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredentials credentials, RegistryLimits limits,
-        String userAgent, Duration connectTimeout, RegistryTls tls) {
+        String userAgent, Duration connectTimeout, RegistryTls tls, RegistryProxy proxy) {
 
     public static final String DEFAULT_USER_AGENT = "fleetwarden";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -29,15 +30,20 @@ public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredential
         }
         insecureHosts = Set.copyOf(lower);
         if (credentials == null || limits == null || userAgent == null || userAgent.isBlank() || connectTimeout == null
-                || connectTimeout.isNegative() || connectTimeout.isZero() || tls == null) {
-            throw new IllegalArgumentException(
-                    "credentials, limits, a user agent, a positive connect timeout and TLS settings are required");
+                || connectTimeout.isNegative() || connectTimeout.isZero() || tls == null || proxy == null) {
+            throw new IllegalArgumentException("credentials, limits, a user agent, a positive connect timeout, TLS "
+                    + "and proxy settings are required");
         }
     }
 
-    /** The same settings with other logins and TLS material: a source's own client. */
-    public RegistryClientConfig forSource(RegistryCredentials sourceCredentials, RegistryTls sourceTls) {
-        return new RegistryClientConfig(insecureHosts, sourceCredentials, limits, userAgent, connectTimeout, sourceTls);
+    /**
+     * The same settings with a source's own logins and TLS material, and its {@code proxySecretRef} when it names one
+     * ({@code sourceProxy} null: the environment's proxy).
+     */
+    public RegistryClientConfig forSource(RegistryCredentials sourceCredentials, RegistryTls sourceTls,
+            RegistryProxy sourceProxy) {
+        return new RegistryClientConfig(insecureHosts, sourceCredentials, limits, userAgent, connectTimeout, sourceTls,
+                sourceProxy == null ? proxy : sourceProxy);
     }
 
     public static RegistryClientConfig defaults() {
@@ -55,6 +61,7 @@ public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredential
         private String userAgent = DEFAULT_USER_AGENT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private RegistryTls tls = RegistryTls.system();
+        private RegistryProxy proxy = RegistryProxy.direct();
 
         private Builder() {
         }
@@ -90,8 +97,14 @@ public record RegistryClientConfig(Set<String> insecureHosts, RegistryCredential
             return this;
         }
 
+        /** The HTTP proxy ({@link RegistryProxy#fromEnvironment} for the service and the CLI); direct by default. */
+        public Builder proxy(RegistryProxy proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
         public RegistryClientConfig build() {
-            return new RegistryClientConfig(insecureHosts, credentials, limits, userAgent, connectTimeout, tls);
+            return new RegistryClientConfig(insecureHosts, credentials, limits, userAgent, connectTimeout, tls, proxy);
         }
     }
 }

@@ -37,13 +37,19 @@ final class RegistryTransport {
     private final ExecutorService exchanges;
     private final TransportSecurity security;
     private final String userAgent;
+    private final RegistryProxy proxy;
 
-    /** {@code exchanges} runs each blocking exchange, so that the caller can give up on it at the deadline. */
-    RegistryTransport(HttpClient http, ExecutorService exchanges, TransportSecurity security, String userAgent) {
+    /**
+     * {@code exchanges} runs each blocking exchange, so that the caller can give up on it at the deadline;
+     * {@code proxy} is the one {@code http} routes through, whose login this transport sends.
+     */
+    RegistryTransport(HttpClient http, ExecutorService exchanges, TransportSecurity security, String userAgent,
+            RegistryProxy proxy) {
         this.http = http;
         this.exchanges = exchanges;
         this.security = security;
         this.userAgent = userAgent;
+        this.proxy = proxy;
     }
 
     /**
@@ -119,6 +125,11 @@ final class RegistryTransport {
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
+        // The proxy's login, sent up front as Go's net/http sends it, only when this request goes through that proxy:
+        // on the CONNECT of an https tunnel (the JDK never passes it on to the registry) or to the proxy of a plain
+        // http request. A registry reached directly never sees it.
+        proxy.proxyFor(uri).flatMap(RegistryProxy.Address::basicLogin)
+                .ifPresent(login -> builder.header("Proxy-Authorization", login));
         if (request.streamed() != null) {
             HttpResponse<InputStream> response = await(builder.build(), BlobStream.handler(request.streamed(),
                     request.maxBytes(), deadline, request.what()), left, request);
@@ -162,6 +173,14 @@ final class RegistryTransport {
         }
     }
 
+    static final String PROXY_LOGIN_REFUSED = "the proxy asks for a login that was not given, or refused the one given "
+            + "(HTTP 407); set it in HTTPS_PROXY/HTTP_PROXY or the source's proxySecretRef";
+
+    /** The JDK's words when a proxy answered a CONNECT with 407 (a plain http request's 407 is a response). */
+    private static boolean proxyRefusedLogin(String message) {
+        return message.endsWith("got: 407");
+    }
+
     private static RegistryException failure(Request request, Throwable cause) {
         String what = request.what();
         if (find(cause, BoundedBody.TooLargeException.class) != null) {
@@ -178,6 +197,9 @@ final class RegistryTransport {
         }
         if (find(cause, SSLException.class) != null) {
             return new RegistryException(Kind.UNAVAILABLE, what + ": TLS failed: " + find(cause, SSLException.class).getMessage(), cause);
+        }
+        if (cause instanceof IOException && proxyRefusedLogin(String.valueOf(cause.getMessage()))) {
+            return new RegistryException(Kind.UNAVAILABLE, what + ": " + PROXY_LOGIN_REFUSED, cause);
         }
         String detail = cause instanceof IOException ? "I/O error: " + cause.getMessage() : "failed: " + cause;
         return new RegistryException(Kind.UNAVAILABLE, what + ": " + detail, cause);
@@ -203,6 +225,10 @@ final class RegistryTransport {
         }
         if (status == 429 || status >= 500) {
             return new RegistryException(Kind.UNAVAILABLE, what + ": registry unavailable (HTTP " + status + ")");
+        }
+        if (status == 407) {
+            // The proxy's answer, not the registry's: infrastructure, fixed where the proxy's login is configured.
+            return new RegistryException(Kind.UNAVAILABLE, what + ": " + PROXY_LOGIN_REFUSED);
         }
         return new RegistryException(Kind.INVALID_RESPONSE, what + ": unexpected HTTP " + status);
     }

@@ -170,7 +170,7 @@ public final class HelmChartSource {
         OciSource source = new OciSource(request.namespace(), request.what(), repository, exact, null, null, null,
                 OciSource.verify(request.verify()), OciSource.text(spec.path("secretRef"), "name"),
                 OciSource.text(spec, "serviceAccountName"), OciSource.text(spec.path("certSecretRef"), "name"),
-                spec.path("insecure").asBoolean(false),
+                null, spec.path("insecure").asBoolean(false),
                 OciSource.text(spec, "provider"), null, new OciSource.Chart(request.chart(), request.version(), request.kind()));
         return new Valid(source);
     }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param pullSecret {@code spec.secretRef.name}; null when absent
  * @param certSecret {@code spec.certSecretRef.name}: TLS material for the registry ({@code ca.crt}, or
  *                   {@code tls.crt} with {@code tls.key}); null when absent
+ * @param proxySecret {@code spec.proxySecretRef.name}: the HTTP proxy for this source ({@code address},
+ *                   {@code username}, {@code password}); null when absent (then the environment's proxy applies)
  * @param layerMediaType {@code spec.layerSelector.mediaType}; null when absent. For Helm's chart layer, tags are read
  *                   with {@code _} as {@code +} for {@code semver}, as source-controller reads them
  * @param chart      for a Helm chart of an OCI {@code HelmRepository} ({@link HelmChartSource}): the chart and
@@ -28,7 +30,7 @@ import java.util.List;
  */
 public record OciSource(String namespace, String name, OciReference repository, String tag, String semver,
         String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
-        String certSecret, boolean insecure, String provider, String layerMediaType, Chart chart) {
+        String certSecret, String proxySecret, boolean insecure, String provider, String layerMediaType, Chart chart) {
 
     /**
      * A Helm chart's name and {@code version} as written (empty means {@code *}, the highest stable version).
@@ -43,7 +45,7 @@ public record OciSource(String namespace, String name, OciReference repository, 
             String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
             boolean insecure, String provider) {
         this(namespace, name, repository, tag, semver, semverFilter, digest, verify, pullSecret, serviceAccountName,
-                null, insecure, provider, null, null);
+                null, null, insecure, provider, null, null);
     }
 
     public sealed interface Parsed {
@@ -98,7 +100,7 @@ public record OciSource(String namespace, String name, OciReference repository, 
         return new Valid(new OciSource(text(meta, "namespace"), text(meta, "name"), repo, tag, semver,
                 text(ref, "semverFilter"), digest, verify(spec.get("verify")), text(spec.path("secretRef"), "name"),
                 text(spec, "serviceAccountName"), text(spec.path("certSecretRef"), "name"),
-                spec.path("insecure").asBoolean(false), text(spec, "provider"),
+                text(spec.path("proxySecretRef"), "name"), spec.path("insecure").asBoolean(false), text(spec, "provider"),
                 text(spec.path("layerSelector"), "mediaType"), null));
     }
 
@@ -147,6 +149,6 @@ public record OciSource(String namespace, String name, OciReference repository, 
             return this;
         }
         return new OciSource(namespace, name, repository, resolvedTag, null, null, null, verify, pullSecret,
-                serviceAccountName, certSecret, insecure, provider, layerMediaType, chart);
+                serviceAccountName, certSecret, proxySecret, insecure, provider, layerMediaType, chart);
     }
 }

@@ -3,7 +3,7 @@ package io.fleetwarden.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetwarden.testing.SemverOracle;
+import io.fleetwarden.testing.FluxOracle;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart version we verify for an OCI {@code HelmRepository} ({@link HelmChartTags}) against what
- * source-controller v1.9.4 pulls, asked of {@code tools/semver-oracle} (fluxcd/pkg/version for an exact version,
+ * source-controller v1.9.4 pulls, asked of {@code tools/flux-oracle} (fluxcd/pkg/version for an exact version,
  * Masterminds' {@code StrictNewVersion} for the tags Helm v4's registry client lists, Masterminds' constraints and
  * ordering for the pick). Ties (versions differing in build metadata only) are refused by the gate, so a pick is
  * compared only where ours is unique.
@@ -29,11 +29,11 @@ class HelmChartVersionDifferentialTest {
             "1.2.3+b", "1.2.3-rc.1", "1.2.3-rc.1+b", "1.2", "v1.2", "1.2.3.4", "", "*", "1.2.3_b", "0.0.0", "V1.2.3",
             "1.2.3-01", "18446744073709551615.0.0", "99999999999999999999.0.0", "1.2.x", "=1.2.3", "1.2.3 ", " 1.2.3");
 
-    private static SemverOracle oracle;
+    private static FluxOracle oracle;
 
     @BeforeAll
     static void startOracle() throws IOException {
-        oracle = new SemverOracle();
+        oracle = new FluxOracle();
     }
 
     @AfterAll

@@ -3,7 +3,7 @@ package io.fleetwarden.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetwarden.testing.SemverOracle;
+import io.fleetwarden.testing.FluxOracle;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Our choice of tag for an {@code OCIRepository}'s {@code spec.ref.semver} (and {@code semverFilter}) against what
- * Flux's source-controller v1.9.4 decides, asked of {@code tools/semver-oracle}: a Go program calling the libraries
+ * Flux's source-controller v1.9.4 decides, asked of {@code tools/flux-oracle}: a Go program calling the libraries
  * source-controller calls (Masterminds/semver v3.5.0, fluxcd/pkg/version v0.16.0, Go's regexp and sort). The gate
  * must verify the artifact Flux will pull; where we differ, we are wrong.
  *
@@ -57,11 +57,11 @@ class SemverDifferentialTest {
             ">=1.0.0-0, <2.0.0", "<2.0.0-0", "=1.2.3+b", "!=1.2.3+build.1", "1.2.3+", "v1.2.3", "V1.2.3", ">= v1.0",
             ">=01.2.3", "1.2.3 || ", "||1.2.3", "1 || 2 || 3", "1.2.3 1.2.3", "1.2.3,,1.2.3", "  >=  1.0  ");
 
-    private static SemverOracle oracle;
+    private static FluxOracle oracle;
 
     @BeforeAll
     static void startOracle() throws IOException {
-        oracle = new SemverOracle();
+        oracle = new FluxOracle();
     }
 
     @AfterAll

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code tools/semver-oracle} (built by {@code bin/build-semver-oracle}) as a running process: what source-controller
+ * {@code tools/flux-oracle} (built by {@code bin/build-flux-oracle}): as a running process, what source-controller
  * v1.9.4 decides for an OCIRepository's {@code semver} and for an OCI chart's {@code version}, asked one question at a
- * time (a question and its answer are one line each, so neither side's pipe fills).
+ * time (a question and its answer are one line each, so neither side's pipe fills); and {@link #proxies}.
  */
-public final class SemverOracle implements AutoCloseable {
+public final class FluxOracle implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,10 +25,8 @@ public final class SemverOracle implements AutoCloseable {
     private final BufferedWriter questions;
     private final BufferedReader answers;
 
-    public SemverOracle() throws IOException {
-        String binary = CachedBuild.folder("bin/build-semver-oracle", "fleetwarden.semver-oracle", 10)
-                .resolve("semver-oracle").toString();
-        process = new ProcessBuilder(binary).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    public FluxOracle() throws IOException {
+        process = new ProcessBuilder(binary()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -50,6 +48,38 @@ public final class SemverOracle implements AutoCloseable {
         ObjectNode question = JSON.createObjectNode().put("mode", "chart").put("constraint", version);
         tags.forEach(question.putArray("tags")::add);
         return ask(question);
+    }
+
+    /**
+     * The proxy Go's {@code net/http} picks for each of {@code urls} in an environment holding exactly {@code env}'s
+     * proxy variables: one answer per URL ({@code proxy}, empty for direct, or {@code error}). A process of its own,
+     * since Go reads the environment once.
+     */
+    public static List<JsonNode> proxies(java.util.Map<String, String> env, List<String> urls) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(binary(), "proxy").redirectError(ProcessBuilder.Redirect.INHERIT);
+        for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+                "REQUEST_METHOD")) {
+            builder.environment().remove(name);
+        }
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        process.getOutputStream().write((String.join("\n", urls) + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        List<JsonNode> answers = new java.util.ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                answers.add(JSON.readTree(line));
+            }
+        }
+        if (answers.size() != urls.size()) {
+            throw new IOException("the oracle answered " + answers.size() + " of " + urls.size() + " URLs");
+        }
+        return answers;
+    }
+
+    private static String binary() {
+        return CachedBuild.folder("bin/build-flux-oracle", "fleetwarden.flux-oracle", 10).resolve("flux-oracle")
+                .toString();
     }
 
     private JsonNode ask(ObjectNode question) throws IOException {

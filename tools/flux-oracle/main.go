@@ -1,4 +1,4 @@
-// Command semver-oracle answers, for the differential test of io.fleetwarden.oci's semver selection, what Flux's
+// Command flux-oracle answers, for the differential test of io.fleetwarden.oci's semver selection, what Flux's
 // source-controller v1.9.4 decides for an OCIRepository's spec.ref.semver and semverFilter. The decisions are the
 // libraries' own: Masterminds/semver/v3 (constraints and ordering, the version source-controller v1.9.4 requires),
 // fluxcd/pkg/version (which tags are versions), Go's regexp (the filter) and Go's sort.Sort (ties). Only the order
@@ -11,6 +11,11 @@
 // (Masterminds' StrictNewVersion after "_" is read as "+", highest first) are matched by the constraint, "" and "*"
 // meaning the highest stable version, and the highest match wins.
 //
+// Run as "flux-oracle proxy", it answers instead which proxy Go's net/http (and so every Flux controller) uses for a
+// request URL, from HTTP_PROXY, HTTPS_PROXY and NO_PROXY in its own environment (http.ProxyFromEnvironment reads them
+// once, so the caller starts one process per environment): one URL per line in, one JSON object per line out,
+// {"proxy": "URL or empty", "error": "message or empty"}.
+//
 // Input: one JSON object per line, {"constraint": "...", "filter": "...", "mediaType": "...", "tags": ["..."]}, or
 // {"mode": "chart", "constraint": "<spec.version>", "tags": ["..."]}.
 // Output: one JSON object per line, {"constraintError": bool, "filterError": bool, "versions": [bool per tag],
@@ -21,6 +26,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"net/http"
 	"os"
 	"regexp"
 	"sort"
@@ -48,13 +54,17 @@ type answer struct {
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "proxy" {
+		proxies()
+		return
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<24)
 	out := json.NewEncoder(os.Stdout)
 	for in.Scan() {
 		var q query
 		if err := json.Unmarshal(in.Bytes(), &q); err != nil {
-			os.Stderr.WriteString("semver-oracle: bad input line: " + err.Error() + "\n")
+			os.Stderr.WriteString("flux-oracle: bad input line: " + err.Error() + "\n")
 			os.Exit(2)
 		}
 		a := decide
@@ -66,7 +76,7 @@ func main() {
 		}
 	}
 	if err := in.Err(); err != nil {
-		os.Stderr.WriteString("semver-oracle: " + err.Error() + "\n")
+		os.Stderr.WriteString("flux-oracle: " + err.Error() + "\n")
 		os.Exit(2)
 	}
 }
@@ -161,4 +171,28 @@ func decideChart(q query) answer {
 	}
 	sort.Sort(sort.Reverse(semver.Collection(matching)))
 	return answer{Pick: matching[0].Original()}
+}
+
+type proxyAnswer struct {
+	Proxy string `json:"proxy"`
+	Error string `json:"error"`
+}
+
+func proxies() {
+	in := bufio.NewScanner(os.Stdin)
+	out := json.NewEncoder(os.Stdout)
+	for in.Scan() {
+		var a proxyAnswer
+		req, err := http.NewRequest(http.MethodGet, in.Text(), nil)
+		if err != nil {
+			a.Error = err.Error()
+		} else if proxy, err := http.ProxyFromEnvironment(req); err != nil {
+			a.Error = err.Error()
+		} else if proxy != nil {
+			a.Proxy = proxy.String()
+		}
+		if err := out.Encode(a); err != nil {
+			os.Exit(3)
+		}
+	}
 }

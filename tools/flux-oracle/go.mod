@@ -1,4 +1,4 @@
-module fleetwarden.io/tools/semver-oracle
+module fleetwarden.io/tools/flux-oracle
 
 go 1.26.0
 
