@@ -110,11 +110,7 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         }
         if (source.certSecret() != null) {
             String what = "cert secret " + ns + "/" + source.certSecret();
-            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(ns)
-                    .withName(source.certSecret()).get(), what);
-            if (secret == null) {
-                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
-            }
+            Secret secret = required(deadline, ns, source.certSecret(), what);
             tls = RegistryTlsSecrets.ofCertSecret(secret, what);
             key.append("|tls:").append(source.certSecret()).append('@')
                     .append(secret.getMetadata().getResourceVersion());
@@ -122,17 +118,22 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         RegistryProxy proxy = null;
         if (source.proxySecret() != null) {
             String what = "proxy secret " + ns + "/" + source.proxySecret();
-            Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(ns)
-                    .withName(source.proxySecret()).get(), what);
-            if (secret == null) {
-                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
-            }
+            Secret secret = required(deadline, ns, source.proxySecret(), what);
             proxy = ProxySecrets.of(secret, what);
             key.append("|proxy:").append(source.proxySecret()).append('@')
                     .append(secret.getMetadata().getResourceVersion());
         }
         RegistryClientConfig config = base.forSource(credentials, tls, proxy);
         return clients.get(key.toString(), k -> new HttpRegistryClient(config));
+    }
+
+    /** A Secret the source names; a missing one fails the pull, as source-controller fails it. */
+    private Secret required(Deadline deadline, String ns, String name, String what) throws RegistryException {
+        Secret secret = read(deadline, (KubernetesClient c) -> c.secrets().inNamespace(ns).withName(name).get(), what);
+        if (secret == null) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
+        }
+        return secret;
     }
 
     /**

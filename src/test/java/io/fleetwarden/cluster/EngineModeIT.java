@@ -131,7 +131,7 @@ class EngineModeIT {
         try (TestRegistry mirror = TestRegistry.tlsMirrorOf(engine.artifacts().registry(),
                 RegistryPki.write(serving.certificatePem(), ".crt"), RegistryPki.write(serving.pkcs8KeyPem(), ".key"),
                 RegistryPki.write(clientCa.certificatePem(), ".crt"))) {
-            engine.applyPolicy(policyFor(mirror.host()));
+            engine.applyPolicy(GateOnCluster.stagingPolicy("fleet-apps-private-ca", mirror.host()));
             String ns = TestNamespaces.create(admin, "engine-tls");
             deployer(ns);
             String repo = engine.repository("tls");
@@ -177,27 +177,6 @@ class EngineModeIT {
             });
             assertThat(admin.configMaps().inNamespace(ns).withName(repo.replace('/', '-')).get()).isNotNull();
         }
-    }
-
-    /** The staging policy of GateOnCluster for another registry host. */
-    private static GenericKubernetesResource policyFor(String host) {
-        return Serialization.unmarshal("""
-                apiVersion: fleetwarden.io/v1alpha1
-                kind: ArtifactPolicy
-                metadata: {name: fleet-apps-private-ca}
-                spec:
-                  sources: ["oci://%s/acme/fleet-apps/*"]
-                  authorities:
-                    - name: push-artifact.yaml on main
-                      trustedRoot: local
-                      keyless:
-                        issuer: https://token.actions.githubusercontent.com
-                        subjectRegExp: ^https://github\\.com/acme/fleet-apps/\\.github/workflows/push-artifact\\.yaml@refs/heads/main$
-                        github:
-                          repository: acme/fleet-apps
-                          workflow: .github/workflows/push-artifact.yaml
-                          refs: [refs/heads/main]
-                """.formatted(host), GenericKubernetesResource.class);
     }
 
     private static Path kubeconfig() {

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,14 +60,7 @@ class SemverDifferentialTest {
 
     @BeforeAll
     static void startOracle() throws IOException {
-        oracle = new FluxOracle();
-    }
-
-    @AfterAll
-    static void stopOracle() throws IOException {
-        if (oracle != null) {
-            oracle.close();
-        }
+        oracle = FluxOracle.shared();
     }
 
     @Test

@@ -21,11 +21,29 @@ public final class FluxOracle implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static FluxOracle shared;
+
     private final Process process;
     private final BufferedWriter questions;
     private final BufferedReader answers;
 
-    public FluxOracle() throws IOException {
+    /** One oracle process for every test of this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized FluxOracle shared() throws IOException {
+        if (shared == null) {
+            shared = new FluxOracle();
+            FluxOracle started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException e) {
+                    started.process.destroyForcibly();
+                }
+            }));
+        }
+        return shared;
+    }
+
+    private FluxOracle() throws IOException {
         process = new ProcessBuilder(binary()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -35,7 +53,7 @@ public final class FluxOracle implements AutoCloseable {
      * An OCIRepository's {@code spec.ref.semver}, {@code semverFilter} and {@code layerSelector.mediaType} over
      * {@code tags}, in registry order.
      */
-    public JsonNode ociRepository(String constraint, String filter, String mediaType, List<String> tags)
+    public synchronized JsonNode ociRepository(String constraint, String filter, String mediaType, List<String> tags)
             throws IOException {
         ObjectNode question = JSON.createObjectNode().put("constraint", constraint).put("filter", filter)
                 .put("mediaType", mediaType);
@@ -44,7 +62,7 @@ public final class FluxOracle implements AutoCloseable {
     }
 
     /** A chart's {@code spec.version} over the repository's {@code tags}, in registry order. */
-    public JsonNode chart(String version, List<String> tags) throws IOException {
+    public synchronized JsonNode chart(String version, List<String> tags) throws IOException {
         ObjectNode question = JSON.createObjectNode().put("mode", "chart").put("constraint", version);
         tags.forEach(question.putArray("tags")::add);
         return ask(question);

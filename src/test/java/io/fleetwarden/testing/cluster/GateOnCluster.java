@@ -133,10 +133,27 @@ public final class GateOnCluster {
     }
 
     private void applyPolicies() throws IOException {
-        GenericKubernetesResource artifactPolicy = Serialization.unmarshal("""
+        GenericKubernetesResource artifactPolicy = stagingPolicy("fleet-apps-staging", artifacts.host());
+        GenericKubernetesResource tenancy = Serialization.unmarshal(
+                Files.readString(Components.repositoryRoot().resolve("policies/tenancy/d2-tenancy.yaml")),
+                GenericKubernetesResource.class);
+        try (KubernetesClient admin = plane.adminClient()) {
+            for (GenericKubernetesResource policy : new GenericKubernetesResource[] { artifactPolicy, tenancy }) {
+                admin.resource(policy).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
+                awaitReady(admin, policy);
+            }
+        }
+    }
+
+    /**
+     * The staging ArtifactPolicy this gate is started with, named {@code name}, for the sources of registry
+     * {@code host}: fleet-apps signed by push-artifact.yaml on main, keyless, with the local Sigstore.
+     */
+    public static GenericKubernetesResource stagingPolicy(String name, String host) {
+        return Serialization.unmarshal("""
                 apiVersion: fleetwarden.io/v1alpha1
                 kind: ArtifactPolicy
-                metadata: {name: fleet-apps-staging}
+                metadata: {name: %s}
                 spec:
                   sources: ["oci://%s/acme/fleet-apps/*"]
                   authorities:
@@ -149,16 +166,7 @@ public final class GateOnCluster {
                           repository: acme/fleet-apps
                           workflow: .github/workflows/push-artifact.yaml
                           refs: [refs/heads/main]
-                """.formatted(artifacts.host()), GenericKubernetesResource.class);
-        GenericKubernetesResource tenancy = Serialization.unmarshal(
-                Files.readString(Components.repositoryRoot().resolve("policies/tenancy/d2-tenancy.yaml")),
-                GenericKubernetesResource.class);
-        try (KubernetesClient admin = plane.adminClient()) {
-            for (GenericKubernetesResource policy : new GenericKubernetesResource[] { artifactPolicy, tenancy }) {
-                admin.resource(policy).fieldManager("fleetwarden-tests").forceConflicts().serverSideApply();
-                awaitReady(admin, policy);
-            }
-        }
+                """.formatted(name, host), GenericKubernetesResource.class);
     }
 
     /** Applies one more policy as GitOps would and waits until the service has compiled it. */
