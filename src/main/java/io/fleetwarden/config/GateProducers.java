@@ -23,7 +23,6 @@ import io.fleetwarden.kube.TrustedRootSources;
 import io.fleetwarden.policy.TrustedRootRef;
 import io.fleetwarden.oci.RegistryClientConfig;
 import io.fleetwarden.oci.RegistryProxy;
-import org.jboss.logging.Logger;
 import io.fleetwarden.verify.cosign.CosignSignatureVerifier;
 import io.fleetwarden.verify.cosign.TrustedRoots;
 import io.quarkus.runtime.Startup;
@@ -34,6 +33,7 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /**
  * Wires the gate for the service: the one place that knows every package. Trusted roots from files are

@@ -40,7 +40,7 @@ public record OciSource(String namespace, String name, OciReference repository, 
     public record Chart(String name, String version, String kind) {
     }
 
-    /** An {@code OCIRepository} without TLS material of its own. */
+    /** An {@code OCIRepository} without {@code certSecretRef}, {@code proxySecretRef} or {@code layerSelector}. */
     public OciSource(String namespace, String name, OciReference repository, String tag, String semver,
             String semverFilter, Digest digest, FluxVerifySpec verify, String pullSecret, String serviceAccountName,
             boolean insecure, String provider) {
