@@ -3,9 +3,6 @@ package io.fleetwarden.kube;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryProxy;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
 
 /**
  * An OCIRepository's {@code proxySecretRef}, read as source-controller reads it (fluxcd/pkg {@code runtime/secrets}
@@ -19,27 +16,18 @@ final class ProxySecrets {
     }
 
     static RegistryProxy of(Secret secret, String what) throws RegistryException {
-        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-        if (!data.containsKey("address")) {
+        SecretValues values = new SecretValues(secret, what);
+        if (!values.has("address")) {
             throw fail(what + " has no address key");
         }
-        String address = decoded(data, "address", what);
-        String username = data.containsKey("username") ? decoded(data, "username", what) : null;
-        String password = username != null && data.containsKey("password") ? decoded(data, "password", what) : null;
+        String address = values.text("address");
+        String username = values.has("username") ? values.text("username") : null;
+        String password = username != null && values.has("password") ? values.text("password") : null;
         try {
             return RegistryProxy.forSource(address, username, password, what);
         } catch (IllegalArgumentException e) {
             // RegistryProxy's messages name the scheme or what is missing, never the address's login.
             throw fail(e.getMessage());
-        }
-    }
-
-    private static String decoded(Map<String, String> data, String key, String what) throws RegistryException {
-        try {
-            return new String(Base64.getDecoder().decode(data.get(key) == null ? "" : data.get(key)),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw fail(what + ": " + key + " is not valid base64");
         }
     }
 

@@ -20,7 +20,6 @@ import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryProxy;
 import io.fleetwarden.oci.RegistryTls;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -147,9 +146,9 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         if (secret == null || "kubernetes.io/dockerconfigjson".equals(secret.getType())) {
             return loginsOf(secret, what);
         }
-        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-        String username = decoded(data.get("username"), what, "username");
-        String password = decoded(data.get("password"), what, "password");
+        SecretValues values = new SecretValues(secret, what);
+        String username = values.text("username");
+        String password = values.text("password");
         if (username.isEmpty() && password.isEmpty()) {
             return RegistryCredentials.none();
         }
@@ -160,38 +159,19 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
         return RegistryCredentials.of(Map.of(registry, new RegistryCredentials.Login(username, password)));
     }
 
-    private static String decoded(String value, String what, String key) throws RegistryException {
-        if (value == null) {
-            return "";
-        }
-        try {
-            return new String(Base64.getDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": " + key + " is not valid base64");
-        }
-    }
-
     /** The logins of a pull secret; every failure names the secret and quotes nothing of its content. */
     private static RegistryCredentials loginsOf(Secret secret, String what) throws RegistryException {
         if (secret == null) {
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + " does not exist");
         }
         // kubernetes.io/dockerconfigjson, or the legacy kubernetes.io/dockercfg that image pull secrets may still be.
-        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-        String key = data.containsKey(".dockerconfigjson") || !data.containsKey(".dockercfg") ? ".dockerconfigjson"
-                : ".dockercfg";
-        String doc = data.get(key);
-        if (doc == null) {
+        SecretValues values = new SecretValues(secret, what);
+        String key = values.has(".dockerconfigjson") || !values.has(".dockercfg") ? ".dockerconfigjson" : ".dockercfg";
+        if (!values.has(key)) {
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what
                     + " has no .dockerconfigjson (or legacy .dockercfg) key");
         }
-        byte[] json;
-        try {
-            json = Base64.getDecoder().decode(doc);
-        } catch (IllegalArgumentException e) {
-            // The JDK's message quotes the offending character, which is part of the secret.
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": " + key + " is not valid base64");
-        }
+        byte[] json = values.bytes(key);
         try {
             return key.equals(".dockercfg") ? RegistryCredentials.fromDockerCfg(json)
                     : RegistryCredentials.fromDockerConfigJson(json);

@@ -5,7 +5,6 @@ import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryTls;
 import io.fleetwarden.oci.TlsPem;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -76,30 +75,16 @@ final class RegistryTlsSecrets {
     }
 
     private static Material material(Secret secret, String what) throws RegistryException {
-        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-        String caKey = present(data, CA);
-        String certKey = present(data, CERT);
-        String keyKey = present(data, KEY);
-        return new Material(decoded(data, caKey, what), caKey, decoded(data, certKey, what), certKey,
-                decoded(data, keyKey, what), keyKey);
+        SecretValues values = new SecretValues(secret, what);
+        String caKey = present(values, CA);
+        String certKey = present(values, CERT);
+        String keyKey = present(values, KEY);
+        return new Material(values.bytes(caKey), caKey, values.bytes(certKey), certKey, values.bytes(keyKey), keyKey);
     }
 
     /** The standard key when the Secret has it, even empty (as Flux reads it), else the legacy one. */
-    private static String present(Map<String, String> data, String key) {
-        return data.containsKey(key) || !data.containsKey(LEGACY.get(key)) ? key : LEGACY.get(key);
-    }
-
-    private static byte[] decoded(Map<String, String> data, String key, String what) throws RegistryException {
-        String value = data.get(key);
-        if (value == null) {
-            return new byte[0];
-        }
-        try {
-            return Base64.getDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            // The JDK's message quotes the offending character, which may be part of a key.
-            throw fail(what + ": " + key + " is not valid base64");
-        }
+    private static String present(SecretValues values, String key) {
+        return values.has(key) || !values.has(LEGACY.get(key)) ? key : LEGACY.get(key);
     }
 
     private static RegistryException fail(String message) {
