@@ -97,18 +97,15 @@ public final class TlsPem {
         }
         List<PemObject> out = new ArrayList<>();
         try (PemReader reader = new PemReader(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
-            for (PemObject block; (block = reader.readPemObject()) != null; ) {
-                if (out.size() == MAX_CERTIFICATES) {
-                    throw new IllegalArgumentException(what + " holds more than " + MAX_CERTIFICATES + " PEM blocks");
-                }
+            for (PemObject block; out.size() <= MAX_CERTIFICATES && (block = reader.readPemObject()) != null; ) {
                 out.add(block);
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException mine && mine.getMessage().startsWith(what)) {
-                throw mine;
-            }
             // The parser's own message may quote the offending line, which may be part of a key.
             throw new IllegalArgumentException(what + " is not valid PEM");
+        }
+        if (out.size() > MAX_CERTIFICATES) {
+            throw new IllegalArgumentException(what + " holds more than " + MAX_CERTIFICATES + " PEM blocks");
         }
         return out;
     }

@@ -107,6 +107,15 @@ class TlsPemTest {
     }
 
     @Test
+    void moreBlocksThanAnyBundleHoldsAreRefused() {
+        String block = "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n";
+        assertThat(TlsPem.caCertificates(bytes(block.repeat(TlsPem.MAX_CERTIFICATES - 1) + CA.certificatePem()),
+                "ca.crt")).containsExactly(CA.certificate());
+        assertThatThrownBy(() -> TlsPem.caCertificates(bytes(block.repeat(TlsPem.MAX_CERTIFICATES) + CA.certificatePem()),
+                "ca.crt")).hasMessage("ca.crt holds more than " + TlsPem.MAX_CERTIFICATES + " PEM blocks");
+    }
+
+    @Test
     void theIdentityNeverPrintsItsKey() {
         RegistryPki.Issued issued = CA.client("printed", "EC");
         RegistryTls.ClientIdentity identity = new RegistryTls.ClientIdentity(issued.key(), java.util.List.of(issued.certificate()));
