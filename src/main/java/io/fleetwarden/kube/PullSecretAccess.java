@@ -19,10 +19,14 @@ import io.fleetwarden.oci.RegistryCredentials;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryProxy;
 import io.fleetwarden.oci.RegistryTls;
+import io.fleetwarden.oci.cloud.CloudLogin;
+import io.fleetwarden.oci.cloud.CloudLogins;
+import io.fleetwarden.oci.cloud.CloudProvider;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -34,6 +38,8 @@ import java.util.function.Function;
  * {@code kubernetes.io/dockercfg} that Kubernetes still accepts as image pull secrets), and the TLS material of its
  * {@code spec.certSecretRef} ({@link RegistryTlsSecrets}; for a Helm chart's repository without one, TLS keys in its
  * {@code secretRef}, as Flux still reads them), and the proxy of its {@code spec.proxySecretRef} ({@link ProxySecrets}).
+ * A source with {@code spec.provider} {@code aws}, {@code azure} or {@code gcp} and no pull secret at all logs in
+ * with the service's own cloud identity ({@link CloudLogins}), as source-controller does with its own.
  * Sources without any of these share one client without credentials.
  * Clients are cached per (namespace, secrets, resource versions), so a rotated Secret is used at once; the
  * client of a superseded version is dropped (and closed) once unused for {@value #SUPERSEDED_AFTER_MINUTES}
@@ -52,10 +58,17 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
     private final RegistryClientConfig base;
     private final HttpRegistryClient anonymous;
     private final Cache<String, HttpRegistryClient> clients;
+    private final CloudLogins cloud;
 
     public PullSecretAccess(KubernetesClient kube, RegistryClientConfig base) {
+        this(kube, base, CloudLogins.fromEnvironment());
+    }
+
+    /** @param cloud the service's own cloud identities, for sources with {@code spec.provider} and no secret */
+    public PullSecretAccess(KubernetesClient kube, RegistryClientConfig base, CloudLogins cloud) {
         this.kube = kube;
         this.base = base;
+        this.cloud = cloud;
         this.anonymous = new HttpRegistryClient(base);
         this.clients = Caffeine.newBuilder().maximumSize(256)
                 .expireAfterAccess(SUPERSEDED_AFTER_MINUTES, TimeUnit.MINUTES)
@@ -88,7 +101,8 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
                         .forEach(names::add);
             }
         }
-        if (names.isEmpty() && source.certSecret() == null && source.proxySecret() == null) {
+        Optional<CloudProvider> provider = cloudProvider(source, names);
+        if (names.isEmpty() && provider.isEmpty() && source.certSecret() == null && source.proxySecret() == null) {
             return anonymous;
         }
         RegistryCredentials credentials = RegistryCredentials.none();
@@ -122,8 +136,46 @@ public final class PullSecretAccess implements RegistryAccess, AutoCloseable {
             key.append("|proxy:").append(source.proxySecret()).append('@')
                     .append(secret.getMetadata().getResourceVersion());
         }
+        if (provider.isPresent()) {
+            // source-controller asks its cloud identity through the source's proxy too (auth.WithProxyURL).
+            String registry = source.repository().registry();
+            Optional<CloudLogin> login = cloud.loginFor(provider.get(), registry, proxy == null ? base.proxy() : proxy,
+                    deadline);
+            if (login.isPresent()) {
+                credentials = RegistryCredentials.of(Map.of(registry, login.get().login()));
+                // A renewed login is a new client; the old one is dropped once unused, with its token.
+                key.append("|cloud:").append(provider.get().fieldValue()).append('@').append(login.get().expiresAt());
+            }
+        }
         RegistryClientConfig config = base.forSource(credentials, tls, proxy);
         return clients.get(key.toString(), k -> new HttpRegistryClient(config));
+    }
+
+    /**
+     * The cloud whose identity logs in for the source, as source-controller decides: a {@code spec.provider} other
+     * than {@code generic}, and only when the source has no pull secret at all (its own or its service account's;
+     * with any, the provider is not consulted). With {@code spec.serviceAccountName}, Flux would use that account's
+     * workload identity, behind its {@code ObjectLevelWorkloadIdentity} feature gate (off by default, and then a
+     * stalled source); fleetwarden does not issue tokens for tenants' accounts, so such a source is refused with
+     * what to do instead, never given the platform's own identity.
+     */
+    private static Optional<CloudProvider> cloudProvider(OciSource source, Set<String> names) throws RegistryException {
+        Optional<CloudProvider> provider;
+        try {
+            provider = CloudProvider.named(source.provider());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, e.getMessage());
+        }
+        if (provider.isEmpty() || !names.isEmpty()) {
+            return Optional.empty();
+        }
+        if (source.serviceAccountName() != null) {
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "spec.provider " + source.provider()
+                    + " with spec.serviceAccountName " + source.serviceAccountName() + " asks for that account's "
+                    + "workload identity (Flux's ObjectLevelWorkloadIdentity), which fleetwarden does not support; give "
+                    + "the account an image pull secret, or name one in spec.secretRef");
+        }
+        return provider;
     }
 
     /** A Secret the source names; a missing one fails the pull, as source-controller fails it. */

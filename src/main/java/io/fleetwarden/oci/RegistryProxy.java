@@ -110,6 +110,11 @@ public final class RegistryProxy {
         return https != null || http != null;
     }
 
+    /** These proxies as the JDK's clients ask for them: one proxy (or none) per request. */
+    public java.net.ProxySelector selector() {
+        return new ProxyRouting(this);
+    }
+
     /** The proxy for a request to {@code uri}; empty to connect directly. */
     public Optional<Address> proxyFor(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

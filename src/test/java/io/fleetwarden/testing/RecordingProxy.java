@@ -33,7 +33,9 @@ public final class RecordingProxy implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final java.util.Set<String> routes = ConcurrentHashMap.newKeySet();
+    /** Routed host names, each to a loopback port (or {@link #SAME_PORT}). */
+    private final java.util.Map<String, Integer> routes = new ConcurrentHashMap<>();
+    private static final int SAME_PORT = -1;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final String login;
 
@@ -57,7 +59,16 @@ public final class RecordingProxy implements AutoCloseable {
 
     /** Sends requests for {@code host} (any port) to 127.0.0.1 at the same port. */
     public RecordingProxy route(String host) {
-        routes.add(host.toLowerCase(Locale.ROOT));
+        routes.put(host.toLowerCase(Locale.ROOT), SAME_PORT);
+        return this;
+    }
+
+    /**
+     * Sends requests for {@code host} (any port, none meaning the scheme's default) to 127.0.0.1 at {@code toPort}:
+     * for clients that must see a host name on its default port (a cloud registry's name pattern has no port).
+     */
+    public RecordingProxy route(String host, int toPort) {
+        routes.put(host.toLowerCase(Locale.ROOT), toPort);
         return this;
     }
 
@@ -109,9 +120,13 @@ public final class RecordingProxy implements AutoCloseable {
             boolean connect = parts[0].equals("CONNECT");
             String authority = connect ? parts[1] : java.net.URI.create(parts[1]).getRawAuthority();
             int colon = authority.lastIndexOf(':');
-            String host = authority.substring(0, colon).toLowerCase(Locale.ROOT);
-            int port = Integer.parseInt(authority.substring(colon + 1));
-            if (!routes.contains(host)) {
+            String host = (colon < 0 ? authority : authority.substring(0, colon)).toLowerCase(Locale.ROOT);
+            int port = colon < 0 ? (connect ? 443 : 80) : Integer.parseInt(authority.substring(colon + 1));
+            Integer routed = routes.get(host);
+            if (routed != null && routed != SAME_PORT) {
+                port = routed;
+            }
+            if (routed == null) {
                 out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
                 return;
