@@ -73,14 +73,15 @@ final class AzureAcrIdentity implements CloudIdentity {
     private static final String TOKEN_FILE = "AZURE_FEDERATED_TOKEN_FILE";
     private static final String AUTHORITY_HOST = "AZURE_AUTHORITY_HOST";
 
-    private static final String WHAT_TO_CONFIGURE = "configure one of: a client secret (AZURE_TENANT_ID, AZURE_CLIENT_ID, "
-            + "AZURE_CLIENT_SECRET), workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, "
+    private static final String WHAT_TO_CONFIGURE = "configure one of: a client secret (AZURE_TENANT_ID, "
+            + "AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, "
             + "AZURE_AUTHORITY_HOST, set by AKS's workload identity webhook), or a managed identity of the node";
     /** azidentity's rule for a tenant ID; anything else could change the token URL's path. */
     private static final Pattern TENANT_ID = Pattern.compile("[0-9A-Za-z.-]+");
     /** An OAuth error code as RFC 6749 defines them; anything else in a body is not quoted. */
     private static final Pattern OAUTH_ERROR = Pattern.compile("[a-z_]{1,64}");
-    private static final Pattern REGISTRY_HOST = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
+    private static final Pattern REGISTRY_HOST = Pattern.compile(
+            "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
     private static final Set<String> REFUSALS = Set.of("invalid_client", "invalid_grant", "unauthorized_client");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -311,8 +312,9 @@ final class AzureAcrIdentity implements CloudIdentity {
         } catch (IOException e) {
             // no JSON: only the status is reported
         }
-        if (error != null && error.path("error").isTextual() && OAUTH_ERROR.matcher(error.path("error").asText()).matches()) {
-            code = error.path("error").asText();
+        String given = error == null ? "" : error.path("error").asText("");
+        if (OAUTH_ERROR.matcher(given).matches()) {
+            code = given;
         }
         StringBuilder detail = new StringBuilder("HTTP ").append(status);
         if (!code.isEmpty()) {

@@ -64,6 +64,7 @@ final class AzureHttp {
         static final Unreachable RETRY = new Unreachable(Kind.UNAVAILABLE, "the next attempt asks again");
     }
 
+    private static final String TIMED_OUT = ": no answer within the deadline; the next attempt asks again";
     private static final AtomicInteger THREADS = new AtomicInteger();
     /**
      * Runs each blocking exchange so that the caller can stop waiting at the deadline (the request timeout alone
@@ -143,7 +144,7 @@ final class AzureHttp {
             return future.get(left.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new RegistryException(Kind.TIMEOUT, what + ": no answer within the deadline; the next attempt asks again");
+            throw new RegistryException(Kind.TIMEOUT, what + TIMED_OUT);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -190,12 +191,14 @@ final class AzureHttp {
 
     private static RegistryException failure(Throwable cause, String what, Deadline deadline, Unreachable unreachable) {
         if (find(cause, TooLarge.class) != null) {
-            return new RegistryException(Kind.UNAVAILABLE, what + ": refused an answer over 1 MiB, which is no token answer");
+            return new RegistryException(Kind.UNAVAILABLE, what
+                    + ": refused an answer over 1 MiB, which is no token answer");
         }
         boolean connectTimedOut = find(cause, HttpConnectTimeoutException.class) != null;
-        if (connectTimedOut && deadline.expired() || !connectTimedOut && find(cause, HttpTimeoutException.class) != null) {
-            return new RegistryException(Kind.TIMEOUT, what + ": no answer within the deadline; the next attempt asks again",
-                    cause);
+        // A connect timeout before the deadline is IMDS's short connect cap: the endpoint is not there.
+        boolean timedOut = connectTimedOut ? deadline.expired() : find(cause, HttpTimeoutException.class) != null;
+        if (timedOut) {
+            return new RegistryException(Kind.TIMEOUT, what + TIMED_OUT, cause);
         }
         if (connectTimedOut || find(cause, ConnectException.class) != null
                 || find(cause, NoRouteToHostException.class) != null || find(cause, UnknownHostException.class) != null
