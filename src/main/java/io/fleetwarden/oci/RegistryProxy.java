@@ -33,7 +33,7 @@ public final class RegistryProxy {
     /** A proxy's address and optional Basic credentials; {@link #toString()} never shows the password. */
     public record Address(String host, int port, String username, String password) {
         /** {@code Basic base64(username:password)}, the password empty when absent; empty without a username. */
-        Optional<String> basicLogin() {
+        public Optional<String> basicLogin() {
             if (username == null) {
                 return Optional.empty();
             }

@@ -20,7 +20,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -163,9 +162,7 @@ final class AzureHttp {
         if (proxies == null) {
             return Optional.empty();
         }
-        return proxies.proxyFor(uri).filter(a -> a.username() != null).map(a -> "Basic " + Base64.getEncoder()
-                .encodeToString((a.username() + ":" + (a.password() == null ? "" : a.password()))
-                        .getBytes(StandardCharsets.UTF_8)));
+        return proxies.proxyFor(uri).flatMap(RegistryProxy.Address::basicLogin);
     }
 
     private static Answer exchange(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
