@@ -36,10 +36,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * source that is configured decides (a configured source that fails is an error, never a reason to try the next one
  * and log in as some other identity):
  * <ol>
- * <li>the profile {@code AWS_PROFILE} names, when set;</li>
  * <li>{@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN});</li>
  * <li>{@code AWS_WEB_IDENTITY_TOKEN_FILE} and {@code AWS_ROLE_ARN}: IRSA, STS AssumeRoleWithWebIdentity;</li>
- * <li>the {@code default} profile, when the shared files have one with keys;</li>
+ * <li>the profile {@code AWS_PROFILE} names (aws-sdk-go-v2's resolveCredentialChain reads environment keys and the
+ * web identity before the environment's profile), else the {@code default} profile when it has keys;</li>
  * <li>{@code AWS_CONTAINER_CREDENTIALS_FULL_URI} / {@code _RELATIVE_URI}: EKS Pod Identity (or ECS);</li>
  * <li>the EC2 instance metadata service (the node's role), unless {@code AWS_EC2_METADATA_DISABLED=true}.</li>
  * </ol>
@@ -76,10 +76,6 @@ final class AwsCredentialChain {
     }
 
     AwsCredentials resolve(String region, RegistryProxy proxies, Deadline deadline) throws RegistryException {
-        String profileName = set("AWS_PROFILE");
-        if (profileName != null) {
-            return profile(profileName, true).orElseThrow();
-        }
         String keyId = set("AWS_ACCESS_KEY_ID");
         String secret = set("AWS_SECRET_ACCESS_KEY");
         if (keyId != null || secret != null) {
@@ -94,6 +90,10 @@ final class AwsCredentialChain {
         String tokenFile = set("AWS_WEB_IDENTITY_TOKEN_FILE");
         if (tokenFile != null) {
             return webIdentity(Path.of(tokenFile), region, proxies, deadline);
+        }
+        String profileName = set("AWS_PROFILE");
+        if (profileName != null) {
+            return profile(profileName, true).orElseThrow();
         }
         Optional<AwsCredentials> fromDefault = profile("default", false);
         if (fromDefault.isPresent()) {

@@ -319,6 +319,19 @@ class AwsEcrIdentityTest {
         assertSignedEcrRequest(ecr.seen.get(0), "AKIAPROFILEKEY000001");
     }
 
+    /** As aws-sdk-go-v2's chain: keys in the environment come before the profile the environment names. */
+    @Test
+    void environmentKeysWinOverTheNamedProfile() throws Exception {
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/credentials"), "[ci]\naws_access_key_id = AKIAPROFILEKEY000001\n"
+                + "aws_secret_access_key = profile-secret\n");
+        FakeAws ecr = ecrAnswering(base64("AWS:from-env"), EXPIRES);
+
+        login(new AwsEcrIdentity(env("AWS_PROFILE", "ci", "AWS_ACCESS_KEY_ID", KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET),
+                ecr.uri(), null));
+        assertSignedEcrRequest(ecr.seen.get(0), KEY_ID);
+    }
+
     @Test
     void profileThatAssumesARoleIsRefusedNotFollowedAroundTheProxy() throws Exception {
         Files.createDirectories(home.resolve(".aws"));
