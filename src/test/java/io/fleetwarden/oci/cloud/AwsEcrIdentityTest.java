@@ -9,13 +9,13 @@ import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryException.Kind;
 import io.fleetwarden.oci.RegistryProxy;
 import io.fleetwarden.testing.LoopbackPorts;
+import io.fleetwarden.testing.FormBody;
 import io.fleetwarden.testing.RecordingProxy;
 import io.fleetwarden.testing.StallingServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,13 +146,7 @@ class AwsEcrIdentityTest {
     }
 
     private static Map<String, String> form(String body) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
+        return FormBody.parse(body);
     }
 
     @Test

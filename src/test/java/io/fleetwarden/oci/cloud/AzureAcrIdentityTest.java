@@ -9,6 +9,7 @@ import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryException.Kind;
 import io.fleetwarden.oci.RegistryProxy;
+import io.fleetwarden.testing.FormBody;
 import io.fleetwarden.testing.RecordingProxy;
 import io.fleetwarden.testing.StallingServer;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -527,16 +526,7 @@ class AzureAcrIdentityTest {
             }
 
             private static Map<String, String> decode(String encoded) {
-                Map<String, String> out = new LinkedHashMap<>();
-                if (encoded == null || encoded.isEmpty()) {
-                    return out;
-                }
-                for (String pair : encoded.split("&")) {
-                    int eq = pair.indexOf('=');
-                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-                return out;
+                return FormBody.parse(encoded);
             }
         }
 

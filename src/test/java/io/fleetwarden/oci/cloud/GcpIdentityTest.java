@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryProxy;
+import io.fleetwarden.testing.FormBody;
 import io.fleetwarden.testing.RecordingProxy;
 import io.fleetwarden.testing.StallingServer;
 import java.io.IOException;
@@ -344,13 +345,7 @@ class GcpIdentityTest {
     }
 
     private static Map<String, String> form(String body) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
+        return FormBody.parse(body);
     }
 
     /** The JWT's claims, after checking its RS256 signature with the key's public half, as Google does. */
