@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fleetwarden.oci.Deadline;
 import io.fleetwarden.oci.RegistryException;
 import io.fleetwarden.oci.RegistryProxy;
-import java.time.Clock;
+import io.fleetwarden.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -167,32 +166,5 @@ class CloudLoginsTest {
         CloudLogin login = new CloudLogin("oauth2accesstoken", "ya29.secret-token", Instant.parse("2026-12-04T13:00:00Z"));
         assertThat(login.toString()).doesNotContain("ya29").contains("oauth2accesstoken");
         assertThat(login.login().toString()).doesNotContain("ya29");
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
