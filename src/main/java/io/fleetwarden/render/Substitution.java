@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * {@code ${#var}}, {@code ${var^}}, {@code ${var^^}}, {@code ${var,}}, {@code ${var,,}};</li>
  * <li>{@code $${var}} is an escape for the literal {@code ${var}}; {@code $var} without braces is left alone;</li>
  * <li>an object labelled or annotated {@code kustomize.toolkit.fluxcd.io/substitute: disabled} is left alone;</li>
- * <li>with no variables at all nothing is substituted (Flux's default {@code substituteStrategy}).</li>
+ * <li>with no variables at all nothing is substituted (Flux's default {@code substituteStrategy},
+ * {@code WithVariables}), unless {@code always} ({@code substituteStrategy: Always}), which lets
+ * {@code ${var:=default}} take its default;</li>
+ * <li>a newline in a value is dropped, as Flux drops it from every value it reads.</li>
  * </ul>
  * Variable names must match {@code ^[_[:alpha:]][_[:alpha:][:digit:]]*$}, as Flux requires.
  */
@@ -31,8 +34,17 @@ public final class Substitution {
     private Substitution() {
     }
 
-    /** Substituted copies of the objects; the file name is for errors. */
+    /** Substituted copies of the objects, with Flux's default strategy (nothing substituted without variables). */
     public static List<ObjectNode> apply(List<ObjectNode> objects, Map<String, String> vars) {
+        return apply(objects, vars, false);
+    }
+
+    /** Substituted copies of the objects; with {@code always}, even when there are no variables. */
+    public static List<ObjectNode> apply(List<ObjectNode> objects, Map<String, String> given, boolean always) {
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        // Flux reads every value (inline, ConfigMap, Secret) with its newlines removed: a Secret written from a file
+        // usually ends in one, and it must not break the YAML it is substituted into.
+        given.forEach((k, v) -> vars.put(k, v.replace("\n", "")));
         for (String name : vars.keySet()) {
             if (!NAME.matcher(name).matches()) {
                 throw new RenderException(null, "substitute", "'" + name + "' var name is invalid, must match '"
@@ -41,7 +53,7 @@ public final class Substitution {
         }
         List<ObjectNode> out = new ArrayList<>();
         for (ObjectNode o : objects) {
-            out.add(vars.isEmpty() || optedOut(o) ? o : substitute(o, vars));
+            out.add((vars.isEmpty() && !always) || optedOut(o) ? o : substitute(o, vars));
         }
         return out;
     }

@@ -85,4 +85,24 @@ class SubstitutionTest {
         assertThatThrownBy(() -> eval("${A", Map.of("A", "a"))).isInstanceOf(RenderException.class)
                 .hasMessageContaining("unterminated");
     }
+
+    /** substituteStrategy: Always lets defaults apply without any variable; the default strategy leaves them. */
+    @Test
+    void withoutVariablesOnlyTheAlwaysStrategySubstitutes() {
+        ObjectNode cm = obj("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: ${REGION:=eu-west-1}\n");
+        assertThat(Substitution.apply(List.of(cm), Map.of(), false).get(0).at("/data/k").asText())
+                .isEqualTo("${REGION:=eu-west-1}");
+        assertThat(Substitution.apply(List.of(cm), Map.of(), true).get(0).at("/data/k").asText())
+                .isEqualTo("eu-west-1");
+    }
+
+    /** A Secret written from a file ends in a newline; Flux drops newlines from every value, and so do we. */
+    @Test
+    void newlinesInValuesAreDroppedAsFluxDrops() {
+        ObjectNode cm = obj("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  host: ${HOST}\n"
+                + "  port: \"${PORT}\"\n");
+        ObjectNode out = Substitution.apply(List.of(cm), Map.of("HOST", "db.example.com\n", "PORT", "54\n32\n")).get(0);
+        assertThat(out.at("/data/host").asText()).isEqualTo("db.example.com");
+        assertThat(out.at("/data/port").asText()).isEqualTo("5432");
+    }
 }
