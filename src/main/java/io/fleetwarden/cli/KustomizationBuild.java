@@ -58,7 +58,8 @@ final class KustomizationBuild {
             throw CliFailure.usage(dir + " is not inside the root " + top);
         }
         FluxOverlay overlay = targetNamespace == null ? FluxOverlay.NONE
-                : new FluxOverlay(targetNamespace, null, null, List.of(), List.of(), List.of(), Map.of(), Map.of());
+                : new FluxOverlay(targetNamespace, null, null, List.of(), List.of(), List.of(), false, Map.of(),
+                        Map.of());
         return Substitution.apply(overlay.build(tree, relative, Limits.DEFAULT), vars);
     }
 

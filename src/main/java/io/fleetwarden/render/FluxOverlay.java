@@ -11,21 +11,27 @@ import java.util.Optional;
 
 /**
  * What a Flux {@code Kustomization}'s own spec adds to the kustomization at {@code spec.path}, merged into that
- * kustomization before the build as kustomize-controller's generator does: {@code targetNamespace} becomes the
- * kustomize {@code namespace}, {@code namePrefix}/{@code nameSuffix} replace the file's, {@code patches},
- * {@code images} and {@code components} are appended, and {@code commonMetadata} becomes labels (without
- * selectors) and common annotations. A directory without a kustomization file gets Flux's generated one first.
+ * kustomization before the build as kustomize-controller v1.9.4's generator (fluxcd/pkg/kustomize) does:
+ * {@code targetNamespace} becomes the kustomize {@code namespace}, {@code namePrefix}/{@code nameSuffix} replace the
+ * file's, {@code patches} and {@code components} are appended (with {@code ignoreMissingComponents}, a component path
+ * that does not exist is left out), and {@code images} are merged into the file's entries by name (a new name
+ * replaces the file's; a tag or digest replaces both the file's tag and digest, so a stale digest never outlives a new
+ * tag), others appended. A directory without a kustomization file gets Flux's generated one first.
+ *
+ * <p>{@code commonMetadata} is not part of the build: Flux sets its labels and annotations on each object's own
+ * metadata after the build and the postBuild substitution ({@link #setCommonMetadata}), so they reach neither pod
+ * templates (kustomize's {@code commonAnnotations} would, restarting pods) nor the substitution.
  *
  * @param patches    {@code spec.patches} entries ({@code patch} and optional {@code target}), as the CRD has them
- * @param images     {@code spec.images} entries, as kustomize's {@code images}
+ * @param images     {@code spec.images} entries ({@code name}, {@code newName}, {@code newTag}, {@code digest})
  * @param components paths relative to {@code spec.path}
  */
 public record FluxOverlay(String targetNamespace, String namePrefix, String nameSuffix, List<JsonNode> patches,
-        List<JsonNode> images, List<String> components, Map<String, String> commonLabels,
-        Map<String, String> commonAnnotations) {
+        List<JsonNode> images, List<String> components, boolean ignoreMissingComponents,
+        Map<String, String> commonLabels, Map<String, String> commonAnnotations) {
 
-    public static final FluxOverlay NONE = new FluxOverlay(null, null, null, List.of(), List.of(), List.of(), Map.of(),
-            Map.of());
+    public static final FluxOverlay NONE = new FluxOverlay(null, null, null, List.of(), List.of(), List.of(), false,
+            Map.of(), Map.of());
 
     public FluxOverlay {
         patches = List.copyOf(patches);
@@ -59,13 +65,13 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
             file = TreeReader.join(dir, "kustomization.yaml");
             kustomization = GeneratedKustomization.of(tree, dir);
         }
-        merge(kustomization);
+        merge(kustomization, tree, dir);
         Map<String, byte[]> replaced = new HashMap<>();
         replaced.put(file, Yaml.write(kustomization).getBytes(StandardCharsets.UTF_8));
         return KustomizeBuilder.build(new Overridden(tree, replaced), path, limits);
     }
 
-    private void merge(ObjectNode k) {
+    private void merge(ObjectNode k, SourceTree tree, String dir) {
         if (targetNamespace != null && !targetNamespace.isEmpty()) {
             k.put("namespace", targetNamespace);
         }
@@ -76,24 +82,97 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
             k.put("nameSuffix", nameSuffix);
         }
         append(k, "patches", patches);
-        append(k, "images", images);
-        if (!components.isEmpty()) {
+        List<String> kept = ignoreMissingComponents
+                ? components.stream().filter(c -> exists(tree, dir, c)).toList() : components;
+        if (!kept.isEmpty()) {
             ArrayNode a = k.has("components") && k.get("components").isArray() ? (ArrayNode) k.get("components")
                     : k.putArray("components");
-            components.forEach(a::add);
+            kept.forEach(a::add);
         }
-        if (!commonLabels.isEmpty()) {
-            ArrayNode labels = k.has("labels") && k.get("labels").isArray() ? (ArrayNode) k.get("labels")
-                    : k.putArray("labels");
-            ObjectNode entry = labels.addObject();
-            ObjectNode pairs = entry.putObject("pairs");
-            commonLabels.forEach(pairs::put);
+        if (!images.isEmpty()) {
+            ArrayNode a = k.has("images") && k.get("images").isArray() ? (ArrayNode) k.get("images")
+                    : k.putArray("images");
+            images.forEach(image -> mergeImage(a, image));
         }
-        if (!commonAnnotations.isEmpty()) {
-            ObjectNode a = k.has("commonAnnotations") && k.get("commonAnnotations").isObject()
-                    ? (ObjectNode) k.get("commonAnnotations") : k.putObject("commonAnnotations");
-            commonAnnotations.forEach(a::put);
+    }
+
+    /** Flux's rule for one {@code spec.images} entry against the file's {@code images}. */
+    private static void mergeImage(ArrayNode fileImages, JsonNode image) {
+        String name = image.path("name").asText("");
+        String newName = image.path("newName").asText("");
+        String newTag = image.path("newTag").asText("");
+        String digest = image.path("digest").asText("");
+        for (JsonNode existing : fileImages) {
+            if (existing.isObject() && name.equals(existing.path("name").asText(""))) {
+                ObjectNode e = (ObjectNode) existing;
+                if (!newName.isEmpty()) {
+                    e.put("newName", newName);
+                }
+                if (!newTag.isEmpty() || !digest.isEmpty()) {
+                    // Tag and digest pick the version together: setting one clears the other.
+                    putOrRemove(e, "newTag", newTag);
+                    putOrRemove(e, "digest", digest);
+                }
+                return;
+            }
         }
+        ObjectNode e = fileImages.addObject();
+        e.put("name", name);
+        putOrRemove(e, "newName", newName);
+        putOrRemove(e, "newTag", newTag);
+        putOrRemove(e, "digest", digest);
+    }
+
+    private static void putOrRemove(ObjectNode o, String field, String value) {
+        if (value.isEmpty()) {
+            o.remove(field);
+        } else {
+            o.put(field, value);
+        }
+    }
+
+    /**
+     * Whether a component path, relative to the kustomization's directory, names a file or directory of the tree, as
+     * Flux's generator asks its root-bound filesystem: a path that leaves the root does not exist there. A remote or
+     * absolute path is kept, for the build to refuse with its own message (Flux refuses those too).
+     */
+    private static boolean exists(SourceTree tree, String dir, String component) {
+        if (TreeReader.isRemote(component) || component.startsWith("/")) {
+            return true;
+        }
+        String path;
+        try {
+            path = new TreeReader(tree, Limits.DEFAULT).resolve(dir, component, dir, "components");
+        } catch (RenderException e) {
+            return false;
+        }
+        return tree.isDirectory(path) || tree.read(path).isPresent();
+    }
+
+    /**
+     * Sets {@code commonMetadata} on each object's own metadata, as kustomize-controller does after the build and
+     * the substitution (fluxcd/pkg/ssa {@code SetCommonMetadata}): the values replace those of the same keys.
+     */
+    public void setCommonMetadata(List<ObjectNode> objects) {
+        if (commonLabels.isEmpty() && commonAnnotations.isEmpty()) {
+            return;
+        }
+        for (ObjectNode o : objects) {
+            ObjectNode meta = o.has("metadata") && o.get("metadata").isObject() ? (ObjectNode) o.get("metadata")
+                    : o.putObject("metadata");
+            put(meta, "labels", commonLabels);
+            put(meta, "annotations", commonAnnotations);
+        }
+    }
+
+    private static void put(ObjectNode meta, String field, Map<String, String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        ObjectNode m = meta.has(field) && meta.get(field).isObject() ? (ObjectNode) meta.get(field)
+                : meta.putObject(field);
+        // Sorted, so the objects (and a digest over them) do not depend on a map's order.
+        new java.util.TreeMap<>(values).forEach(m::put);
     }
 
     private static void append(ObjectNode k, String field, List<JsonNode> entries) {

@@ -290,6 +290,65 @@ class EngineOnClusterTest {
         assertThat(client.rbac().clusterRoleBindings().withName(ns + "-admin").get()).isNull();
     }
 
+    /**
+     * Fields of Flux's Kustomization that engine mode does not implement (here SOPS decryption and drift ignore
+     * rules) stall it, naming each field; ignoring them would apply still-encrypted Secrets or take over fields left
+     * to other controllers. Nothing is applied.
+     */
+    @Test
+    void fieldsTheEngineDoesNotImplementStallTheKustomizationNamingEachAndNothingIsApplied() {
+        String ns = fleet.tenant("unsupported");
+        String repo = fleet.repository("unsupported", ns);
+        fleet.publish(repo, "latest", Map.of("kustomization.yaml", "resources: [a.yaml]\n",
+                "a.yaml", FleetOnCluster.configMap("a", "x")), SigningRequest.github());
+        fleet.create(fleet.source(ns, "source", repo, "latest", Map.of()));
+        fleet.create(kustomization(ns, "app", "source", "./", false, ns, """
+                  decryption: {provider: sops, secretRef: {name: sops-age}}
+                  ignore: [{paths: [/data], target: {kind: ConfigMap}}]
+                """));
+        JsonNode stalled = await().atMost(WAIT).until(() -> fleet.get(ns, FluxKinds.KUSTOMIZATION, "app"),
+                o -> "True".equals(FleetOnCluster.condition(o, "Stalled").path("status").asText()));
+        JsonNode ready = FleetOnCluster.condition(stalled, "Ready");
+        assertThat(ready.path("reason").asText()).isEqualTo("ReconciliationFailed");
+        assertThat(ready.path("message").asText()).startsWith("spec.decryption: SOPS decryption is not supported")
+                .contains("; spec.ignore: drift ignore rules are not supported")
+                .endsWith("nothing is applied or pruned until the field is removed or this Kustomization is left to "
+                        + "kustomize-controller");
+        assertThat(client.configMaps().inNamespace(ns).withName("a").get()).isNull();
+        assertThat(FleetOnCluster.inventoryIds(stalled)).isEmpty();
+    }
+
+    /**
+     * A Kustomization that gains {@code spec.kubeConfig} (or arrives from kustomize-controller with one) lists objects
+     * of another cluster in its inventory: it is Stalled, and deleting it deletes nothing here, though this cluster
+     * holds objects of the same names.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aKustomizationForAnotherClusterNeverDeletesThisClustersObjects() {
+        String ns = fleet.tenant("remote");
+        String repo = fleet.repository("remote", ns);
+        Digest digest = fleet.publish(repo, "latest", Map.of("kustomization.yaml", "resources: [a.yaml]\n",
+                "a.yaml", FleetOnCluster.configMap("a", "here")), SigningRequest.github());
+        fleet.create(fleet.source(ns, "source", repo, "latest", Map.of()));
+        fleet.create(kustomization(ns, "app", "source", "./", false, ns, ""));
+        fleet.awaitApplied(ns, "app", "latest@" + digest);
+        client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns).withName("app").edit(k -> {
+            ((Map<String, Object>) k.getAdditionalProperties().get("spec")).put("kubeConfig",
+                    Map.of("secretRef", Map.of("name", "remote-kubeconfig")));
+            return k;
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(FleetOnCluster.condition(fleet.get(ns,
+                FluxKinds.KUSTOMIZATION, "app"), "Stalled").path("message").asText())
+                .startsWith("spec.kubeConfig: applying to another cluster is not supported in engine mode"));
+        client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns).withName("app").delete();
+        await().atMost(WAIT).until(() -> client.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(ns)
+                .withName("app").get() == null);
+        assertThat(fleet.data(ns, "a")).as("not deleted by another cluster's inventory").isEqualTo("here");
+        assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> assertThat(e.getMessage())
+                .startsWith("deleted with spec.kubeConfig: its objects are in another cluster"));
+    }
+
     /** A Git source is valid for Flux but not served by the engine: Stalled, saying so, nothing applied or pruned. */
     @Test
     void aKustomizationOfASourceKindTheEngineDoesNotServeIsStalledSayingSo() {

@@ -156,6 +156,12 @@ public final class KustomizationReconciler implements Reconciler {
         if (spec.suspend()) {
             return new Outcome.Done(null);
         }
+        if (!spec.unsupported().isEmpty()) {
+            // Nothing applied and nothing pruned: what engine mode would apply is not what Flux would.
+            return status.failed(object, null, new Outcome.Stalled(Reasons.RECONCILIATION_FAILED,
+                    String.join("; ", spec.unsupported()) + "; nothing is applied or pruned until the field is removed"
+                            + " or this Kustomization is left to kustomize-controller"));
+        }
         if (!"OCIRepository".equals(spec.sourceKind())) {
             return status.failed(object, null, new Outcome.Stalled(Reasons.ARTIFACT_FAILED, "source kind '"
                     + spec.sourceKind() + "' is not reconciled in engine mode (OCIRepository only)"));
@@ -214,7 +220,8 @@ public final class KustomizationReconciler implements Reconciler {
         List<ObjectNode> objects;
         try {
             objects = spec.overlay().build(artifact.artifact().tree(), spec.path(), Limits.DEFAULT);
-            objects = Substitution.apply(objects, Variables.of(asTenant, key.namespace(), spec));
+            objects = Substitution.apply(objects, Variables.of(asTenant, key.namespace(), spec),
+                    spec.substituteAlways());
         } catch (RenderException | IllegalArgumentException | IllegalStateException e) {
             return status.failed(object, revision, new Outcome.Retry(Reasons.BUILD_FAILED, e.getMessage(),
                     spec.retryInterval()));
@@ -224,6 +231,7 @@ public final class KustomizationReconciler implements Reconciler {
         }
         Map<String, String> owner = ownerLabels(key);
         objects.forEach(o -> labelOwner(o, owner));
+        spec.overlay().setCommonMetadata(objects);
         TenantGuard.Decision who = tenancy.check(key.namespace(), spec, objects, mapping);
         if (who instanceof TenantGuard.Refused r) {
             return status.failed(object, revision, new Outcome.Retry(Reasons.ACCESS_DENIED, r.message(),
@@ -315,6 +323,14 @@ public final class KustomizationReconciler implements Reconciler {
             return new Outcome.Done(null);
         }
         ObjectKey key = ObjectKey.of(object);
+        if (spec.remoteCluster()) {
+            // Its inventory names objects of another cluster (written by kustomize-controller before a move to
+            // engine mode): deleting the same names here would delete this cluster's objects. Nothing is deleted.
+            status.leftInPlace(object, "deleted with spec.kubeConfig: its objects are in another cluster, which engine "
+                    + "mode does not reach; nothing was deleted here or there");
+            attempts.remove(key);
+            return new Outcome.Done(null);
+        }
         Inventory inventory = KustomizationStatus.inventory(object);
         if (!spec.suspend() && !inventory.entries().isEmpty()) {
             Impersonation as = tenancy.identity(key.namespace(), spec);

@@ -19,7 +19,12 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         Duration interval, Duration retryInterval, Duration timeout, boolean prune, boolean suspend, boolean waitAll,
         boolean force, String serviceAccountName, List<Dependency> dependsOn, List<HealthCheck> healthChecks,
         List<JsonNode> healthCheckExprs, FluxOverlay overlay, Map<String, String> substitute,
-        List<SubstituteFrom> substituteFrom, DeletionPolicy deletionPolicy) {
+        List<SubstituteFrom> substituteFrom, boolean substituteAlways, DeletionPolicy deletionPolicy,
+        boolean remoteCluster, List<String> unsupported) {
+
+    public KustomizationSpec {
+        unsupported = List.copyOf(unsupported);
+    }
 
     public record Dependency(String namespace, String name, String readyExpr) {
     }
@@ -64,11 +69,52 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         for (JsonNode f : post.path("substituteFrom")) {
             from.add(new SubstituteFrom(text(f, "kind"), text(f, "name"), f.path("optional").asBoolean(false)));
         }
+        String strategy = text(post, "substituteStrategy");
+        if (strategy != null && !strategy.equals("WithVariables") && !strategy.equals("Always")) {
+            throw new IllegalArgumentException("spec.postBuild.substituteStrategy: must be WithVariables or Always, got '"
+                    + strategy + "'");
+        }
         return new KustomizationSpec(kind, name, sourceNamespace, path, interval, retry, timeout,
                 spec.path("prune").asBoolean(false), spec.path("suspend").asBoolean(false),
                 spec.path("wait").asBoolean(false), spec.path("force").asBoolean(false),
                 text(spec, "serviceAccountName"), deps, checks, exprs, overlay(spec), substitute, from,
-                DeletionPolicy.fromSpec(text(spec, "deletionPolicy")));
+                "Always".equals(strategy), DeletionPolicy.fromSpec(text(spec, "deletionPolicy")),
+                spec.hasNonNull("kubeConfig"), unsupported(spec));
+    }
+
+    /**
+     * The fields of kustomize-controller v1.9.4's Kustomization that engine mode does not implement, each a message
+     * naming the field and saying what happens. Refused rather than ignored, because ignoring any of them applies
+     * something else than Flux would: still-encrypted Secrets, objects meant for another cluster applied to this
+     * one, fields taken over that the rules leave to another controller (an HPA's replicas), objects without the
+     * annotations asked for.
+     */
+    private static List<String> unsupported(JsonNode spec) {
+        List<String> out = new ArrayList<>();
+        if (spec.hasNonNull("decryption")) {
+            out.add("spec.decryption: SOPS decryption is not supported in engine mode (the Secrets would be applied "
+                    + "still encrypted)");
+        }
+        if (spec.hasNonNull("kubeConfig")) {
+            out.add("spec.kubeConfig: applying to another cluster is not supported in engine mode (nothing is applied "
+                    + "to this cluster in its place)");
+        }
+        if (nonEmpty(spec.get("ignore"))) {
+            out.add("spec.ignore: drift ignore rules are not supported in engine mode (applying would take over the "
+                    + "fields they leave to other controllers)");
+        }
+        if (nonEmpty(spec.get("buildMetadata"))) {
+            out.add("spec.buildMetadata: kustomize build metadata annotations are not supported in engine mode");
+        }
+        return out;
+    }
+
+    /**
+     * A list with entries: Flux acts on {@code ignore} and {@code buildMetadata} only when they are not empty, while a
+     * {@code decryption} or {@code kubeConfig} that is there at all (even empty) is acted on.
+     */
+    private static boolean nonEmpty(JsonNode n) {
+        return n != null && !n.isNull() && !(n.isContainerNode() && n.isEmpty());
     }
 
     private static FluxOverlay overlay(JsonNode spec) {
@@ -85,7 +131,8 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         spec.path("commonMetadata").path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(),
                 e.getValue().asText()));
         return new FluxOverlay(text(spec, "targetNamespace"), text(spec, "namePrefix"), text(spec, "nameSuffix"),
-                patches, images, components, labels, annotations);
+                patches, images, components, spec.path("ignoreMissingComponents").asBoolean(false), labels,
+                annotations);
     }
 
     /** {@code ./apps/staging/} -> {@code apps/staging}: paths in the artifact tree are relative, no dots. */

@@ -142,11 +142,17 @@ final class KustomizationStatus {
 
     /** Being deleted with an unreadable spec: its objects are left where they are, and the finalizer released. */
     void orphaned(GenericKubernetesResource object, String why) {
+        leftInPlace(object, "deleted with a spec that cannot be read (" + why + "): its objects were left in place "
+                + "(orphaned)");
+    }
+
+    /** Releases the finalizer without deleting anything, saying why in a Warning Event. */
+    void leftInPlace(GenericKubernetesResource object, String message) {
         if (!finalizers.isOn(object)) {
             return;
         }
         events.record(object, KustomizationReconciler.COMPONENT, EventRecorder.WARNING, Reasons.RECONCILIATION_FAILED,
-                "deleted with a spec that cannot be read (" + why + "): its objects were left in place (orphaned)");
+                message);
         removeFinalizer(object);
     }
 

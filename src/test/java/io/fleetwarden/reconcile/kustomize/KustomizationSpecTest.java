@@ -66,4 +66,55 @@ class KustomizationSpecTest {
         assertThatThrownBy(() -> KustomizationSpec.of("a", yaml("sourceRef: {kind: OCIRepository, name: x}")))
                 .hasMessage("spec.interval: is required");
     }
+
+    /** Fields engine mode does not implement are named, never ignored; empty lists are what Flux treats as unset. */
+    @Test
+    void fieldsTheEngineDoesNotImplementAreNamedWithWhatWouldGoWrong() throws Exception {
+        KustomizationSpec spec = KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                decryption: {provider: sops, secretRef: {name: sops-age}}
+                kubeConfig: {secretRef: {name: remote-kubeconfig}}
+                ignore: [{paths: [/spec/replicas], target: {kind: Deployment}}]
+                buildMetadata: [originAnnotations]
+                """));
+        assertThat(spec.unsupported()).containsExactly(
+                "spec.decryption: SOPS decryption is not supported in engine mode (the Secrets would be applied still "
+                        + "encrypted)",
+                "spec.kubeConfig: applying to another cluster is not supported in engine mode (nothing is applied to "
+                        + "this cluster in its place)",
+                "spec.ignore: drift ignore rules are not supported in engine mode (applying would take over the fields "
+                        + "they leave to other controllers)",
+                "spec.buildMetadata: kustomize build metadata annotations are not supported in engine mode");
+        assertThat(spec.remoteCluster()).isTrue();
+
+        KustomizationSpec unset = KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                ignore: []
+                buildMetadata: []
+                """));
+        assertThat(unset.unsupported()).isEmpty();
+        assertThat(unset.remoteCluster()).isFalse();
+    }
+
+    @Test
+    void substituteStrategyAndIgnoreMissingComponentsAreRead() throws Exception {
+        KustomizationSpec spec = KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                components: [../c]
+                ignoreMissingComponents: true
+                postBuild: {substituteStrategy: Always}
+                """));
+        assertThat(spec.substituteAlways()).isTrue();
+        assertThat(spec.overlay().ignoreMissingComponents()).isTrue();
+        assertThat(KustomizationSpec.of("a", yaml("interval: 1m\nsourceRef: {kind: OCIRepository, name: x}\n"))
+                .substituteAlways()).isFalse();
+        assertThatThrownBy(() -> KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                postBuild: {substituteStrategy: Sometimes}
+                """))).hasMessage("spec.postBuild.substituteStrategy: must be WithVariables or Always, got 'Sometimes'");
+    }
 }
