@@ -42,6 +42,13 @@ final class JsonPatch {
 
     static ObjectNode apply(ObjectNode target, ArrayNode ops, String file, ResId id) {
         ObjectNode doc = target.deepCopy();
+        // kustomize keeps its own internal annotations on every object while it builds, so an object's
+        // metadata.annotations always exists when a patch runs: "add /metadata/annotations/x" works on an object
+        // without annotations (it does not for labels). An annotations map added here and left empty is dropped.
+        ObjectNode added = null;
+        if (doc.get("metadata") instanceof ObjectNode meta && !meta.has("annotations")) {
+            added = meta.putObject("annotations");
+        }
         int i = 0;
         for (JsonNode op : ops) {
             String field = "[" + i++ + "]";
@@ -72,6 +79,10 @@ final class JsonPatch {
                 throw new RenderException(file, field, op.path("op").asText() + " " + path + " on " + id + ": "
                         + e.getMessage());
             }
+        }
+        if (added != null && doc.get("metadata") instanceof ObjectNode meta && meta.get("annotations") == added
+                && added.isEmpty()) {
+            meta.remove("annotations");
         }
         return doc;
     }
