@@ -43,9 +43,6 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
 
     /** The objects a Flux Kustomization with this overlay builds at {@code path} of {@code tree}. */
     public List<ObjectNode> build(SourceTree tree, String path, Limits limits) {
-        if (this.equals(NONE)) {
-            return KustomizeBuilder.build(tree, path, limits);
-        }
         String dir = path;
         String file = null;
         ObjectNode kustomization = null;
@@ -58,12 +55,22 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
                 break;
             }
         }
+        // Flux's generator: a kustomization file of the source without resources gets
+        // buildMetadata: [originAnnotations] (against kustomize's "kustomization.yaml is empty"), so the objects of
+        // its components, bases and generators carry kustomize's config.kubernetes.io/origin annotation.
+        boolean noResources = kustomization != null && kustomization.path("resources").isEmpty();
+        if (this.equals(NONE) && !noResources) {
+            return KustomizeBuilder.build(tree, path, limits);
+        }
         if (kustomization == null) {
             if (!tree.isDirectory(dir)) {
                 throw new RenderException(dir, null, "spec.path: no such directory in the artifact");
             }
             file = TreeReader.join(dir, "kustomization.yaml");
             kustomization = GeneratedKustomization.of(tree, dir);
+        }
+        if (noResources) {
+            kustomization.putArray("buildMetadata").add("originAnnotations");
         }
         merge(kustomization, tree, dir);
         Map<String, byte[]> replaced = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.fleetwarden.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,10 +30,20 @@ public final class KustomizeBuilder {
     private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "metadata", "resources", "bases",
             "components", "patches", "patchesStrategicMerge", "patchesJson6902", "configMapGenerator",
             "secretGenerator", "generatorOptions", "namespace", "namePrefix", "nameSuffix", "labels", "commonLabels",
-            "commonAnnotations", "images", "replicas", "configurations", "sortOptions");
+            "commonAnnotations", "images", "replicas", "configurations", "sortOptions", "buildMetadata");
+
+    /** kustomize's annotation naming where an object came from, with {@code buildMetadata: [originAnnotations]}. */
+    static final String ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 
     private final TreeReader reader;
     private final Deque<String> stack = new ArrayDeque<>();
+    /**
+     * With the top kustomization's {@code buildMetadata: [originAnnotations]}: the path, from the top directory, of
+     * the kustomization being accumulated, through the entries that led to it ("" at the top), as kustomize's
+     * {@code origin.path}; null without (kustomize's nil origin). Only the top's buildMetadata counts: kustomize
+     * gives every base and component the top's.
+     */
+    private String origin;
 
     private KustomizeBuilder(SourceTree tree, Limits limits) {
         this.reader = new TreeReader(tree, limits);
@@ -94,6 +105,9 @@ public final class KustomizeBuilder {
             k = Yaml.object(file, reader.read(file, dir, null));
         }
         check(k, file, component);
+        if (stack.size() == 1) {
+            origin = list(k, "buildMetadata", file).isEmpty() ? null : "";
+        }
         Accumulator acc = component ? parent : new Accumulator(TransformerConfig.defaults());
         List<JsonNode> resources = new ArrayList<>();
         list(k, "resources", file).forEach(resources::add);
@@ -118,7 +132,13 @@ public final class KustomizeBuilder {
             if (!reader.isDirectory(path)) {
                 throw new RenderException(file, field, "'" + c.asText() + "' is not a directory");
             }
-            target(path, true, acc);
+            String saved = origin;
+            origin = origin == null ? null : joinOrigin(origin, c.asText());
+            try {
+                target(path, true, acc);
+            } finally {
+                origin = saved;
+            }
         }
         transform(k, dir, file, acc);
         return acc;
@@ -195,6 +215,11 @@ public final class KustomizeBuilder {
         for (JsonNode spec : list(k, field, file)) {
             String f = field + "[" + i++ + "]";
             Resource generated = Generators.generate(spec, secret, global, dir, file, f, reader);
+            if (origin != null) {
+                annotateOrigin(generated.object(), "configuredIn: " + originScalar(joinOrigin(origin,
+                        file.substring(file.lastIndexOf('/') + 1))) + "\nconfiguredBy:\n  apiVersion: builtin\n  kind: "
+                        + (secret ? "SecretGenerator" : "ConfigMapGenerator") + "\n");
+            }
             List<Resource> matches = acc.byAnyId(generated.curId());
             String behavior = generated.behavior();
             if (matches.isEmpty()) {
@@ -259,7 +284,14 @@ public final class KustomizeBuilder {
     private void resource(String dir, String entry, Accumulator acc, String file, String field) {
         String path = reader.resolve(dir, entry, file, field);
         if (reader.isDirectory(path)) {
-            Accumulator sub = target(path, false, null);
+            String saved = origin;
+            origin = origin == null ? null : joinOrigin(origin, entry);
+            Accumulator sub;
+            try {
+                sub = target(path, false, null);
+            } finally {
+                origin = saved;
+            }
             for (Resource r : sub.resources) {
                 acc.add(r, file, field);
             }
@@ -269,11 +301,15 @@ public final class KustomizeBuilder {
         byte[] bytes = reader.read(path, file, field);
         List<JsonNode> docs = Yaml.documents(path, bytes);
         reader.countDocuments(docs.size(), path);
+        String originText = origin == null ? null : "path: " + originScalar(joinOrigin(origin, entry)) + "\n";
         int d = 0;
         for (JsonNode doc : docs) {
             String where = "document " + d++;
             if (!(doc instanceof ObjectNode o)) {
                 throw new RenderException(path, where, "a resource must be a mapping");
+            }
+            if (originText != null) {
+                annotateOrigin(o, originText);
             }
             if (o.path("kind").asText("").equals("Kustomization") && o.path("apiVersion").asText("")
                     .startsWith("kustomize.config.k8s.io/") || o.path("kind").asText("").equals("Component")) {
@@ -317,6 +353,45 @@ public final class KustomizeBuilder {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    /** kustomize sets the origin on every object of a file, and on a generator's objects that have none yet. */
+    private static void annotateOrigin(ObjectNode o, String text) {
+        ObjectNode meta = o.get("metadata") instanceof ObjectNode m ? m : o.putObject("metadata");
+        ObjectNode annotations = meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        if (!annotations.has(ORIGIN_ANNOTATION)) {
+            annotations.put(ORIGIN_ANNOTATION, text);
+        }
+    }
+
+    /**
+     * A path as kustomize's YAML encoder (yaml.v3) writes it in the origin annotation: plain when it is made of
+     * ordinary path characters and reads back as that string, double-quoted otherwise.
+     */
+    static String originScalar(String path) {
+        if (path.matches("[A-Za-z0-9._/][A-Za-z0-9._/-]*")) {
+            List<JsonNode> back = Yaml.documents("origin", ("v: " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (back.size() == 1 && back.get(0).path("v").isTextual() && back.get(0).path("v").asText().equals(path)) {
+                return path;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(path).toString();
+    }
+
+    /** Go's {@code filepath.Join(base, entry)} on slash paths: joined and cleaned, leading ".." kept. */
+    static String joinOrigin(String base, String entry) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (String p : ((base.isEmpty() ? "" : base + "/") + entry).split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..") && !parts.isEmpty() && !parts.peekLast().equals("..")) {
+                parts.removeLast();
+            } else {
+                parts.addLast(p);
+            }
+        }
+        return parts.isEmpty() ? "." : String.join("/", parts);
+    }
+
     private static void check(ObjectNode k, String file, boolean component) {
         for (var it = k.fieldNames(); it.hasNext();) {
             String f = it.next();
@@ -332,6 +407,12 @@ public final class KustomizeBuilder {
         if (!component && !kind.equals("Kustomization")) {
             throw new RenderException(file, "kind", "expected kind Kustomization, not " + kind
                     + (kind.equals("Component") ? " (list it under components)" : ""));
+        }
+        for (JsonNode m : list(k, "buildMetadata", file)) {
+            if (!m.asText().equals("originAnnotations")) {
+                throw new RenderException(file, "buildMetadata", "only originAnnotations is supported, not '"
+                        + m.asText() + "'");
+            }
         }
         JsonNode sort = k.get("sortOptions");
         if (sort != null && !sort.path("order").asText("").equals("fifo")) {

@@ -139,4 +139,32 @@ class FluxOverlayTest {
                 Map.of());
         assertThatThrownBy(() -> strict.build(t, "apps", Limits.DEFAULT)).hasMessageContaining("not-there");
     }
+
+    @Test
+    void aKustomizationFileWithoutResourcesGetsOriginAnnotationsAsFluxsGeneratorAddsThem() {
+        SourceTree t = tree(Map.of("app/kustomization.yaml", """
+                components: [../comp]
+                configMapGenerator:
+                - name: generated
+                  literals: [a=b]
+                """, "comp/kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1alpha1
+                kind: Component
+                resources: [cm.yaml]
+                """, "comp/cm.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: from-component
+                """));
+        for (FluxOverlay overlay : List.of(FluxOverlay.NONE, new FluxOverlay("ns", null, null, List.of(), List.of(),
+                List.of(), false, Map.of(), Map.of()))) {
+            List<ObjectNode> objects = overlay.build(t, "app", Limits.DEFAULT);
+            assertThat(objects).extracting(o -> o.path("metadata").path("annotations")
+                    .path("config.kubernetes.io/origin").asText()).containsExactly(
+                            "configuredIn: kustomization.yaml\nconfiguredBy:\n  apiVersion: builtin\n"
+                                    + "  kind: ConfigMapGenerator\n",
+                            "path: ../comp/cm.yaml\n");
+        }
+    }
 }
