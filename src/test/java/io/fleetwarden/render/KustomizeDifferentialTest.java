@@ -159,8 +159,11 @@ class KustomizeDifferentialTest {
         }
     }
 
-    /** YAML normalisation: every document as a JSON tree (map order does not matter, list order does). */
-    private static List<JsonNode> parse(String yaml) {
+    /**
+     * YAML normalisation: every document as a JSON tree (map order does not matter, list order does). Also used by
+     * {@link FluxLayerDifferentialTest}.
+     */
+    static List<JsonNode> parse(String yaml) {
         List<JsonNode> out = new ArrayList<>();
         try (var it = D2Fixtures.YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
             while (it.hasNextValue()) {
