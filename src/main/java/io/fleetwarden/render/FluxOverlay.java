@@ -28,10 +28,18 @@ import java.util.Optional;
  */
 public record FluxOverlay(String targetNamespace, String namePrefix, String nameSuffix, List<JsonNode> patches,
         List<JsonNode> images, List<String> components, boolean ignoreMissingComponents,
-        Map<String, String> commonLabels, Map<String, String> commonAnnotations) {
+        Map<String, String> commonLabels, Map<String, String> commonAnnotations, List<String> buildMetadata) {
 
     public static final FluxOverlay NONE = new FluxOverlay(null, null, null, List.of(), List.of(), List.of(), false,
             Map.of(), Map.of());
+
+    /** Without {@code spec.buildMetadata}. */
+    public FluxOverlay(String targetNamespace, String namePrefix, String nameSuffix, List<JsonNode> patches,
+            List<JsonNode> images, List<String> components, boolean ignoreMissingComponents,
+            Map<String, String> commonLabels, Map<String, String> commonAnnotations) {
+        this(targetNamespace, namePrefix, nameSuffix, patches, images, components, ignoreMissingComponents,
+                commonLabels, commonAnnotations, List.of());
+    }
 
     public FluxOverlay {
         patches = List.copyOf(patches);
@@ -39,6 +47,7 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
         components = List.copyOf(components);
         commonLabels = Map.copyOf(commonLabels);
         commonAnnotations = Map.copyOf(commonAnnotations);
+        buildMetadata = List.copyOf(buildMetadata);
     }
 
     /** The objects a Flux Kustomization with this overlay builds at {@code path} of {@code tree}. */
@@ -95,6 +104,11 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
             ArrayNode a = k.has("components") && k.get("components").isArray() ? (ArrayNode) k.get("components")
                     : k.putArray("components");
             kept.forEach(a::add);
+        }
+        if (!buildMetadata.isEmpty()) {
+            // The generator replaces the file's buildMetadata (and the one it adds to a file without resources).
+            ArrayNode a = k.putArray("buildMetadata");
+            buildMetadata.forEach(a::add);
         }
         if (!images.isEmpty()) {
             ArrayNode a = k.has("images") && k.get("images").isArray() ? (ArrayNode) k.get("images")

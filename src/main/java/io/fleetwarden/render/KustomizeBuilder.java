@@ -147,7 +147,9 @@ public final class KustomizeBuilder {
     private void transform(ObjectNode k, String dir, String file, Accumulator acc) {
         Patches patches = new Patches(reader, dir, file);
         patches.patchesStrategicMerge(list(k, "patchesStrategicMerge", file), acc);
+        transformed(acc, file, "PatchStrategicMergeTransformer");
         patches.patches(list(k, "patches", file), acc);
+        transformed(acc, file, "PatchTransformer");
         String namespace = text(k, "namespace", file);
         if (!namespace.isEmpty()) {
             Transformers.namespace(acc.resources, namespace, acc.config);
@@ -161,6 +163,7 @@ public final class KustomizeBuilder {
         Transformers.addToMaps(acc.resources, stringMap(k, "commonAnnotations", file),
                 acc.config.specs("commonAnnotations"));
         patches.patchesJson6902(list(k, "patchesJson6902", file), acc);
+        transformed(acc, file, "PatchJson6902Transformer");
         i = 0;
         for (JsonNode r : list(k, "replicas", file)) {
             String field = "replicas[" + i++ + "]";
@@ -187,6 +190,23 @@ public final class KustomizeBuilder {
             }
             Transformers.image(acc.resources, img.get("name").asText(), img.path("newName").asText(""),
                     img.path("newTag").asText(""), img.path("digest").asText(""), acc.config);
+        }
+    }
+
+    /**
+     * kustomize's rule after each of a kustomization's builtin transformers, with origin tracking on: an object
+     * without an origin (a patch replaced its annotations, which held it) is taken to be the transformer's, and gets
+     * {@code configuredIn} the kustomization file and {@code configuredBy} the transformer. Only patches can remove
+     * an annotation map, so only they are followed by this step.
+     */
+    private void transformed(Accumulator acc, String file, String transformerKind) {
+        if (origin == null) {
+            return;
+        }
+        String text = "configuredIn: " + originScalar(joinOrigin(origin, file.substring(file.lastIndexOf('/') + 1)))
+                + "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + transformerKind + "\n";
+        for (Resource r : acc.resources) {
+            annotateOrigin(r.object(), text);
         }
     }
 

@@ -419,6 +419,10 @@ class FluxLayerDifferentialTest {
                     m.putObject("annotations").put("note", "set by Flux")
                             .put("kustomize.toolkit.fluxcd.io/substitute", "disabled");
                 })));
+        f.put("buildMetadata", List.of(
+                new Variant("origin", s -> s.putArray("buildMetadata").add("originAnnotations")),
+                new Variant("origin+prefix", s -> s.put("namePrefix", "o-").putArray("buildMetadata")
+                        .add("originAnnotations"))));
         f.put("postBuild", List.of(
                 new Variant("vars", s -> s.putObject("postBuild").putObject("substitute").put("greeting", "hello")
                         .put("region", "us-east-1").put("replicas", "5")),

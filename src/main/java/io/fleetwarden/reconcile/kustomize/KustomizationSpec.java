@@ -87,7 +87,7 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
      * naming the field and saying what happens. Refused rather than ignored, because ignoring any of them applies
      * something else than Flux would: still-encrypted Secrets, objects meant for another cluster applied to this
      * one, fields taken over that the rules leave to another controller (an HPA's replicas), objects without the
-     * annotations asked for.
+     * transformer annotations asked for ({@code buildMetadata: [originAnnotations]} is supported).
      */
     private static List<String> unsupported(JsonNode spec) {
         List<String> out = new ArrayList<>();
@@ -103,14 +103,17 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
             out.add("spec.ignore: drift ignore rules are not supported in engine mode (applying would take over the "
                     + "fields they leave to other controllers)");
         }
-        if (nonEmpty(spec.get("buildMetadata"))) {
-            out.add("spec.buildMetadata: kustomize build metadata annotations are not supported in engine mode");
+        for (JsonNode option : spec.path("buildMetadata")) {
+            if (!"originAnnotations".equals(option.asText())) {
+                out.add("spec.buildMetadata: '" + option.asText() + "' is not supported in engine mode (only "
+                        + "originAnnotations)");
+            }
         }
         return out;
     }
 
     /**
-     * A list with entries: Flux acts on {@code ignore} and {@code buildMetadata} only when they are not empty, while a
+     * A list with entries: Flux acts on {@code ignore} only when it is not empty, while a
      * {@code decryption} or {@code kubeConfig} that is there at all (even empty) is acted on.
      */
     private static boolean nonEmpty(JsonNode n) {
@@ -130,9 +133,11 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         Map<String, String> annotations = new LinkedHashMap<>();
         spec.path("commonMetadata").path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(),
                 e.getValue().asText()));
+        List<String> buildMetadata = new ArrayList<>();
+        spec.path("buildMetadata").forEach(b -> buildMetadata.add(b.asText()));
         return new FluxOverlay(text(spec, "targetNamespace"), text(spec, "namePrefix"), text(spec, "nameSuffix"),
                 patches, images, components, spec.path("ignoreMissingComponents").asBoolean(false), labels,
-                annotations);
+                annotations, buildMetadata);
     }
 
     /** {@code ./apps/staging/} -> {@code apps/staging}: paths in the artifact tree are relative, no dots. */

@@ -76,7 +76,7 @@ class KustomizationSpecTest {
                 decryption: {provider: sops, secretRef: {name: sops-age}}
                 kubeConfig: {secretRef: {name: remote-kubeconfig}}
                 ignore: [{paths: [/spec/replicas], target: {kind: Deployment}}]
-                buildMetadata: [originAnnotations]
+                buildMetadata: [originAnnotations, transformerAnnotations]
                 """));
         assertThat(spec.unsupported()).containsExactly(
                 "spec.decryption: SOPS decryption is not supported in engine mode (the Secrets would be applied still "
@@ -85,16 +85,17 @@ class KustomizationSpecTest {
                         + "this cluster in its place)",
                 "spec.ignore: drift ignore rules are not supported in engine mode (applying would take over the fields "
                         + "they leave to other controllers)",
-                "spec.buildMetadata: kustomize build metadata annotations are not supported in engine mode");
+                "spec.buildMetadata: 'transformerAnnotations' is not supported in engine mode (only originAnnotations)");
         assertThat(spec.remoteCluster()).isTrue();
 
         KustomizationSpec unset = KustomizationSpec.of("a", yaml("""
                 interval: 1m
                 sourceRef: {kind: OCIRepository, name: x}
                 ignore: []
-                buildMetadata: []
+                buildMetadata: [originAnnotations]
                 """));
         assertThat(unset.unsupported()).isEmpty();
+        assertThat(unset.overlay().buildMetadata()).containsExactly("originAnnotations");
         assertThat(unset.remoteCluster()).isFalse();
     }
 
