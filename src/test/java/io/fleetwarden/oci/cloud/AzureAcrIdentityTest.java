@@ -353,7 +353,8 @@ class AzureAcrIdentityTest {
 
             assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
             assertThat(e.getMessage()).startsWith("ACR token exchange at " + REGISTRY);
-            assertThat(elapsed).isLessThan(budget.plusSeconds(2));
+            // The server trickles forever: any end is the deadline's; room for a loaded machine.
+            assertThat(elapsed).isLessThan(budget.plusSeconds(10));
         }
     }
 

@@ -221,7 +221,9 @@ class GcpIdentityTest {
                         assertThat(e.getMessage()).contains("GCP", "127.0.0.1");
                     });
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(elapsed).isBetween(Duration.ofMillis(1400), Duration.ofMillis(4000));
+            // The server trickles forever, so any end at all is the deadline's; the upper bound leaves room for a
+            // loaded machine (a cold google-auth-library takes seconds there) and still fails a deadline not kept.
+            assertThat(elapsed).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(15));
             assertThat(stalling.accepted()).isEqualTo(1);
         }
     }
