@@ -53,6 +53,25 @@ public final class ArtifactTree implements SourceTree {
         return new ArtifactTree(files, total);
     }
 
+    /**
+     * The tree of the files {@code keep} accepts, sharing their bytes with this one (neither tree ever hands out or
+     * changes its arrays); this same tree when it accepts them all.
+     */
+    ArtifactTree retain(java.util.function.Predicate<String> keep) {
+        TreeMap<String, byte[]> kept = new TreeMap<>();
+        for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
+            if (keep.test(file.getKey())) {
+                kept.put(file.getKey(), file.getValue());
+            }
+        }
+        return kept.size() == files.files().size() ? this : owning(kept);
+    }
+
+    /** The bytes of {@code path} as held, not copied: for this package's readers that only read them. */
+    Optional<byte[]> readShared(String path) {
+        return files.read(path);
+    }
+
     @Override
     public Optional<byte[]> read(String path) {
         return files.read(path).map(byte[]::clone);
