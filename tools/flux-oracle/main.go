@@ -16,6 +16,9 @@
 // once, so the caller starts one process per environment): one URL per line in, one JSON object per line out,
 // {"proxy": "URL or empty", "error": "message or empty"}.
 //
+// Run as "flux-oracle sourceignore" or "flux-oracle match", it answers which files source-controller keeps of an
+// extracted layer, or what Go's path/filepath.Match says: see sourceignore.go.
+//
 // Input: one JSON object per line, {"constraint": "...", "filter": "...", "mediaType": "...", "tags": ["..."]}, or
 // {"mode": "chart", "constraint": "<spec.version>", "tags": ["..."]}.
 // Output: one JSON object per line, {"constraintError": bool, "filterError": bool, "versions": [bool per tag],
@@ -54,9 +57,18 @@ type answer struct {
 }
 
 func main() {
-	if len(os.Args) == 2 && os.Args[1] == "proxy" {
-		proxies()
-		return
+	if len(os.Args) == 2 {
+		switch os.Args[1] {
+		case "proxy":
+			proxies()
+			return
+		case "sourceignore":
+			sourceIgnores()
+			return
+		case "match":
+			matches()
+			return
+		}
 	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<24)

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code tools/flux-oracle} (built by {@code bin/build-flux-oracle}): as a running process, what source-controller
  * v1.9.4 decides for an OCIRepository's {@code semver} and for an OCI chart's {@code version}, asked one question at a
- * time (a question and its answer are one line each, so neither side's pipe fills); and {@link #proxies}.
+ * time (a question and its answer are one line each, so neither side's pipe fills); {@link #proxies}; the files
+ * source-controller keeps of an extracted layer ({@link #sourceIgnoreKept}) and Go's {@code filepath.Match}
+ * ({@link #goMatch}).
  */
 public final class FluxOracle implements AutoCloseable {
 
@@ -93,6 +95,87 @@ public final class FluxOracle implements AutoCloseable {
             throw new IOException("the oracle answered " + answers.size() + " of " + urls.size() + " URLs");
         }
         return answers;
+    }
+
+    /**
+     * A running {@code flux-oracle sourceignore} or {@code flux-oracle match}: one process per mode for every test of
+     * this JVM, asked one line at a time, stopped when the JVM exits.
+     */
+    private static final class Mode {
+
+        private static final java.util.Map<String, Mode> RUNNING = new java.util.HashMap<>();
+
+        private final Process process;
+        private final BufferedWriter questions;
+        private final BufferedReader answers;
+
+        private Mode(String mode) throws IOException {
+            process = new ProcessBuilder(binary(), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    questions.close();
+                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    process.destroyForcibly();
+                }
+            }));
+        }
+
+        static synchronized JsonNode ask(String mode, ObjectNode question) throws IOException {
+            Mode running = RUNNING.get(mode);
+            if (running == null) {
+                running = new Mode(mode);
+                RUNNING.put(mode, running);
+            }
+            running.questions.write(JSON.writeValueAsString(question));
+            running.questions.newLine();
+            running.questions.flush();
+            String line = running.answers.readLine();
+            if (line == null) {
+                throw new IOException("flux-oracle " + mode + " ended without answering " + question);
+            }
+            return JSON.readTree(line);
+        }
+    }
+
+    /**
+     * The files source-controller v1.9.4 keeps of an extracted OCIRepository layer holding {@code files} (path to
+     * content), with {@code spec.ignore} {@code ignore} (null when absent): written to disk and archived by
+     * fluxcd/pkg's own functions.
+     *
+     * @return the kept paths
+     * @throws IOException when the oracle fails, or reports an error (a question it cannot represent on disk)
+     */
+    public static java.util.Set<String> sourceIgnoreKept(java.util.Map<String, String> files, String ignore)
+            throws IOException {
+        ObjectNode question = JSON.createObjectNode();
+        ObjectNode f = question.putObject("files");
+        files.forEach(f::put);
+        question.put("ignore", ignore);
+        JsonNode answer = Mode.ask("sourceignore", question);
+        if (answer.hasNonNull("error")) {
+            throw new IOException("flux-oracle sourceignore: " + answer.get("error").asText() + " for " + question);
+        }
+        java.util.Set<String> kept = new java.util.TreeSet<>();
+        answer.path("kept").forEach(p -> kept.add(p.asText()));
+        return kept;
+    }
+
+    /** Go's {@code path/filepath.Match(pattern, name)} for each of {@code names}: "match", "no" or "bad". */
+    public static List<String> goMatch(String pattern, List<String> names) throws IOException {
+        ObjectNode question = JSON.createObjectNode().put("pattern", pattern);
+        names.forEach(question.putArray("names")::add);
+        JsonNode answer = Mode.ask("match", question);
+        List<String> results = new java.util.ArrayList<>();
+        answer.path("results").forEach(r -> results.add(r.asText()));
+        if (results.size() != names.size()) {
+            throw new IOException("flux-oracle match answered " + results.size() + " of " + names.size() + " names");
+        }
+        return results;
     }
 
     private static String binary() {
