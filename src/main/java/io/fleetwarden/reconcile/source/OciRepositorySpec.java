@@ -23,15 +23,17 @@ public record OciRepositorySpec(OciSource source, Duration interval, Duration ti
                 : DEFAULT_TIMEOUT;
         JsonNode ls = spec.path("layerSelector");
         LayerSelector selector = LayerSelector.DEFAULT;
-        if (ls.isObject() && ls.hasNonNull("mediaType")) {
-            String op = ls.path("operation").asText("extract");
+        // Either field alone counts, as source-controller reads them (GetLayerMediaType, GetLayerOperation): an
+        // operation without a media type applies to the first layer.
+        if (ls.isObject()) {
+            String op = ls.hasNonNull("operation") ? ls.get("operation").asText() : "extract";
             LayerSelector.Operation operation = switch (op) {
                 case "extract", "" -> LayerSelector.Operation.EXTRACT;
                 case "copy" -> LayerSelector.Operation.COPY;
                 default -> throw new IllegalArgumentException("spec.layerSelector.operation: must be extract or copy, got \""
                         + op + "\"");
             };
-            selector = new LayerSelector(ls.get("mediaType").asText(), operation);
+            selector = new LayerSelector(ls.path("mediaType").asText(null), operation);
         }
         return new OciRepositorySpec(source, interval, timeout, spec.path("suspend").asBoolean(false), selector);
     }
