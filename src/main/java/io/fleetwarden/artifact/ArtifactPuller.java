@@ -25,6 +25,32 @@ public final class ArtifactPuller {
     }
 
     /**
+     * The artifact as source-controller stores it for an OCIRepository: {@link #pull}, then an extracted layer's tree
+     * through the source-ignore filter of its {@code .sourceignore} files and {@code ignore} ({@link SourceIgnore});
+     * a copied layer as it is (source-controller filters only what it extracts).
+     *
+     * @param ignore the OCIRepository's {@code spec.ignore}; null when absent
+     * @throws IllegalArgumentException as {@link #pull}, and when {@code ignore} exceeds a bound of
+     *                                  {@link SourceIgnore} (check it first with {@link SourceIgnore#checkSpec})
+     * @throws RegistryException        as {@link #pull}
+     * @throws ArtifactPullException    as {@link #pull}, and {@link SourceIgnore.Refused} when the layer's
+     *                                  {@code .sourceignore} files or the cost of judging its tree exceed a bound
+     */
+    public static PulledArtifact pullSource(RegistryClient registry, OciReference digestRef, LayerSelector selector,
+            String ignore, ArchiveLimits limits, Deadline deadline) throws RegistryException, ArtifactPullException {
+        PulledArtifact pulled = pull(registry, digestRef, selector, limits, deadline);
+        if (selector.operation() == LayerSelector.Operation.COPY) {
+            return pulled;
+        }
+        ArtifactTree tree = pulled.tree();
+        ArtifactTree kept = SourceIgnore.compile(tree, ignore).filter(tree);
+        return kept == tree ? pulled : new PulledArtifact(pulled.manifestDigest(), pulled.layerDigest(), kept,
+                pulled.annotations());
+    }
+
+    /**
+     * The selected layer's whole tree, before source-controller's ignore filter ({@link #pullSource} applies it).
+     *
      * @throws IllegalArgumentException when {@code digestRef} has no digest
      * @throws RegistryException        when the registry fails, refuses, or sends content not matching its digest
      * @throws ArtifactPullException    when the digest names an index, no layer matches the selector

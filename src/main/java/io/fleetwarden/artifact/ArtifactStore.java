@@ -14,7 +14,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * Pulled artifacts shared by every reconcile in this process, so a source used by many Kustomizations is pulled
  * and unpacked once (Flux unpacks it once per Kustomization per revision, and that untar dominates its CPU
- * profile: flux2#5470). Content-addressed: the key is the manifest digest and the layer selector, so an entry never
+ * profile: flux2#5470). Content-addressed: the key is the manifest digest, the layer selector and, for an extracted
+ * layer, the {@code spec.ignore} its tree was filtered by ({@link ArtifactPuller#pullSource}), so an entry never
  * goes stale, and it is bounded by the bytes of its trees, evicting the least recently used. Memory only: a
  * restarted process starts empty and pulls again from the registry.
  *
@@ -28,11 +29,25 @@ import java.util.concurrent.ExecutionException;
  */
 public final class ArtifactStore {
 
-    /** What an entry is stored under. */
-    public record Key(Digest manifestDigest, LayerSelector selector) {
+    /**
+     * What an entry is stored under. Two sources of one digest with different ignore rules hold different trees, so
+     * {@code ignore} is part of the key; a copied layer is never filtered, so for it {@code ignore} is dropped and
+     * such sources share one entry.
+     *
+     * @param ignore the {@code spec.ignore} text the tree was filtered by; null when absent
+     */
+    public record Key(Digest manifestDigest, LayerSelector selector, String ignore) {
         public Key {
             Objects.requireNonNull(manifestDigest, "manifestDigest");
             Objects.requireNonNull(selector, "selector");
+            if (selector.operation() == LayerSelector.Operation.COPY) {
+                ignore = null;
+            }
+        }
+
+        /** The key of a source without {@code spec.ignore}. */
+        public Key(Digest manifestDigest, LayerSelector selector) {
+            this(manifestDigest, selector, null);
         }
     }
 

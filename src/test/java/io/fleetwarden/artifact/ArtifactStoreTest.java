@@ -72,6 +72,21 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void theIgnoreRulesArePartOfTheKeyOfAnExtractedLayerOnly() throws Exception {
+        ArtifactStore store = new ArtifactStore(100);
+        Digest manifest = digest("a");
+        LayerSelector copy = new LayerSelector(null, LayerSelector.Operation.COPY);
+        store.getOrLoad(new Key(manifest, LayerSelector.DEFAULT), () -> artifact("a", 10));
+        store.getOrLoad(new Key(manifest, copy, "*.md"), () -> artifact("a", 10));
+
+        assertThat(store.get(new Key(manifest, LayerSelector.DEFAULT, "*.md"))).isEmpty();
+        assertThat(store.get(new Key(manifest, LayerSelector.DEFAULT, null))).isPresent();
+        // A copied layer is never filtered: one entry whatever the rules.
+        assertThat(store.get(new Key(manifest, copy, "other"))).isPresent();
+        assertThat(new Key(manifest, copy, "other").ignore()).isNull();
+    }
+
+    @Test
     void anArtifactLargerThanTheStoreIsReturnedButNotKept() throws Exception {
         ArtifactStore store = new ArtifactStore(100);
         store.getOrLoad(key("small"), () -> artifact("small", 50));

@@ -8,7 +8,10 @@ import io.fleetwarden.artifact.ArchiveLimits;
 import io.fleetwarden.artifact.ArtifactPullException;
 import io.fleetwarden.artifact.ArtifactPuller;
 import io.fleetwarden.artifact.ArtifactStore;
+import io.fleetwarden.artifact.ArtifactTree;
+import io.fleetwarden.artifact.LayerSelector;
 import io.fleetwarden.artifact.PulledArtifact;
+import io.fleetwarden.artifact.SourceIgnore;
 import io.fleetwarden.gate.GateDecision;
 import io.fleetwarden.gate.OciSourceGate;
 import io.fleetwarden.gate.TagSelection;
@@ -42,8 +45,9 @@ import java.util.function.Function;
  *
  * <p>Steps, in order: read the object; parse its spec; stop if suspended; judge what needs no registry (coverage,
  * spec.verify against the policies); resolve the ref to a tag (semver);
- * judge (resolve the tag to a digest and verify it); pull that digest through the shared store; hold it for
- * consumers; write the status.
+ * judge (resolve the tag to a digest and verify it); pull that digest through the shared store, an extracted layer
+ * keeping only the files source-controller keeps ({@link SourceIgnore}: the {@code .sourceignore} files,
+ * {@code spec.ignore}, the default exclusions); hold it for consumers; write the status.
  */
 public final class OciRepositoryReconciler implements Reconciler {
 
@@ -116,6 +120,14 @@ public final class OciRepositoryReconciler implements Reconciler {
             settle(key);
             return new Outcome.Done(null);
         }
+        if (spec.layerSelector().operation() == LayerSelector.Operation.EXTRACT) {
+            try {
+                SourceIgnore.checkSpec(spec.ignore());
+            } catch (IllegalArgumentException e) {
+                // Only a change of the spec can help: stalled, and no registry is touched for it.
+                return fail(object, new Outcome.Stalled(SourceIgnore.REASON, e.getMessage()), false);
+            }
+        }
         Deadline deadline = Deadline.after(spec.timeout());
         OciSource source = spec.source();
         String url = "oci://" + source.repository().repositoryName();
@@ -148,14 +160,19 @@ public final class OciRepositoryReconciler implements Reconciler {
             // allowed by configuration). Nothing was judged by digest, so resolve it now and pull that.
             Digest digest = verified ? allowed.digest() : registry.resolve(pinned.reference(tag), deadline).digest();
             String revision = tag == null ? digest.toString() : tag + "@" + digest;
-            PulledArtifact pulled = store.getOrLoad(new ArtifactStore.Key(digest, spec.layerSelector()),
-                    () -> ArtifactPuller.pull(registry, source.repository().withDigest(digest), spec.layerSelector(),
-                            limits, deadline));
+            // The tree source-controller would store: an extracted layer filtered by its .sourceignore files and
+            // spec.ignore, so the key holds spec.ignore too.
+            PulledArtifact pulled = store.getOrLoad(new ArtifactStore.Key(digest, spec.layerSelector(), spec.ignore()),
+                    () -> ArtifactPuller.pullSource(registry, source.repository().withDigest(digest),
+                            spec.layerSelector(), spec.ignore(), limits, deadline));
             StoredArtifact now = new StoredArtifact(revision, digest, pulled, verified);
             Optional<StoredArtifact> before = held.put(key, now);
-            boolean changed = before.isEmpty() || !before.get().revision().equals(revision);
+            // A new revision, or the same one filtered to other files (spec.ignore changed): source-controller
+            // archives anew, its artifact digest changes and it announces a new artifact.
+            boolean changed = before.isEmpty() || !before.get().revision().equals(revision)
+                    || !sameFiles(before.get().artifact().tree(), pulled.tree());
             held.settle(key);
-            writeReady(object, now, url);
+            writeReady(object, now, url, spec.ignore());
             if (changed) {
                 events.record(object, COMPONENT, EventRecorder.NORMAL, "NewArtifact", "stored artifact with revision '"
                         + revision + "' from '" + url + "'" + (verified ? ", signature verified" : ""));
@@ -177,7 +194,12 @@ public final class OciRepositoryReconciler implements Reconciler {
         }
     }
 
-    private void writeReady(GenericKubernetesResource object, StoredArtifact artifact, String url) {
+    /** Whether two trees of one revision hold the same files (their contents are then the same too). */
+    private static boolean sameFiles(ArtifactTree a, ArtifactTree b) {
+        return a == b || a.paths().equals(b.paths());
+    }
+
+    private void writeReady(GenericKubernetesResource object, StoredArtifact artifact, String url, String ignore) {
         long generation = generation(object);
         List<Condition> wanted = new ArrayList<>();
         wanted.add(Condition.of(ConditionTypes.READY, Condition.TRUE, Reasons.SUCCEEDED, "stored artifact for digest '"
@@ -193,13 +215,24 @@ public final class OciRepositoryReconciler implements Reconciler {
         }
         ObjectNode s = JSON.createObjectNode();
         s.put("observedGeneration", generation);
-        s.set("artifact", artifactJson(object, artifact, url));
+        s.set("artifact", artifactJson(object, artifact, url, ignore));
+        // source-controller's record of the ignore rules the stored artifact was built with (removed when absent).
+        if (ignore == null) {
+            s.putNull("observedIgnore");
+        } else {
+            s.put("observedIgnore", ignore);
+        }
         s.set("conditions", conditions(object, wanted, remove));
         status.write(object, s);
     }
 
-    private ObjectNode artifactJson(GenericKubernetesResource object, StoredArtifact artifact, String url) {
-        JsonNode previous = JSON.valueToTree(object.getAdditionalProperties().get("status")).path("artifact");
+    private ObjectNode artifactJson(GenericKubernetesResource object, StoredArtifact artifact, String url,
+            String ignore) {
+        JsonNode status = JSON.valueToTree(object.getAdditionalProperties().get("status"));
+        JsonNode previous = status.path("artifact");
+        // Rebuilt when the revision or the ignore rules change (source-controller's ociContentConfigChanged).
+        boolean rebuilt = !artifact.revision().equals(previous.path("revision").asText(null))
+                || !java.util.Objects.equals(ignore, status.path("observedIgnore").asText(null));
         ObjectNode a = JSON.createObjectNode();
         PulledArtifact pulled = artifact.artifact();
         String hex = artifact.digest().hex();
@@ -209,11 +242,13 @@ public final class OciRepositoryReconciler implements Reconciler {
         a.put("url", url + "@" + artifact.digest());
         a.put("revision", artifact.revision());
         a.put("digest", pulled.layerDigest().toString());
+        // The bytes of the files kept (after the ignore filter). source-controller reports its tar.gz's size,
+        // which depends on its gzip; what is comparable is that both shrink with what the filter drops.
         a.put("size", pulled.tree().totalBytes());
-        // The time this revision was first stored, not of every reconcile: unchanged status means no write.
-        a.put("lastUpdateTime", artifact.revision().equals(previous.path("revision").asText(null))
-                && previous.hasNonNull("lastUpdateTime") ? previous.get("lastUpdateTime").asText()
-                        : clock.instant().toString());
+        // The time this revision was first stored (with these ignore rules), not of every reconcile: unchanged
+        // status means no write.
+        a.put("lastUpdateTime", !rebuilt && previous.hasNonNull("lastUpdateTime")
+                ? previous.get("lastUpdateTime").asText() : clock.instant().toString());
         if (!pulled.annotations().isEmpty()) {
             a.set("metadata", JSON.valueToTree(pulled.annotations()));
         }

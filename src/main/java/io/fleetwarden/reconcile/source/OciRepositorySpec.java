@@ -10,9 +10,12 @@ import java.time.Duration;
  * What the reconciler reads of an OCIRepository besides the {@link OciSource} the gate judges.
  *
  * @param timeout Flux's default is 60 s; every registry call of one reconcile runs under it
+ * @param ignore  {@code spec.ignore} as written, null when absent: ignore rules in {@code .gitignore} form for an
+ *                extracted layer ({@link io.fleetwarden.artifact.SourceIgnore}); read as they are, checked against
+ *                the bounds only where they apply
  */
 public record OciRepositorySpec(OciSource source, Duration interval, Duration timeout, boolean suspend,
-        LayerSelector layerSelector) {
+        LayerSelector layerSelector, String ignore) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -35,6 +38,8 @@ public record OciRepositorySpec(OciSource source, Duration interval, Duration ti
             };
             selector = new LayerSelector(ls.path("mediaType").asText(null), operation);
         }
-        return new OciRepositorySpec(source, interval, timeout, spec.path("suspend").asBoolean(false), selector);
+        String ignore = spec.hasNonNull("ignore") ? spec.get("ignore").asText() : null;
+        return new OciRepositorySpec(source, interval, timeout, spec.path("suspend").asBoolean(false), selector,
+                ignore);
     }
 }

@@ -28,6 +28,14 @@ class OciRepositorySpecTest {
                 .isEqualTo(new LayerSelector("application/x", Operation.EXTRACT));
     }
 
+    @Test
+    void specIgnoreIsReadAsWrittenAndNullWhenAbsent() throws Exception {
+        assertThat(spec("").ignore()).isNull();
+        assertThat(spec(",\"ignore\":null").ignore()).isNull();
+        assertThat(spec(",\"ignore\":\"\"").ignore()).isEmpty();
+        assertThat(spec(",\"ignore\":\"/*\\n!/deploy \\n\"").ignore()).isEqualTo("/*\n!/deploy \n");
+    }
+
     static OciRepositorySpec spec(String extraSpec) throws Exception {
         JsonNode object = JSON.readTree("""
                 {"apiVersion":"source.toolkit.fluxcd.io/v1","kind":"OCIRepository",
