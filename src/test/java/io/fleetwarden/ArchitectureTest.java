@@ -88,6 +88,18 @@ class ArchitectureTest {
                         "apply", "gate", "verify")));
     }
 
+    /**
+     * The ignore rules of an artifact (Go's glob, gitignore patterns, source-controller's filter) judge the paths of
+     * a tree in memory: pure, so the differential test against Flux exercises all of them, and no file system or
+     * network can change an answer.
+     */
+    @Test
+    void sourceIgnoreRulesDoNoIo() {
+        check(noClasses().that().haveNameMatching("io\\.fleetwarden\\.artifact\\.(GoGlob|IgnorePattern|SourceIgnore)"
+                + "(\\$.*)?").should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio.file..",
+                        "java.net..", "io.fabric8.kubernetes.client..", ROOT + "oci.."));
+    }
+
     @Test
     void onlyCosignAdapterImportsSigstore() {
         check(noClasses().that().resideOutsideOfPackage(ROOT + "verify.cosign..")
