@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link OciRepositoryReconciler} holds the tree source-controller would store: an extracted layer through the
  * source-ignore filter ({@code spec.ignore}, {@code .sourceignore}, the defaults), a copied layer as it is. Against a
- * real registry and the embedded API server, with a policy that allows the repository unsigned.
+ * real registry and fabric8's mock API server (CRUD mode), with a policy that allows the repository unsigned: what is
+ * asserted is the tree the reconciler holds and the fields it writes, to which the real control plane adds nothing
+ * (the status path against the real one is EngineOnClusterTest's).
  */
 class OciRepositoryReconcilerIgnoreTest {
 
