@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tools/flux-oracle} (built by {@code bin/build-flux-oracle}): as a running process, what source-controller
@@ -25,30 +22,18 @@ public final class FluxOracle implements AutoCloseable {
 
     private static FluxOracle shared;
 
-    private final Process process;
-    private final BufferedWriter questions;
-    private final BufferedReader answers;
+    private final OracleProcess process;
 
     /** One oracle process for every test of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized FluxOracle shared() throws IOException {
         if (shared == null) {
             shared = new FluxOracle();
-            FluxOracle started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (IOException e) {
-                    started.process.destroyForcibly();
-                }
-            }));
         }
         return shared;
     }
 
     private FluxOracle() throws IOException {
-        process = new ProcessBuilder(binary()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        process = OracleProcess.untilExit("the semver oracle", List.of(binary()));
     }
 
     /**
@@ -103,42 +88,21 @@ public final class FluxOracle implements AutoCloseable {
      */
     private static final class Mode {
 
-        private static final java.util.Map<String, Mode> RUNNING = new java.util.HashMap<>();
+        private static final java.util.Map<String, OracleProcess> RUNNING = new java.util.HashMap<>();
 
-        private final Process process;
-        private final BufferedWriter questions;
-        private final BufferedReader answers;
-
-        private Mode(String mode) throws IOException {
-            process = new ProcessBuilder(binary(), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    questions.close();
-                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    process.destroyForcibly();
-                }
-            }));
+        private Mode() {
         }
 
-        static synchronized JsonNode ask(String mode, ObjectNode question) throws IOException {
-            Mode running = RUNNING.get(mode);
-            if (running == null) {
-                running = new Mode(mode);
-                RUNNING.put(mode, running);
+        static JsonNode ask(String mode, ObjectNode question) throws IOException {
+            OracleProcess running;
+            synchronized (RUNNING) {
+                running = RUNNING.get(mode);
+                if (running == null) {
+                    running = OracleProcess.untilExit("flux-oracle " + mode, List.of(binary(), mode));
+                    RUNNING.put(mode, running);
+                }
             }
-            running.questions.write(JSON.writeValueAsString(question));
-            running.questions.newLine();
-            running.questions.flush();
-            String line = running.answers.readLine();
-            if (line == null) {
-                throw new IOException("flux-oracle " + mode + " ended without answering " + question);
-            }
-            return JSON.readTree(line);
+            return running.ask(question);
         }
     }
 
@@ -184,26 +148,11 @@ public final class FluxOracle implements AutoCloseable {
     }
 
     private JsonNode ask(ObjectNode question) throws IOException {
-        questions.write(JSON.writeValueAsString(question));
-        questions.newLine();
-        questions.flush();
-        String line = answers.readLine();
-        if (line == null) {
-            throw new IOException("the semver oracle ended without answering " + question);
-        }
-        return JSON.readTree(line);
+        return process.ask(question);
     }
 
     @Override
     public void close() throws IOException {
-        questions.close();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }

@@ -3,14 +3,8 @@ package io.fleetwarden.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tools/kustomize-controller-oracle} (built by {@code bin/build-kustomize-controller-oracle}): as a running
@@ -23,18 +17,14 @@ public final class KustomizeControllerOracle implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Process process;
-    private final BufferedWriter questions;
-    private final BufferedReader answers;
+    private final OracleProcess process;
 
     /** The oracle's answer: the objects, or the error kustomize-controller reports (then no objects). */
     public record Answer(java.util.List<JsonNode> objects, String error) {
     }
 
     public KustomizeControllerOracle() throws IOException {
-        process = new ProcessBuilder(binary()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        questions = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        process = new OracleProcess("the kustomize-controller oracle", java.util.List.of(binary()));
     }
 
     /**
@@ -50,14 +40,7 @@ public final class KustomizeControllerOracle implements AutoCloseable {
         if (!vars.isEmpty()) {
             vars.forEach(question.putObject("vars")::put);
         }
-        questions.write(JSON.writeValueAsString(question));
-        questions.newLine();
-        questions.flush();
-        String line = answers.readLine();
-        if (line == null) {
-            throw new IOException("the kustomize-controller oracle ended without answering");
-        }
-        JsonNode answer = JSON.readTree(line);
+        JsonNode answer = process.ask(question);
         String error = answer.path("error").asText("");
         java.util.List<JsonNode> objects = new java.util.ArrayList<>();
         answer.path("objects").forEach(objects::add);
@@ -71,14 +54,6 @@ public final class KustomizeControllerOracle implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        questions.close();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }
