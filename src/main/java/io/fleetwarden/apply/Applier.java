@@ -197,15 +197,24 @@ public final class Applier {
                 || (live != null && FluxMetadata.ifNotPresent(body)))) {
             return done(ref, ApplyResult.Action.SKIPPED, live, Optional.empty());
         }
+        List<List<String>> ignored;
+        try {
+            ignored = live == null || options.ignore().isEmpty() ? List.of() : options.ignore().pathsFor(body);
+        } catch (io.fleetwarden.render.RenderException e) {
+            return failed(ref, ref + ": " + e.getMessage());
+        }
         Optional<String> drift = Optional.of(".");
         if (live != null) {
-            drift = LiveComparison.firstDifference(body, live);
+            // Ignored paths are no drift; the rest of what we set must be there.
+            drift = LiveComparison.firstDifference(ignored.isEmpty() ? body : DriftIgnore.without(body, ignored), live);
             if (drift.isEmpty()) {
                 return done(ref, ApplyResult.Action.UNCHANGED, live, drift);
             }
         }
         try {
-            ObjectNode after = serverSideApply(target, body, options);
+            Resource<GenericKubernetesResource> request = ignored.isEmpty() ? target
+                    : target(client, resource, ref, DriftIgnore.payload(body, live, ignored, options.fieldManager()));
+            ObjectNode after = serverSideApply(request, body, options);
             return done(ref, live == null ? ApplyResult.Action.CREATED : ApplyResult.Action.CONFIGURED, after, drift);
         } catch (KubernetesClientException e) {
             if (live != null && ApiErrors.immutable(e)) {

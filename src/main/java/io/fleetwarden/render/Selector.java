@@ -74,6 +74,23 @@ record Selector(Pattern group, Pattern version, Pattern kind, Pattern name, Patt
         return out;
     }
 
+    /**
+     * Whether one object as it stands matches, the way fluxcd/pkg/ssa's jsondiff selector matches (a Kustomization's
+     * {@code spec.ignore[].target}): its own namespace ("" when it has none), name, group, version and kind, labels
+     * and annotations.
+     */
+    boolean matchesObject(JsonNode o, String file, String field) {
+        JsonNode meta = o.path("metadata");
+        ResId id = ResId.of(o.path("apiVersion").asText(""), o.path("kind").asText(""), meta.path("name").asText(""),
+                meta.path("namespace").asText(""));
+        return matches(namespace, meta.path("namespace").asText("")) && matches(name, id.name())
+                && matches(group, id.group()) && matches(version, id.version()) && matches(kind, id.kind())
+                && (labelSelector.isEmpty() || LabelSelector.matches(labelSelector, map(meta.path("labels")), file,
+                        field + ".labelSelector"))
+                && (annotationSelector.isEmpty() || LabelSelector.matches(annotationSelector,
+                        map(meta.path("annotations")), file, field + ".annotationSelector"));
+    }
+
     private static boolean matches(Pattern p, String v) {
         return p == null || p.matcher(v).matches();
     }

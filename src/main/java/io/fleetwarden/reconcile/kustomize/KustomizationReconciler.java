@@ -240,8 +240,8 @@ public final class KustomizationReconciler implements Reconciler {
         // Before the first object exists: deleting the Kustomization then garbage-collects what it applied.
         status.ensureFinalizer(object);
         Instant applyDeadline = clock.instant().plus(spec.timeout());
-        ApplyResult applied = applier.apply(objects, as, new ApplyOptions(FluxKinds.FIELD_MANAGER, spec.force()),
-                applyDeadline);
+        ApplyResult applied = applier.apply(objects, as, new ApplyOptions(FluxKinds.FIELD_MANAGER, spec.force(), true,
+                spec.driftIgnore()), applyDeadline);
         if (!applied.succeeded()) {
             // Nothing is pruned; the inventory keeps every object we applied before and every object applied now.
             Inventory kept = previous.withSurvivors(applied.inventory().entries().stream().map(Inventory.Entry::ref)

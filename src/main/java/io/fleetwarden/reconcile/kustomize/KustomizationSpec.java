@@ -20,7 +20,7 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         boolean force, String serviceAccountName, List<Dependency> dependsOn, List<HealthCheck> healthChecks,
         List<JsonNode> healthCheckExprs, FluxOverlay overlay, Map<String, String> substitute,
         List<SubstituteFrom> substituteFrom, boolean substituteAlways, DeletionPolicy deletionPolicy,
-        boolean remoteCluster, List<String> unsupported) {
+        boolean remoteCluster, io.fleetwarden.apply.DriftIgnore driftIgnore, List<String> unsupported) {
 
     public KustomizationSpec {
         unsupported = List.copyOf(unsupported);
@@ -79,15 +79,16 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
                 spec.path("wait").asBoolean(false), spec.path("force").asBoolean(false),
                 text(spec, "serviceAccountName"), deps, checks, exprs, overlay(spec), substitute, from,
                 "Always".equals(strategy), DeletionPolicy.fromSpec(text(spec, "deletionPolicy")),
-                spec.hasNonNull("kubeConfig"), unsupported(spec));
+                spec.hasNonNull("kubeConfig"), io.fleetwarden.apply.DriftIgnore.compile(spec.get("ignore")),
+                unsupported(spec));
     }
 
     /**
      * The fields of kustomize-controller v1.9.4's Kustomization that engine mode does not implement, each a message
      * naming the field and saying what happens. Refused rather than ignored, because ignoring any of them applies
      * something else than Flux would: still-encrypted Secrets, objects meant for another cluster applied to this
-     * one, fields taken over that the rules leave to another controller (an HPA's replicas), objects without the
-     * transformer annotations asked for ({@code buildMetadata: [originAnnotations]} is supported).
+     * one, objects without the transformer annotations asked for ({@code buildMetadata: [originAnnotations]} is
+     * supported).
      */
     private static List<String> unsupported(JsonNode spec) {
         List<String> out = new ArrayList<>();
@@ -99,10 +100,6 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
             out.add("spec.kubeConfig: applying to another cluster is not supported in engine mode (nothing is applied "
                     + "to this cluster in its place)");
         }
-        if (nonEmpty(spec.get("ignore"))) {
-            out.add("spec.ignore: drift ignore rules are not supported in engine mode (applying would take over the "
-                    + "fields they leave to other controllers)");
-        }
         for (JsonNode option : spec.path("buildMetadata")) {
             if (!"originAnnotations".equals(option.asText())) {
                 out.add("spec.buildMetadata: '" + option.asText() + "' is not supported in engine mode (only "
@@ -110,14 +107,6 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
             }
         }
         return out;
-    }
-
-    /**
-     * A list with entries: Flux acts on {@code ignore} only when it is not empty, while a
-     * {@code decryption} or {@code kubeConfig} that is there at all (even empty) is acted on.
-     */
-    private static boolean nonEmpty(JsonNode n) {
-        return n != null && !n.isNull() && !(n.isContainerNode() && n.isEmpty());
     }
 
     private static FluxOverlay overlay(JsonNode spec) {

@@ -75,7 +75,6 @@ class KustomizationSpecTest {
                 sourceRef: {kind: OCIRepository, name: x}
                 decryption: {provider: sops, secretRef: {name: sops-age}}
                 kubeConfig: {secretRef: {name: remote-kubeconfig}}
-                ignore: [{paths: [/spec/replicas], target: {kind: Deployment}}]
                 buildMetadata: [originAnnotations, transformerAnnotations]
                 """));
         assertThat(spec.unsupported()).containsExactly(
@@ -83,8 +82,6 @@ class KustomizationSpecTest {
                         + "encrypted)",
                 "spec.kubeConfig: applying to another cluster is not supported in engine mode (nothing is applied to "
                         + "this cluster in its place)",
-                "spec.ignore: drift ignore rules are not supported in engine mode (applying would take over the fields "
-                        + "they leave to other controllers)",
                 "spec.buildMetadata: 'transformerAnnotations' is not supported in engine mode (only originAnnotations)");
         assertThat(spec.remoteCluster()).isTrue();
 
@@ -97,6 +94,27 @@ class KustomizationSpecTest {
         assertThat(unset.unsupported()).isEmpty();
         assertThat(unset.overlay().buildMetadata()).containsExactly("originAnnotations");
         assertThat(unset.remoteCluster()).isFalse();
+    }
+
+    @Test
+    void driftIgnoreRulesAreCompiledAndABadOneNamesItsField() throws Exception {
+        KustomizationSpec spec = KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                ignore: [{paths: [/spec/replicas], target: {kind: Deployment}}]
+                """));
+        assertThat(spec.unsupported()).isEmpty();
+        assertThat(spec.driftIgnore().isEmpty()).isFalse();
+        assertThatThrownBy(() -> KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                ignore: [{paths: [/spec/replicas]}, {paths: [spec/template]}]
+                """))).hasMessage("spec.ignore[1].paths[0]: \"spec/template\" is not a JSON pointer (it starts with /)");
+        assertThatThrownBy(() -> KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                ignore: [{paths: [/spec/replicas], target: {kind: "Deploy(ment"}}]
+                """))).hasMessageContaining("spec.ignore[0].target.kind").hasMessageContaining("regular expression");
     }
 
     @Test
