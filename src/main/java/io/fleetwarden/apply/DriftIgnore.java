@@ -1,7 +1,6 @@
 package io.fleetwarden.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwarden.render.ObjectSelector;
@@ -131,19 +130,16 @@ public final class DriftIgnore {
             return LiveComparison.firstDifference((ObjectNode) want, have.get()).isEmpty();
         }
         if (want.isArray() && have.get().isArray()) {
-            ObjectNode a = ArrayHolder.of((ArrayNode) want);
-            return LiveComparison.firstDifference(a, ArrayHolder.of((ArrayNode) have.get())).isEmpty();
+            // LiveComparison compares objects: the two lists under one key.
+            return LiveComparison.firstDifference(wrap(want), wrap(have.get())).isEmpty();
         }
         return want.equals(have.get()) || want.isNumber() && have.get().isNumber()
                 && want.decimalValue().compareTo(have.get().decimalValue()) == 0;
     }
 
-    /** Wraps a list in an object so that {@link LiveComparison} can compare it. */
-    private static final class ArrayHolder {
-        static ObjectNode of(ArrayNode a) {
-            ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            o.set("v", a);
-            return o;
-        }
+    private static ObjectNode wrap(JsonNode list) {
+        ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        o.set("v", list);
+        return o;
     }
 }

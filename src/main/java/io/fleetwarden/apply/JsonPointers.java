@@ -3,7 +3,6 @@ package io.fleetwarden.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,17 +18,11 @@ final class JsonPointers {
             throw new IllegalArgumentException(field + ": \"" + pointer + "\" would ignore the whole object; name a field"
                     + " such as /spec/replicas");
         }
-        if (!pointer.startsWith("/")) {
+        try {
+            return List.copyOf(io.fleetwarden.render.JsonPointer.tokens(pointer));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": \"" + pointer + "\" is not a JSON pointer (it starts with /)");
         }
-        List<String> tokens = new ArrayList<>();
-        for (String raw : pointer.substring(1).split("/", -1)) {
-            if (raw.matches(".*~(?![01]).*")) {
-                throw new IllegalArgumentException(field + ": \"" + pointer + "\" has a ~ that is not ~0 or ~1");
-            }
-            tokens.add(raw.replace("~1", "/").replace("~0", "~"));
-        }
-        return List.copyOf(tokens);
     }
 
     static Optional<JsonNode> get(JsonNode root, List<String> path) {

@@ -3,7 +3,6 @@ package io.fleetwarden.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,23 +86,9 @@ final class JsonPatch {
         return doc;
     }
 
-    private static List<String> tokens(String pointer) {
-        if (pointer.isEmpty()) {
-            return List.of();
-        }
-        if (!pointer.startsWith("/")) {
-            throw new IllegalArgumentException("a JSON pointer starts with '/'");
-        }
-        List<String> out = new ArrayList<>();
-        for (String t : pointer.substring(1).split("/", -1)) {
-            out.add(t.replace("~1", "/").replace("~0", "~"));
-        }
-        return out;
-    }
-
     private static JsonNode get(JsonNode doc, String pointer) {
         JsonNode cur = doc;
-        for (String t : tokens(pointer)) {
+        for (String t : JsonPointer.tokens(pointer)) {
             cur = child(cur, t);
             if (cur == null) {
                 throw new IllegalArgumentException("path not found");
@@ -138,7 +123,7 @@ final class JsonPatch {
     }
 
     private static void add(JsonNode doc, String pointer, JsonNode value) {
-        List<String> ts = tokens(pointer);
+        List<String> ts = JsonPointer.tokens(pointer);
         JsonNode parent = parent(doc, ts);
         String last = ts.get(ts.size() - 1);
         if (parent instanceof ObjectNode o) {
@@ -155,7 +140,7 @@ final class JsonPatch {
     }
 
     private static void remove(JsonNode doc, String pointer) {
-        List<String> ts = tokens(pointer);
+        List<String> ts = JsonPointer.tokens(pointer);
         JsonNode parent = parent(doc, ts);
         String last = ts.get(ts.size() - 1);
         if (parent instanceof ObjectNode o) {
