@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.testing.SignedArtifacts;
 import io.fleetwarden.testing.cluster.ControlPlane;
@@ -397,14 +399,11 @@ class EngineOnClusterTest {
                 .endMetadata().withData(Map.of("threads", "8")).build())
                 .fieldManager("tuner").forceConflicts().serverSideApply();
         // Hand edits of fields nothing ignores, in both objects: corrected at the next interval, in one apply each.
-        client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
-            d.getMetadata().getAnnotations().put("owner", "edited by hand");
-            return d;
-        });
-        client.configMaps().inNamespace(ns).withName("tuning").edit(c -> {
-            c.getData().put("mode", "fast");
-            return c;
-        });
+        // Merge patches without a resourceVersion: the controller manager updates the scaled Deployment meanwhile.
+        client.apps().deployments().inNamespace(ns).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"owner\":\"edited by hand\"}}}");
+        client.configMaps().inNamespace(ns).withName("tuning").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"data\":{\"mode\":\"fast\"}}");
 
         await().atMost(WAIT).untilAsserted(() -> {
             Deployment web = client.apps().deployments().inNamespace(ns).withName("web").get();
