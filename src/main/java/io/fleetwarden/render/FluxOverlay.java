@@ -52,6 +52,16 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
 
     /** The objects a Flux Kustomization with this overlay builds at {@code path} of {@code tree}. */
     public List<ObjectNode> build(SourceTree tree, String path, Limits limits) {
+        return build(tree, path, limits, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with the tree as Flux's generator left it (the kustomization at {@code path} merged with this
+     * overlay) passed through {@code beforeBuild} first: where kustomize-controller decrypts SOPS-encrypted sources
+     * in its working copy before the build.
+     */
+    public List<ObjectNode> build(SourceTree tree, String path, Limits limits,
+            java.util.function.UnaryOperator<SourceTree> beforeBuild) {
         String dir = path;
         String file = null;
         ObjectNode kustomization = null;
@@ -69,7 +79,7 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
         // its components, bases and generators carry kustomize's config.kubernetes.io/origin annotation.
         boolean noResources = kustomization != null && kustomization.path("resources").isEmpty();
         if (this.equals(NONE) && !noResources) {
-            return KustomizeBuilder.build(tree, path, limits);
+            return KustomizeBuilder.build(beforeBuild.apply(tree), path, limits);
         }
         if (kustomization == null) {
             if (!tree.isDirectory(dir)) {
@@ -84,7 +94,7 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
         merge(kustomization, tree, dir);
         Map<String, byte[]> replaced = new HashMap<>();
         replaced.put(file, Yaml.write(kustomization).getBytes(StandardCharsets.UTF_8));
-        return KustomizeBuilder.build(new Overridden(tree, replaced), path, limits);
+        return KustomizeBuilder.build(beforeBuild.apply(SourceTree.replacing(tree, replaced)), path, limits);
     }
 
     private void merge(ObjectNode k, SourceTree tree, String dir) {
@@ -202,36 +212,5 @@ public record FluxOverlay(String targetNamespace, String namePrefix, String name
         }
         ArrayNode a = k.has(field) && k.get(field).isArray() ? (ArrayNode) k.get(field) : k.putArray(field);
         entries.forEach(e -> a.add(e.deepCopy()));
-    }
-
-    /** The tree with some files' bytes replaced (the merged kustomization). */
-    private record Overridden(SourceTree base, Map<String, byte[]> files) implements SourceTree {
-
-        @Override
-        public Optional<byte[]> read(String path) {
-            byte[] b = files.get(path);
-            return b != null ? Optional.of(b) : base.read(path);
-        }
-
-        @Override
-        public boolean isDirectory(String path) {
-            return base.isDirectory(path);
-        }
-
-        @Override
-        public List<String> list(String directory) {
-            List<String> names = base.list(directory);
-            for (String f : files.keySet()) {
-                int slash = f.lastIndexOf('/');
-                String parent = slash < 0 ? "" : f.substring(0, slash);
-                String name = f.substring(slash + 1);
-                if (parent.equals(directory) && !names.contains(name)) {
-                    names = new java.util.ArrayList<>(names);
-                    names.add(name);
-                    java.util.Collections.sort(names);
-                }
-            }
-            return List.copyOf(names);
-        }
     }
 }

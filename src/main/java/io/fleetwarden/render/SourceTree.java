@@ -22,6 +22,11 @@ public interface SourceTree {
     /** The names (not paths) of a directory's entries, sorted. */
     List<String> list(String directory);
 
+    /** {@code base} with the bytes of {@code files} in place of (or beside) its own. */
+    static SourceTree replacing(SourceTree base, Map<String, byte[]> files) {
+        return new OverriddenTree(base, Map.copyOf(files));
+    }
+
     /** A tree held in memory; directories are implied by the files under them. */
     static SourceTree of(Map<String, byte[]> files) {
         return new InMemory(new TreeMap<>(files));

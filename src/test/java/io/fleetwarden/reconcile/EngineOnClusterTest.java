@@ -294,9 +294,8 @@ class EngineOnClusterTest {
     }
 
     /**
-     * Fields of Flux's Kustomization that engine mode does not implement (here SOPS decryption and transformer
-     * annotations) stall it, naming each field; ignoring them would apply still-encrypted Secrets or objects without
-     * the annotations asked for. Nothing is applied.
+     * Fields of Flux's Kustomization that engine mode does not implement (here transformer annotations) stall it,
+     * naming each field; ignoring them would apply objects without the annotations asked for. Nothing is applied.
      */
     @Test
     void fieldsTheEngineDoesNotImplementStallTheKustomizationNamingEachAndNothingIsApplied() {
@@ -306,15 +305,14 @@ class EngineOnClusterTest {
                 "a.yaml", FleetOnCluster.configMap("a", "x")), SigningRequest.github());
         fleet.create(fleet.source(ns, "source", repo, "latest", Map.of()));
         fleet.create(kustomization(ns, "app", "source", "./", false, ns, """
-                  decryption: {provider: sops, secretRef: {name: sops-age}}
                   buildMetadata: [transformerAnnotations]
                 """));
         JsonNode stalled = await().atMost(WAIT).until(() -> fleet.get(ns, FluxKinds.KUSTOMIZATION, "app"),
                 o -> "True".equals(FleetOnCluster.condition(o, "Stalled").path("status").asText()));
         JsonNode ready = FleetOnCluster.condition(stalled, "Ready");
         assertThat(ready.path("reason").asText()).isEqualTo("ReconciliationFailed");
-        assertThat(ready.path("message").asText()).startsWith("spec.decryption: SOPS decryption is not supported")
-                .contains("; spec.buildMetadata: 'transformerAnnotations' is not supported in engine mode")
+        assertThat(ready.path("message").asText())
+                .startsWith("spec.buildMetadata: 'transformerAnnotations' is not supported in engine mode")
                 .endsWith("nothing is applied or pruned until the field is removed or this Kustomization is left to "
                         + "kustomize-controller");
         assertThat(client.configMaps().inNamespace(ns).withName("a").get()).isNull();

@@ -218,8 +218,24 @@ public final class KustomizationReconciler implements Reconciler {
         }
         Inventory previous = KustomizationStatus.inventory(object);
         List<ObjectNode> objects;
+        SopsDecryption decryption = null;
+        if (spec.decryption() != null) {
+            try {
+                decryption = SopsDecryption.of(asTenant, key.namespace(), spec.decryption());
+            } catch (IllegalStateException e) {
+                return status.failed(object, revision, new Outcome.Retry(Reasons.BUILD_FAILED, e.getMessage(),
+                        spec.retryInterval()));
+            } catch (KubernetesClientException e) {
+                return status.failed(object, revision, new Outcome.Retry(Reasons.BUILD_FAILED, "reading the "
+                        + "decryption Secret: " + e.getMessage(), spec.retryInterval()));
+            }
+        }
         try {
-            objects = spec.overlay().build(artifact.artifact().tree(), spec.path(), Limits.DEFAULT);
+            SopsDecryption sops = decryption;
+            objects = sops == null
+                    ? spec.overlay().build(artifact.artifact().tree(), spec.path(), Limits.DEFAULT)
+                    : sops.objects(spec.overlay().build(artifact.artifact().tree(), spec.path(), Limits.DEFAULT,
+                            tree -> sops.sources(tree, spec.path())));
             objects = Substitution.apply(objects, Variables.of(asTenant, key.namespace(), spec),
                     spec.substituteAlways());
         } catch (RenderException | IllegalArgumentException | IllegalStateException e) {

@@ -20,7 +20,8 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         boolean force, String serviceAccountName, List<Dependency> dependsOn, List<HealthCheck> healthChecks,
         List<JsonNode> healthCheckExprs, FluxOverlay overlay, Map<String, String> substitute,
         List<SubstituteFrom> substituteFrom, boolean substituteAlways, DeletionPolicy deletionPolicy,
-        boolean remoteCluster, io.fleetwarden.apply.DriftIgnore driftIgnore, List<String> unsupported) {
+        boolean remoteCluster, io.fleetwarden.apply.DriftIgnore driftIgnore, Decryption decryption,
+        List<String> unsupported) {
 
     public KustomizationSpec {
         unsupported = List.copyOf(unsupported);
@@ -33,6 +34,14 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
     }
 
     public record SubstituteFrom(String kind, String name, boolean optional) {
+    }
+
+    /**
+     * {@code spec.decryption}: SOPS, with the age keys of the Secret {@code secretName} in the Kustomization's
+     * namespace (null when none is named); {@code serviceAccountName} is for cloud KMS, which engine mode does not
+     * reach.
+     */
+    public record Decryption(String secretName, String serviceAccountName) {
     }
 
     /** @throws IllegalArgumentException naming the field */
@@ -80,22 +89,29 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
                 text(spec, "serviceAccountName"), deps, checks, exprs, overlay(spec), substitute, from,
                 "Always".equals(strategy), DeletionPolicy.fromSpec(text(spec, "deletionPolicy")),
                 spec.hasNonNull("kubeConfig"), io.fleetwarden.apply.DriftIgnore.compile(spec.get("ignore")),
-                unsupported(spec));
+                decryption(spec.path("decryption")), unsupported(spec));
+    }
+
+    private static Decryption decryption(JsonNode d) {
+        if (d.isMissingNode() || d.isNull()) {
+            return null;
+        }
+        String provider = text(d, "provider");
+        if (!"sops".equals(provider)) {
+            throw new IllegalArgumentException("spec.decryption.provider: must be sops, got '" + provider + "'");
+        }
+        return new Decryption(text(d.path("secretRef"), "name"), text(d, "serviceAccountName"));
     }
 
     /**
      * The fields of kustomize-controller v1.9.4's Kustomization that engine mode does not implement, each a message
      * naming the field and saying what happens. Refused rather than ignored, because ignoring any of them applies
-     * something else than Flux would: still-encrypted Secrets, objects meant for another cluster applied to this
+     * something else than Flux would: objects meant for another cluster applied to this
      * one, objects without the transformer annotations asked for ({@code buildMetadata: [originAnnotations]} is
      * supported).
      */
     private static List<String> unsupported(JsonNode spec) {
         List<String> out = new ArrayList<>();
-        if (spec.hasNonNull("decryption")) {
-            out.add("spec.decryption: SOPS decryption is not supported in engine mode (the Secrets would be applied "
-                    + "still encrypted)");
-        }
         if (spec.hasNonNull("kubeConfig")) {
             out.add("spec.kubeConfig: applying to another cluster is not supported in engine mode (nothing is applied "
                     + "to this cluster in its place)");

@@ -73,13 +73,10 @@ class KustomizationSpecTest {
         KustomizationSpec spec = KustomizationSpec.of("a", yaml("""
                 interval: 1m
                 sourceRef: {kind: OCIRepository, name: x}
-                decryption: {provider: sops, secretRef: {name: sops-age}}
                 kubeConfig: {secretRef: {name: remote-kubeconfig}}
                 buildMetadata: [originAnnotations, transformerAnnotations]
                 """));
         assertThat(spec.unsupported()).containsExactly(
-                "spec.decryption: SOPS decryption is not supported in engine mode (the Secrets would be applied still "
-                        + "encrypted)",
                 "spec.kubeConfig: applying to another cluster is not supported in engine mode (nothing is applied to "
                         + "this cluster in its place)",
                 "spec.buildMetadata: 'transformerAnnotations' is not supported in engine mode (only originAnnotations)");
@@ -94,6 +91,24 @@ class KustomizationSpecTest {
         assertThat(unset.unsupported()).isEmpty();
         assertThat(unset.overlay().buildMetadata()).containsExactly("originAnnotations");
         assertThat(unset.remoteCluster()).isFalse();
+    }
+
+    @Test
+    void decryptionIsReadWithItsSecretAndOnlySopsIsAProvider() throws Exception {
+        KustomizationSpec spec = KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                decryption: {provider: sops, secretRef: {name: sops-age}}
+                """));
+        assertThat(spec.decryption()).isEqualTo(new KustomizationSpec.Decryption("sops-age", null));
+        assertThat(spec.unsupported()).isEmpty();
+        assertThat(KustomizationSpec.of("a", yaml("interval: 1m\nsourceRef: {kind: OCIRepository, name: x}\n"))
+                .decryption()).isNull();
+        assertThatThrownBy(() -> KustomizationSpec.of("a", yaml("""
+                interval: 1m
+                sourceRef: {kind: OCIRepository, name: x}
+                decryption: {provider: vault}
+                """))).hasMessage("spec.decryption.provider: must be sops, got 'vault'");
     }
 
     @Test
