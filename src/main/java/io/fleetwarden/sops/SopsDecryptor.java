@@ -97,11 +97,15 @@ public final class SopsDecryptor {
                 items.add(new Dotenv.Item(e.getKey(), null, e.getValue()));
             }
         }
-        return switch (out) {
-            case DOTENV -> Dotenv.write(items);
-            case BINARY -> binary(items);
-            default -> json(items);
-        };
+        try {
+            return switch (out) {
+                case DOTENV -> Dotenv.write(items);
+                case BINARY -> binary(items);
+                default -> json(items);
+            };
+        } catch (java.io.IOException e) {
+            throw new SopsException("could not write the decrypted file: " + e.getMessage());
+        }
     }
 
     /**
@@ -183,9 +187,12 @@ public final class SopsDecryptor {
         }
     }
 
-    private static byte[] binary(List<Dotenv.Item> items) throws SopsException {
+    private static byte[] binary(List<Dotenv.Item> items) throws SopsException, java.io.IOException {
         for (Dotenv.Item i : items) {
             if ("data".equals(i.key())) {
+                if (i.value() != null && i.value().isBinary()) {
+                    return i.value().binaryValue();
+                }
                 if (i.value() == null || !i.value().isTextual()) {
                     throw new SopsException("error emitting binary store: 'data' key in tree does not have a "
                             + "string value");

@@ -80,7 +80,10 @@ final class SopsTree {
 
     private static JsonNode json(SopsValue.Plain plain, String where) throws SopsException {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        if (plain instanceof SopsValue.Int i) {
+        if (plain instanceof SopsValue.Str s && !s.utf8()) {
+            // Not text: kept as bytes, which a binary file is written from as they are.
+            return f.binaryNode(s.bytes());
+        } else if (plain instanceof SopsValue.Int i) {
             return f.numberNode(i.value());
         } else if (plain instanceof SopsValue.Float d) {
             return f.numberNode(d.value());

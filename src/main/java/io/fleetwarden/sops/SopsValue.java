@@ -21,7 +21,21 @@ final class SopsValue {
         String text();
     }
 
-    record Str(String text) implements Plain {
+    /** A string; {@code bytes} as decrypted, since a binary file's content need not be UTF-8. */
+    record Str(String text, byte[] bytes) implements Plain {
+
+        Str(String text) {
+            this(text, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        boolean utf8() {
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+                return true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return false;
+            }
+        }
     }
 
     record Int(String text, long value) implements Plain {
@@ -87,7 +101,7 @@ final class SopsValue {
         }
         String text = new String(plain, StandardCharsets.UTF_8);
         return switch (type) {
-            case "str" -> new Str(text);
+            case "str" -> new Str(text, plain);
             case "int" -> new Int(text, GoNumbers.atoi(text, where));
             case "float" -> new Float(text, GoNumbers.parseFloat(text, where));
             case "bool" -> new Bool(text, GoNumbers.parseBool(text, where));
