@@ -40,6 +40,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,6 +76,8 @@ type question struct {
 	EncryptedCommentRegex   string   `json:"encryptedCommentRegex"`
 	UnencryptedCommentRegex string   `json:"unencryptedCommentRegex"`
 	MACOnlyEncrypted        bool     `json:"macOnlyEncrypted"`
+	// Base64: data in the question and in the answer is base64, for content that is not UTF-8 (binary files).
+	Base64 bool `json:"base64"`
 }
 
 type keysAnswer struct {
@@ -160,6 +163,19 @@ func answer(line []byte) (a any) {
 	if err := dec.Decode(&q); err != nil {
 		return failure{Error: "oracle: bad question: " + err.Error()}
 	}
+	if q.Base64 {
+		raw, err := base64.StdEncoding.DecodeString(q.Data)
+		if err != nil {
+			return failure{Error: "oracle: bad question: data is not base64"}
+		}
+		q.Data = string(raw)
+	}
+	text := func(data []byte) string {
+		if q.Base64 {
+			return base64.StdEncoding.EncodeToString(data)
+		}
+		return string(data)
+	}
 	switch q.Op {
 	case "keygen":
 		identity, err := agelib.GenerateX25519Identity()
@@ -172,13 +188,13 @@ func answer(line []byte) (a any) {
 		if err != nil {
 			return dataAnswer{Error: err.Error()}
 		}
-		return dataAnswer{Data: string(data)}
+		return dataAnswer{Data: text(data)}
 	case "decrypt":
 		data, err := decrypt(q)
 		if err != nil {
 			return dataAnswer{Error: err.Error()}
 		}
-		return dataAnswer{Data: string(data)}
+		return dataAnswer{Data: text(data)}
 	case "mac":
 		stored, computed, err := mac(q)
 		if err != nil {

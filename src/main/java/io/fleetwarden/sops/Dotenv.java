@@ -127,19 +127,32 @@ final class Dotenv {
 
     /** SOPS's dotenv output: {@code #comment} and {@code KEY=value} lines, newlines in values written as {@code \n}. */
     static byte[] write(List<Item> items) throws SopsException {
-        StringBuilder out = new StringBuilder();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (Item i : items) {
             if (i.key() == null) {
-                out.append('#').append(i.comment()).append('\n');
+                out.writeBytes(("#" + i.comment() + "\n").getBytes(StandardCharsets.UTF_8));
                 continue;
             }
             JsonNode v = i.value();
             if (v != null && v.isContainerNode()) {
                 throw new SopsException("cannot use complex value in dotenv file; offending key " + i.key());
             }
-            out.append(i.key()).append('=').append(text(v)).append('\n');
+            out.writeBytes((i.key() + "=").getBytes(StandardCharsets.UTF_8));
+            if (v != null && v.isBinary()) {
+                // Not UTF-8: written as the bytes they are, newlines escaped as in a string.
+                for (byte b : ((com.fasterxml.jackson.databind.node.BinaryNode) v).binaryValue()) {
+                    if (b == '\n') {
+                        out.writeBytes(new byte[] {'\\', 'n'});
+                    } else {
+                        out.write(b);
+                    }
+                }
+            } else {
+                out.writeBytes(text(v).getBytes(StandardCharsets.UTF_8));
+            }
+            out.write('\n');
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     /** Go's {@code fmt} of a value as SOPS's {@code ValToString} writes it (strings with newlines escaped). */
@@ -152,6 +165,9 @@ final class Dotenv {
         }
         if (v.isBoolean() || v.isIntegralNumber()) {
             return v.asText();
+        }
+        if (v.isNumber()) {
+            return GoJson.goFloatG(v.doubleValue());
         }
         throw new SopsException("a " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                 + " value cannot be written to a dotenv file by engine mode");

@@ -47,12 +47,14 @@ final class GoJson {
             }
             out.append('[');
             for (int i = 0; i < v.size(); i++) {
-                out.append(i == 0 ? "" : ",").append('\n').append("\t".repeat(depth + 1));
+                out.append(i == 0 ? "" : ",").append("\n").append("\t".repeat(depth + 1));
                 value(v.get(i), depth + 1, out);
             }
             out.append('\n').append("\t".repeat(depth)).append(']');
         } else if (v.isTextual()) {
             string(v.textValue(), out);
+        } else if (v.isBinary()) {
+            invalidUtf8(((com.fasterxml.jackson.databind.node.BinaryNode) v).binaryValue(), out);
         } else if (v.isNull()) {
             out.append("null");
         } else if (v.isBoolean()) {
@@ -64,6 +66,32 @@ final class GoJson {
         } else {
             throw new SopsException("a value of type " + v.getNodeType() + " cannot be written as JSON");
         }
+    }
+
+    /**
+     * Go's {@code strconv.FormatFloat(d, 'G', -1, 64)} as SOPS's {@code ValToString} uses it: the shortest digits,
+     * {@code E} notation when the decimal exponent is below -4 or 6 and above (Go decides the shortest form as if
+     * the precision were 6), and a {@code .0} added where the result would read as an integer.
+     */
+    static String goFloatG(double d) throws SopsException {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new SopsException("a float that is not finite cannot be written");
+        }
+        if (d == 0) {
+            return 1 / d < 0 ? "-0.0" : "0.0";
+        }
+        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        String unscaled = shortest.unscaledValue().abs().toString();
+        int exponent = unscaled.length() - 1 - shortest.scale();
+        String result;
+        if (exponent < -4 || exponent >= 6) {
+            String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
+            result = (d < 0 ? "-" : "") + mantissa + "E" + (exponent < 0 ? "-" : "+")
+                    + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        } else {
+            result = shortest.toPlainString();
+        }
+        return result.contains(".") || result.contains("E") ? result : result + ".0";
     }
 
     /** Go's {@code encoding/json} float64: 'f' format, or 'e' with a short exponent outside [1e-6, 1e21). */
@@ -85,8 +113,33 @@ final class GoJson {
         return shortest.toPlainString();
     }
 
+    /**
+     * A Go string that is not valid UTF-8, as {@code encoding/json} writes it: each byte that does not start a
+     * valid sequence becomes {@code \ufffd}, the valid runs are written as strings are.
+     */
+    private static void invalidUtf8(byte[] bytes, StringBuilder out) {
+        out.append('"');
+        int i = 0;
+        while (i < bytes.length) {
+            int n = Utf8.validSequence(bytes, i);
+            if (n == 0) {
+                out.append("\\ufffd");
+                i++;
+            } else {
+                escape(new String(bytes, i, n, java.nio.charset.StandardCharsets.UTF_8), out);
+                i += n;
+            }
+        }
+        out.append('"');
+    }
+
     static void string(String s, StringBuilder out) {
         out.append('"');
+        escape(s, out);
+        out.append('"');
+    }
+
+    private static void escape(String s, StringBuilder out) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -107,6 +160,5 @@ final class GoJson {
                 }
             }
         }
-        out.append('"');
     }
 }

@@ -144,6 +144,32 @@ public final class SopsOracle implements AutoCloseable {
         return error.isEmpty() ? new Answer(answer.path("data").asText(), null) : new Answer(null, error);
     }
 
+    /** {@link #encrypt} for content that need not be UTF-8 (a binary file): bytes in, the encrypted file out. */
+    public synchronized String encryptBytes(byte[] plaintext, List<String> recipients) throws IOException {
+        ObjectNode question = JSON.createObjectNode().put("op", "encrypt").put("format", "binary")
+                .put("data", java.util.Base64.getEncoder().encodeToString(plaintext)).put("base64", true);
+        recipients.forEach(question.putArray("recipients")::add);
+        JsonNode answer = process.ask(question);
+        check(answer, "encrypt");
+        return new String(java.util.Base64.getDecoder().decode(answer.path("data").asText()),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@link #decrypt} with the answer's bytes as they are (null on an error, then {@code error} is set). */
+    public synchronized byte[] decryptBytes(String inputFormat, String outputFormat, String data, String identities,
+            StringBuilder error) throws IOException {
+        JsonNode answer = process.ask(JSON.createObjectNode().put("op", "decrypt").put("inputFormat", inputFormat)
+                .put("outputFormat", outputFormat).put("base64", true).put("identities", identities)
+                .put("data", java.util.Base64.getEncoder().encodeToString(
+                        data.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        String e = answer.path("error").asText("");
+        if (!e.isEmpty()) {
+            error.append(e);
+            return null;
+        }
+        return java.util.Base64.getDecoder().decode(answer.path("data").asText());
+    }
+
     /** The stored and computed MACs of an encrypted file, decrypted with {@code identities} as {@link #decrypt}. */
     public synchronized Mac mac(String format, String data, String identities) throws IOException {
         JsonNode answer = process.ask(JSON.createObjectNode().put("op", "mac").put("format", format)
