@@ -1,7 +1,6 @@
 package io.fleetwarden.sops;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,14 +39,19 @@ public final class AgeDecryption {
     }
 
     static byte[] decrypt(byte[] file, List<AgeIdentity> identities) {
-        if (file.length > MAX_FILE_BYTES) {
+        return decrypt(file, identities, MAX_FILE_BYTES);
+    }
+
+    /** With a limit of the caller's (age's own test vectors go to megabytes). */
+    static byte[] decrypt(byte[] file, List<AgeIdentity> identities, int maxBytes) {
+        if (file.length > maxBytes) {
             throw new IllegalArgumentException("age file of " + file.length + " bytes is over the limit of "
-                    + MAX_FILE_BYTES);
+                    + maxBytes);
         }
+        AgeHeader header = AgeHeader.parse(file);
         if (identities.isEmpty()) {
             throw new IllegalArgumentException("no identities specified");
         }
-        AgeHeader header = AgeHeader.parse(file);
         byte[] fileKey = null;
         for (AgeIdentity identity : identities) {
             for (AgeHeader.Stanza stanza : header.stanzas()) {
@@ -130,7 +134,11 @@ public final class AgeDecryption {
      * padded base64 but the last (shorter, or followed directly by END), the END line; CRLF accepted.
      */
     static byte[] dearmor(String armored) {
-        if (armored.length() > MAX_FILE_BYTES * 2) {
+        return dearmor(armored, MAX_FILE_BYTES * 2);
+    }
+
+    static byte[] dearmor(String armored, int maxChars) {
+        if (armored.length() > maxChars) {
             throw new IllegalArgumentException("invalid armor: over the size limit");
         }
         List<String> lines = new ArrayList<>(List.of(armored.split("\n", -1)));
@@ -196,7 +204,4 @@ public final class AgeDecryption {
         return out;
     }
 
-    static String ascii(byte[] bytes) {
-        return new String(bytes, StandardCharsets.US_ASCII);
-    }
 }
