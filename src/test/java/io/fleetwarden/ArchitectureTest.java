@@ -66,6 +66,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName(ROOT + "oci.HttpRegistryClient"));
     }
 
+    /**
+     * SOPS decryption is pure: the keys and the documents are given to it; it reads no Secret and no file, and
+     * depends on nothing of ours but itself, so the differential test against kustomize-controller covers all of it.
+     */
+    @Test
+    void sopsDecryptionIsPureAndSelfContained() {
+        check(noClasses().that().resideInAPackage(ROOT + "sops..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..", "java.io.File",
+                        "io.fabric8..", "io.quarkus..")
+                .orShould().dependOnClassesThat().resideInAnyPackage(ours("policy", "tenancy", "render", "platform",
+                        "health", "status", "verify", "gate", "apply", "kube", "admission", "cli", "reconcile",
+                        "config", "oci", "artifact", "source", "api")));
+    }
+
     /** The policy snapshot is pure: compiled rules, read by both edges, never the cluster or a registry. */
     @Test
     void platformSnapshotIsPure() {
