@@ -320,6 +320,100 @@ class EngineOnClusterTest {
     }
 
     /**
+     * SOPS, as in Flux's guide: a Secret manifest encrypted with {@code --encrypted-regex '^(data|stringData)$'}, a
+     * secret generator over an encrypted dotenv file and an encrypted binary file, the age key in a Secret of the
+     * tenant's namespace. Everything is applied decrypted, and the generated Secrets have the names a build of the
+     * plaintext gives (the sources are decrypted before the build, as kustomize-controller does). A Kustomization
+     * whose Secret holds another key applies nothing and says why, without a value in the message.
+     */
+    @Test
+    void sopsEncryptedSecretsAreAppliedDecryptedAndAWrongKeyAppliesNothing() throws IOException {
+        Map<String, String> plain = new LinkedHashMap<>();
+        plain.put("kustomization.yaml", """
+                resources: [db.yaml, cm.yaml]
+                secretGenerator:
+                  - name: app-env
+                    envs: [app.env]
+                  - name: token
+                    files: [token=token.bin]
+                """);
+        plain.put("db.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n"
+                + "  password: hunter2-sops\n");
+        plain.put("cm.yaml", FleetOnCluster.configMap("a", "x"));
+        plain.put("app.env", "DB_USER=orders\nDB_PASS=s3cret-dotenv\n");
+        plain.put("token.bin", "tok-123-binary\n");
+        try (io.fleetwarden.testing.SopsOracle sops = new io.fleetwarden.testing.SopsOracle()) {
+            io.fleetwarden.testing.SopsOracle.Keys keys = sops.keygen();
+            io.fleetwarden.testing.SopsOracle.Keys stranger = sops.keygen();
+            Map<String, String> files = new LinkedHashMap<>(plain);
+            files.put("db.yaml", sops.encrypt("yaml", plain.get("db.yaml"), List.of(keys.recipient()),
+                    io.fleetwarden.testing.SopsOracle.Rules.encryptedRegex("^(data|stringData)$")));
+            files.put("app.env", sops.encrypt("dotenv", plain.get("app.env"), List.of(keys.recipient()),
+                    io.fleetwarden.testing.SopsOracle.Rules.defaults()));
+            files.put("token.bin", sops.encrypt("binary", plain.get("token.bin"), List.of(keys.recipient()),
+                    io.fleetwarden.testing.SopsOracle.Rules.defaults()));
+            assertThat(files.get("db.yaml")).doesNotContain("hunter2");
+
+            String ns = fleet.tenant("sops");
+            String repo = fleet.repository("sops", ns);
+            Digest digest = fleet.publish(repo, "latest", files, SigningRequest.github());
+            ageSecret(ns, keys.identity());
+            fleet.create(fleet.source(ns, "source", repo, "latest", Map.of()));
+            fleet.create(kustomization(ns, "app", "source", "./", false, ns,
+                    "  decryption: {provider: sops, secretRef: {name: sops-age}}\n"));
+            fleet.awaitApplied(ns, "app", "latest@" + digest);
+
+            Map<String, String> expected = new LinkedHashMap<>();
+            for (var o : io.fleetwarden.render.FluxOverlay.NONE.build(io.fleetwarden.render.SourceTree.of(
+                    bytes(plain)), "", io.fleetwarden.render.Limits.DEFAULT)) {
+                expected.put(o.path("metadata").path("name").asText(), o.path("kind").asText());
+            }
+            String envName = expected.keySet().stream().filter(n -> n.startsWith("app-env-")).findFirst().orElseThrow();
+            String tokenName = expected.keySet().stream().filter(n -> n.startsWith("token-")).findFirst().orElseThrow();
+            assertThat(decoded(ns, "db", "password")).isEqualTo("hunter2-sops");
+            assertThat(decoded(ns, envName, "DB_PASS")).isEqualTo("s3cret-dotenv");
+            assertThat(decoded(ns, tokenName, "token")).isEqualTo("tok-123-binary\n");
+
+            String other = fleet.tenant("sops-wrong");
+            String otherRepo = fleet.repository("sops", other);
+            fleet.publish(otherRepo, "latest", files, SigningRequest.github());
+            ageSecret(other, stranger.identity());
+            fleet.create(fleet.source(other, "source", otherRepo, "latest", Map.of()));
+            fleet.create(kustomization(other, "app", "source", "./", false, other,
+                    "  decryption: {provider: sops, secretRef: {name: sops-age}}\n"));
+            await().atMost(WAIT).untilAsserted(() -> {
+                JsonNode ready = FleetOnCluster.condition(fleet.get(other, FluxKinds.KUSTOMIZATION, "app"), "Ready");
+                assertThat(ready.path("reason").asText()).isEqualTo("BuildFailed");
+                assertThat(ready.path("message").asText()).contains("cannot get the sops data key: no age identity "
+                        + "of sops decryption Secret '" + other + "/sops-age' decrypts it")
+                        .doesNotContain("s3cret").doesNotContain("hunter2").doesNotContain("AGE-SECRET-KEY");
+            });
+            assertThat(client.configMaps().inNamespace(other).withName("a").get()).isNull();
+            assertThat(client.secrets().inNamespace(other).list().getItems()).extracting(x -> x.getMetadata().getName())
+                    .containsExactly("sops-age");
+        }
+    }
+
+    private static void ageSecret(String ns, String identity) {
+        client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("sops-age").endMetadata()
+                .addToStringData("age.agekey", "# the tenant's key\n" + identity + "\n").build()).create();
+    }
+
+    private static String decoded(String ns, String secret, String key) {
+        var s = client.secrets().inNamespace(ns).withName(secret).get();
+        assertThat(s).as("Secret %s/%s", ns, secret).isNotNull();
+        return new String(java.util.Base64.getDecoder().decode(s.getData().get(key)),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, byte[]> bytes(Map<String, String> files) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        files.forEach((k, v) -> out.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /**
      * A Kustomization that gains {@code spec.kubeConfig} (or arrives from kustomize-controller with one) lists objects
      * of another cluster in its inventory: it is Stalled, and deleting it deletes nothing here, though this cluster
      * holds objects of the same names.
