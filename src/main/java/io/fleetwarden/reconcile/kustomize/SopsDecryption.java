@@ -35,7 +35,7 @@ final class SopsDecryption {
 
     private final SopsDecryptor decryptor;
 
-    private SopsDecryption(SopsDecryptor decryptor) {
+    SopsDecryption(SopsDecryptor decryptor) {
         this.decryptor = decryptor;
     }
 
@@ -91,7 +91,10 @@ final class SopsDecryption {
                 continue;
             }
             try {
-                decrypted.put(source.path(), format == SopsFormat.YAML ? yaml(source.path(), bytes)
+                // A patch is read as objects, so YAML written by another emitter than SOPS's is the same patch; a
+                // generator's file becomes a Secret's bytes (and its name's hash), which YAML could not give exactly.
+                boolean readAsObjects = format == SopsFormat.YAML && source.role() == DecryptionSources.Role.PATCH;
+                decrypted.put(source.path(), readAsObjects ? yaml(source.path(), bytes)
                         : decryptor.decryptFile(bytes, format, format));
             } catch (SopsException e) {
                 throw new RenderException(source.kustomization(), null, "decrypting '" + source.path() + "': "
