@@ -165,6 +165,9 @@ class DeployRbacTest {
                     "configmaps"),
             new Expected("io/fleetwarden/reconcile/kustomize/Variables.java", "secrets()", Set.of("get"), AS_TENANT, "",
                     "secrets"),
+            // spec.decryption.secretRef: the age keys, read as the Kustomization's service account.
+            new Expected("io/fleetwarden/reconcile/kustomize/SopsDecryption.java", "secrets()", Set.of("get"),
+                    AS_TENANT, "", "secrets"),
             // A ResourceSet's copyFrom sources, and its dependencies of kinds the engine does not cache.
             new Expected("io/fleetwarden/reconcile/resourceset/CopyFrom.java", "configMaps()", Set.of("get"), AS_TENANT,
                     "", "configmaps"),

@@ -33,6 +33,12 @@ final class SopsDecryption {
 
     static final String DISABLED_ANNOTATION = "kustomize.toolkit.fluxcd.io/decrypt";
 
+    /**
+     * Each identity is tried against each recipient stanza of each data key, an X25519 operation apiece: the bound
+     * keeps a Secret with thousands of keys from holding a worker for minutes.
+     */
+    static final int MAX_IDENTITIES = 100;
+
     private final SopsDecryptor decryptor;
 
     SopsDecryption(SopsDecryptor decryptor) {
@@ -55,8 +61,13 @@ final class SopsDecryption {
         if (secret == null) {
             throw new IllegalStateException(where + " not found");
         }
+        return fromSecretData(secret.getData(), where);
+    }
+
+    /** The keys of a decryption Secret's {@code data} (base64 values, as the API gives them). */
+    static SopsDecryption fromSecretData(Map<String, String> secretData, String where) {
         List<AgeIdentity> identities = new ArrayList<>();
-        Map<String, String> data = new TreeMap<>(secret.getData() == null ? Map.of() : secret.getData());
+        Map<String, String> data = new TreeMap<>(secretData == null ? Map.of() : secretData);
         for (Map.Entry<String, String> e : data.entrySet()) {
             if (!extension(e.getKey()).equals(".agekey")) {
                 continue;
@@ -68,6 +79,10 @@ final class SopsDecryption {
                 throw new IllegalStateException("failed to import '" + e.getKey() + "' data from " + where + ": "
                         + ex.getMessage());
             }
+        }
+        if (identities.size() > MAX_IDENTITIES) {
+            throw new IllegalStateException(where + " holds " + identities.size() + " age identities, more than the "
+                    + MAX_IDENTITIES + " engine mode tries");
         }
         return new SopsDecryption(new SopsDecryptor(identities, where));
     }

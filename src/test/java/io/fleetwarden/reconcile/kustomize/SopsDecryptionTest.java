@@ -154,6 +154,36 @@ class SopsDecryptionTest {
                 .hasMessageNotContaining("hidden-value");
     }
 
+    @Test
+    void theKeysAreTheAgekeyEntriesAndABadOneIsNamedWithoutShowingIt() throws IOException {
+        String where = "sops decryption Secret 'a/sops-age'";
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("identity.asc", b64("not read: PGP is not engine mode's"));
+        data.put("age.agekey", b64("# key\n" + keys.identity() + "\n"));
+        SopsDecryption ok = SopsDecryption.fromSecretData(data, where);
+        assertThat(ok.objects(List.of(Yaml.object("s.yaml", encrypt("yaml", "apiVersion: v1\nkind: Secret\n"
+                + "metadata: {name: s}\nstringData: {k: opened-with-the-secret's-key}\n")
+                .getBytes(StandardCharsets.UTF_8)))).get(0).path("stringData").path("k").asText())
+                .isEqualTo("opened-with-the-secret's-key");
+
+        String key = keys.identity();
+        String altered = key.substring(0, key.length() - 1) + (key.endsWith("Q") ? "P" : "Q");
+        data.put("second.agekey", b64("\n" + altered + "\n"));
+        assertThatThrownBy(() -> SopsDecryption.fromSecretData(data, where))
+                .hasMessageStartingWith("failed to import 'second.agekey' data from " + where + ": line 2: malformed "
+                        + "secret key")
+                .hasMessageNotContaining(keys.identity().substring(16, 40));
+
+        data.remove("second.agekey");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < SopsDecryption.MAX_IDENTITIES; i++) {
+            many.append(oracle.keygen().identity()).append('\n');
+        }
+        data.put("many.agekey", b64(many.toString()));
+        assertThatThrownBy(() -> SopsDecryption.fromSecretData(data, where))
+                .hasMessage(where + " holds 101 age identities, more than the 100 engine mode tries");
+    }
+
     private static SourceTree tree(Map<String, String> files) {
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
