@@ -1,20 +1,25 @@
 // Command sops-oracle is a TEST ORACLE: it answers what Flux's kustomize-controller v1.9.4 makes of a SOPS encrypted
-// file with age keys, by calling the code kustomize-controller calls, at the versions its go.mod selects (see go.mod):
-// getsops/sops v3.13.2 and filippo.io/age v1.3.1. It also encrypts files as `sops --encrypt` does, so tests can make
-// inputs with the real tool. The Java differential tests compare fleetwarden's SOPS decryption with it.
+// file with age or PGP keys, by calling the code kustomize-controller calls, at the versions its go.mod selects (see
+// go.mod): getsops/sops v3.13.2 and filippo.io/age v1.3.1. It also encrypts files as `sops --encrypt` does, so tests
+// can make inputs with the real tool. The Java differential tests compare fleetwarden's SOPS decryption with it.
 //
 // Input: one JSON object per line, by "op":
 //
 //	{"op":"keygen"}
+//	{"op":"pgpkeygen","algorithm":"rsa|ecc","passphrase":""}
 //	{"op":"encrypt","format":"yaml|json|dotenv|ini|binary","data":"<plaintext>","recipients":["age1..."],
+//	 "pgpPublicKeys":"<armored public keys>","pgpFingerprints":["<40 hex>"],
 //	 "encryptedRegex":"","unencryptedRegex":"","encryptedSuffix":"","unencryptedSuffix":"",
 //	 "encryptedCommentRegex":"","unencryptedCommentRegex":"","macOnlyEncrypted":false}
-//	{"op":"decrypt","inputFormat":"...","outputFormat":"...","data":"<encrypted>","identities":"<.agekey texts>"}
-//	{"op":"mac","format":"...","data":"<encrypted>","identities":"..."}
+//	{"op":"decrypt","inputFormat":"...","outputFormat":"...","data":"<encrypted>","identities":"<.agekey texts>",
+//	 "pgpKeys":"<.asc texts>"}
+//	{"op":"mac","format":"...","data":"<encrypted>","identities":"...","pgpKeys":"..."}
 //
-// Output: one JSON object per line: {"identity","recipient","error"} for keygen, {"data","error"} for encrypt and
-// decrypt, {"data","computed","error"} for mac (the MAC stored in the file, decrypted, and the MAC computed over the
-// decrypted tree), {"error"} for a question that cannot be read. "error" is empty on success.
+// Output: one JSON object per line: {"identity","recipient","error"} for keygen, {"secretKey","publicKey",
+// "fingerprint","error"} for pgpkeygen (armored as `gpg --armor --export-secret-keys` and `--export` write them, and
+// the primary key's fingerprint, which sops names a PGP key by), {"data","error"} for encrypt and decrypt,
+// {"data","computed","error"} for mac (the MAC stored in the file, decrypted, and the MAC computed over the decrypted
+// tree), {"error"} for a question that cannot be read. "error" is empty on success.
 //
 // Which steps are whose:
 //   - KUSTOMIZE-CONTROLLER'S CODE (internal/decryptor/decryptor.go, SopsDecryptWithFormat, with checkSopsMac false as
@@ -22,18 +27,26 @@
 //     GetDataKeyWithKeyServices over one local key service client with sops.DefaultDecryptionOrder, tree.Decrypt with
 //     aes.NewCipher(), the store for the output format's EmitPlainFile, the recover from panics, and the wording of
 //     every error. Its safeDecrypt and sopsUserErr are internal to kustomize-controller, so they are copied here; its
-//     key service (internal/sops/keyservice) likewise, for the age part: a MasterKey with only the recipient, the
-//     imported identities applied with ParsedIdentities.ApplyToMasterKey, then Decrypt.
+//     key service (internal/sops/keyservice) likewise, for the age part (a MasterKey with only the recipient, the
+//     imported identities applied with ParsedIdentities.ApplyToMasterKey, then Decrypt) and the PGP part (a MasterKey
+//     from the fingerprint, OpenPGP disabled, the GnuPG home applied, then Decrypt: so the gpg binary decrypts, as
+//     `gpg --homedir <home> -d`). The GnuPG home is the controller's Decryptor's: pgp.NewGnuPGHome() with the .asc
+//     entries imported by GnuPGHome.Import (`gpg --batch --import`), removed after the question.
 //   - SOPS'S CLI (cmd/sops/main.go getEncryptConfig and keyGroups, cmd/sops/encrypt.go encrypt), for "encrypt": the
 //     one-rule check, the default unencrypted suffix when no rule is set, no rules for the binary store, one key
-//     group of age master keys, GenerateDataKeyWithKeyServices, common.EncryptTree, EmitEncryptedFile.
-//   - OUR GLUE: the protocol, and the "mac" op, which is kustomize-controller's checkSopsMac branch with both MACs
-//     returned instead of compared.
-//   - LEFT OUT: key types other than age (PGP, KMS, Vault...): a key of another type fails with an error of ours.
+//     group of the PGP then the age master keys (--pgp, --age), GenerateDataKeyWithKeyServices over sops's own local
+//     key service, common.EncryptTree, EmitEncryptedFile. PGP encryption runs with GNUPGHOME set to a temporary home
+//     holding the question's public keys, as a user's `GNUPGHOME=... sops --encrypt --pgp` does.
+//   - OUR GLUE: the protocol, PGP key generation with the gpg binary (pgp.go), and the "mac" op, which is
+//     kustomize-controller's checkSopsMac branch with both MACs returned instead of compared.
+//   - LEFT OUT: key types other than age and PGP (KMS, Vault...): a key of another type fails with an error of ours.
 //
 // Identities come only from the question. The controller runs as user 65534 with HOME=/ and none of the SOPS_AGE_*
 // variables, and when a Secret holds no .agekey file sops's age code falls back to that environment; the oracle sets
-// the same environment at startup so that fallback, and its error message, are the controller's.
+// the same environment at startup so that fallback, and its error message, are the controller's. Its container has
+// no GNUPGHOME, SOPS_GPG_EXEC, terminal or display either: every gpg the oracle runs is given a temporary home, and
+// a passphrase-protected key fails to decrypt (the gpg-agent's pinentry has no one to ask) instead of prompting the
+// user running the tests. The oracle needs the gpg binary (GnuPG 2.2 or later) on PATH for PGP questions only.
 package main
 
 import (
@@ -58,6 +71,7 @@ import (
 	"github.com/getsops/sops/v3/config"
 	"github.com/getsops/sops/v3/keyservice"
 	"github.com/getsops/sops/v3/logging"
+	"github.com/getsops/sops/v3/pgp"
 	"github.com/getsops/sops/v3/version"
 )
 
@@ -69,6 +83,11 @@ type question struct {
 	Data                    string   `json:"data"`
 	Recipients              []string `json:"recipients"`
 	Identities              string   `json:"identities"`
+	PGPPublicKeys           string   `json:"pgpPublicKeys"`
+	PGPFingerprints         []string `json:"pgpFingerprints"`
+	PGPKeys                 string   `json:"pgpKeys"`
+	Algorithm               string   `json:"algorithm"`
+	Passphrase              string   `json:"passphrase"`
 	EncryptedRegex          string   `json:"encryptedRegex"`
 	UnencryptedRegex        string   `json:"unencryptedRegex"`
 	EncryptedSuffix         string   `json:"encryptedSuffix"`
@@ -101,10 +120,13 @@ type failure struct {
 	Error string `json:"error"`
 }
 
-// The environment of kustomize-controller's container (see the package comment).
+// The environment of kustomize-controller's container (see the package comment). Without GPG_TTY, a display or a
+// session bus, a pinentry cannot reach the user running the tests.
 var controllerEnvironment = map[string]string{"HOME": "/"}
 var clearedVariables = []string{age.SopsAgeKeyEnv, age.SopsAgeKeyFileEnv, age.SopsAgeKeyCmdEnv,
-	age.SopsAgeSshPrivateKeyFileEnv, age.SopsAgeSshPrivateKeyCmdEnv, age.SopsAgeRecipientEnv, "XDG_CONFIG_HOME"}
+	age.SopsAgeSshPrivateKeyFileEnv, age.SopsAgeSshPrivateKeyCmdEnv, age.SopsAgeRecipientEnv, "XDG_CONFIG_HOME",
+	"GNUPGHOME", pgp.SopsGpgExecEnv, "GPG_AGENT_INFO", "GPG_TTY", "DISPLAY", "WAYLAND_DISPLAY",
+	"DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY", "PINENTRY_USER_DATA"}
 
 // Where sops's age code looks for identities in that environment; none may exist, or the oracle would answer with
 // identities that are not the question's.
@@ -183,6 +205,12 @@ func answer(line []byte) (a any) {
 			return keysAnswer{Error: err.Error()}
 		}
 		return keysAnswer{Identity: identity.String(), Recipient: identity.Recipient().String()}
+	case "pgpkeygen":
+		keys, err := pgpKeygen(q.Algorithm, q.Passphrase)
+		if err != nil {
+			return pgpKeysAnswer{Error: err.Error()}
+		}
+		return keys
 	case "encrypt":
 		data, err := encrypt(q)
 		if err != nil {
@@ -202,7 +230,7 @@ func answer(line []byte) (a any) {
 		}
 		return macAnswer{Data: stored, Computed: computed}
 	default:
-		return failure{Error: fmt.Sprintf("oracle: unknown op %q (keygen, encrypt, decrypt or mac)", q.Op)}
+		return failure{Error: fmt.Sprintf("oracle: unknown op %q (keygen, pgpkeygen, encrypt, decrypt or mac)", q.Op)}
 	}
 }
 
@@ -237,12 +265,17 @@ func decrypt(q question) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sopsDecryptWithFormat([]byte(q.Data), inputFormat, outputFormat, identities)
+	gnuPGHome, err := importedGnuPGHome(q.PGPKeys)
+	if err != nil {
+		return nil, err
+	}
+	defer removeGnuPGHome(gnuPGHome)
+	return sopsDecryptWithFormat([]byte(q.Data), inputFormat, outputFormat, keyServices(identities, gnuPGHome))
 }
 
 // sopsDecryptWithFormat is kustomize-controller's, line for line, with checkSopsMac false.
 func sopsDecryptWithFormat(data []byte, inputFormat, outputFormat formats.Format,
-	identities age.ParsedIdentities) (_ []byte, err error) {
+	keyServices []keyservice.KeyServiceClient) (_ []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("failed to emit encrypted %s file as decrypted %s: %v",
@@ -257,7 +290,7 @@ func sopsDecryptWithFormat(data []byte, inputFormat, outputFormat formats.Format
 		return nil, sopsUserErr(fmt.Sprintf("failed to load encrypted %s data", sopsFormatToString[inputFormat]), err)
 	}
 
-	metadataKey, err := tree.Metadata.GetDataKeyWithKeyServices(keyServices(identities), sops.DefaultDecryptionOrder)
+	metadataKey, err := tree.Metadata.GetDataKeyWithKeyServices(keyServices, sops.DefaultDecryptionOrder)
 	if err != nil {
 		return nil, sopsUserErr("cannot get sops data key", err)
 	}
@@ -286,13 +319,19 @@ func mac(q question) (stored string, computed string, err error) {
 	if err != nil {
 		return "", "", err
 	}
+	gnuPGHome, err := importedGnuPGHome(q.PGPKeys)
+	if err != nil {
+		return "", "", err
+	}
+	defer removeGnuPGHome(gnuPGHome)
 
 	store := common.StoreForFormat(inputFormat, config.NewStoresConfig())
 	tree, err := store.LoadEncryptedFile([]byte(q.Data))
 	if err != nil {
 		return "", "", sopsUserErr(fmt.Sprintf("failed to load encrypted %s data", sopsFormatToString[inputFormat]), err)
 	}
-	metadataKey, err := tree.Metadata.GetDataKeyWithKeyServices(keyServices(identities), sops.DefaultDecryptionOrder)
+	metadataKey, err := tree.Metadata.GetDataKeyWithKeyServices(keyServices(identities, gnuPGHome),
+		sops.DefaultDecryptionOrder)
 	if err != nil {
 		return "", "", sopsUserErr("cannot get sops data key", err)
 	}
@@ -328,17 +367,33 @@ func parseIdentities(text string) (age.ParsedIdentities, error) {
 }
 
 // keyServices is the controller's loadKeyServiceServer: one local client over its own server.
-func keyServices(identities age.ParsedIdentities) []keyservice.KeyServiceClient {
-	return []keyservice.KeyServiceClient{keyservice.NewCustomLocalClient(ageServer{identities: identities})}
+func keyServices(identities age.ParsedIdentities, gnuPGHome pgp.GnuPGHome) []keyservice.KeyServiceClient {
+	return []keyservice.KeyServiceClient{keyservice.NewCustomLocalClient(
+		keyServer{identities: identities, gnuPGHome: gnuPGHome})}
 }
 
-// ageServer is the age part of kustomize-controller's internal/sops/keyservice.Server.
-type ageServer struct {
+// keyServer is the age and PGP part of kustomize-controller's internal/sops/keyservice.Server.
+type keyServer struct {
 	identities age.ParsedIdentities
+	gnuPGHome  pgp.GnuPGHome
 }
 
-func (s ageServer) Decrypt(_ context.Context, req *keyservice.DecryptRequest) (*keyservice.DecryptResponse, error) {
+func (s keyServer) Decrypt(_ context.Context, req *keyservice.DecryptRequest) (*keyservice.DecryptResponse, error) {
 	switch k := req.Key.KeyType.(type) {
+	case *keyservice.Key_PgpKey:
+		// decryptWithPgp: with OpenPGP disabled, sops goes straight to the gpg binary on the home (GnuPG 2.1+ keeps
+		// no secring.gpg that OpenPGP could read anyway).
+		pgpKey := pgp.NewMasterKeyFromFingerprint(k.PgpKey.Fingerprint)
+		pgp.DisableOpenPGP{}.ApplyToMasterKey(pgpKey)
+		if s.gnuPGHome != "" {
+			s.gnuPGHome.ApplyToMasterKey(pgpKey)
+		}
+		pgpKey.EncryptedKey = string(req.Ciphertext)
+		plaintext, err := pgpKey.Decrypt()
+		if err != nil {
+			return nil, err
+		}
+		return &keyservice.DecryptResponse{Plaintext: plaintext}, nil
 	case *keyservice.Key_AgeKey:
 		ageKey := age.MasterKey{
 			Recipient: k.AgeKey.Recipient,
@@ -353,10 +408,10 @@ func (s ageServer) Decrypt(_ context.Context, req *keyservice.DecryptRequest) (*
 	case nil:
 		return nil, fmt.Errorf("must provide a key")
 	}
-	return nil, fmt.Errorf("oracle: only age keys are in scope, not %T", req.Key.KeyType)
+	return nil, fmt.Errorf("oracle: only age and PGP keys are in scope, not %T", req.Key.KeyType)
 }
 
-func (s ageServer) Encrypt(context.Context, *keyservice.EncryptRequest) (*keyservice.EncryptResponse, error) {
+func (s keyServer) Encrypt(context.Context, *keyservice.EncryptRequest) (*keyservice.EncryptResponse, error) {
 	return nil, errors.New("oracle: the decryption key service does not encrypt")
 }
 
@@ -399,7 +454,8 @@ func safeDecrypt[T any](mac T, err error) (T, error) {
 	return zero, errors.New(buf.String())
 }
 
-// encrypt is `sops --encrypt --input-type F --output-type F --age R1,R2 [rule flags]` without a .sops.yaml.
+// encrypt is `sops --encrypt --input-type F --output-type F --pgp FP1,FP2 --age R1,R2 [rule flags]` without a
+// .sops.yaml.
 func encrypt(q question) ([]byte, error) {
 	f, err := format(q.Format)
 	if err != nil {
@@ -440,19 +496,34 @@ func encrypt(q question) ([]byte, error) {
 		metadata.UnencryptedSuffix = sops.DefaultUnencryptedSuffix
 	}
 
-	// keyGroups: --age takes comma-separated recipients, all in one key group.
-	if len(q.Recipients) == 0 {
+	// keyGroups: --pgp and --age take comma-separated keys, all in one key group, PGP keys first.
+	if len(q.Recipients) == 0 && len(q.PGPFingerprints) == 0 {
 		return nil, errors.New("oracle: no recipients")
+	}
+	var group sops.KeyGroup
+	for _, k := range pgp.MasterKeysFromFingerprintString(strings.Join(q.PGPFingerprints, ",")) {
+		group = append(group, k)
 	}
 	ageKeys, err := age.MasterKeysFromRecipients(strings.Join(q.Recipients, ","))
 	if err != nil {
 		return nil, err
 	}
-	var group sops.KeyGroup
 	for _, k := range ageKeys {
 		group = append(group, k)
 	}
 	metadata.KeyGroups = []sops.KeyGroup{group}
+
+	// sops's local key service encrypts for a PGP key with the keyring of $GNUPGHOME (OpenPGP reads pubring.gpg, which
+	// GnuPG 2.1+ does not write, then the gpg binary): a home of the question's public keys, for this question only.
+	if len(q.PGPFingerprints) > 0 || q.PGPPublicKeys != "" {
+		home, err := importedGnuPGHome(q.PGPPublicKeys)
+		if err != nil {
+			return nil, fmt.Errorf("oracle: importing the PGP public keys: %w", err)
+		}
+		defer removeGnuPGHome(home)
+		os.Setenv("GNUPGHOME", home.String())
+		defer os.Unsetenv("GNUPGHOME")
+	}
 
 	// encrypt (cmd/sops/encrypt.go).
 	branches, err := store.LoadPlainFile([]byte(q.Data))
