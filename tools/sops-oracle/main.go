@@ -121,12 +121,13 @@ type failure struct {
 }
 
 // The environment of kustomize-controller's container (see the package comment). Without GPG_TTY, a display or a
-// session bus, a pinentry cannot reach the user running the tests.
+// session bus, a pinentry cannot reach the user running the tests; without a locale, gpg's messages, which sops
+// quotes in its errors, are in English as the controller's are.
 var controllerEnvironment = map[string]string{"HOME": "/"}
 var clearedVariables = []string{age.SopsAgeKeyEnv, age.SopsAgeKeyFileEnv, age.SopsAgeKeyCmdEnv,
 	age.SopsAgeSshPrivateKeyFileEnv, age.SopsAgeSshPrivateKeyCmdEnv, age.SopsAgeRecipientEnv, "XDG_CONFIG_HOME",
 	"GNUPGHOME", pgp.SopsGpgExecEnv, "GPG_AGENT_INFO", "GPG_TTY", "DISPLAY", "WAYLAND_DISPLAY",
-	"DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY", "PINENTRY_USER_DATA"}
+	"DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY", "PINENTRY_USER_DATA", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}
 
 // Where sops's age code looks for identities in that environment; none may exist, or the oracle would answer with
 // identities that are not the question's.
