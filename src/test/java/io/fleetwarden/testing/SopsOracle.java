@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * {@code tools/sops-oracle} (built by {@code bin/build-sops-oracle}): as a running process, what kustomize-controller
- * v1.9.4 makes of a SOPS encrypted file with age keys (its {@code SopsDecryptWithFormat}: sops v3.13.2's stores and
- * tree decryption, no MAC check, its error wording), and files encrypted as {@code sops --encrypt} does, asked one
- * question at a time (a question and its answer are one line each, so neither side's pipe fills). The identities of
- * a decryption come only from the question, never from the environment. One process serves many questions: start
- * one per test class and close it after.
+ * v1.9.4 makes of a SOPS encrypted file with age or PGP keys (its {@code SopsDecryptWithFormat}: sops v3.13.2's stores
+ * and tree decryption, no MAC check, its error wording), and files encrypted as {@code sops --encrypt} does, asked one
+ * question at a time (a question and its answer are one line each, so neither side's pipe fills). The identities and
+ * PGP keys of a decryption come only from the question, never from the environment: PGP keys are imported into a
+ * temporary GnuPG home as kustomize-controller imports a decryption Secret's {@code .asc} entries, and the
+ * {@code gpg} binary decrypts with it, so PGP questions need GnuPG ({@code bin/install-prerequisites}). One process
+ * serves many questions: start one per test class and close it after.
  *
  * <p>Formats are sops's names: {@code yaml}, {@code json}, {@code dotenv}, {@code ini}, {@code binary}.
  */
@@ -24,6 +26,20 @@ public final class SopsOracle implements AutoCloseable {
 
     /** A fresh age X25519 key pair: the identity ({@code AGE-SECRET-KEY-1...}) and its recipient ({@code age1...}). */
     public record Keys(String identity, String recipient) {
+    }
+
+    /**
+     * A fresh PGP key pair made by {@code gpg}: the armored secret key (as {@code gpg --armor --export-secret-keys}
+     * writes it: the text of a decryption Secret's {@code .asc} entry), the armored public key, and the primary key's
+     * fingerprint (40 uppercase hex digits, as {@code sops --pgp} takes it).
+     */
+    public record PgpKeys(String secretKey, String publicKey, String fingerprint) {
+
+        /** Never the secret key, which a failed assertion would otherwise print. */
+        @Override
+        public String toString() {
+            return "PgpKeys[" + fingerprint + "]";
+        }
     }
 
     /**
@@ -111,6 +127,20 @@ public final class SopsOracle implements AutoCloseable {
     }
 
     /**
+     * A fresh PGP key pair, made with {@code gpg --batch} from a parameter file, without expiry: {@code rsa} is an RSA
+     * 3072 signing key with an RSA 3072 encryption subkey, {@code ecc} an ed25519 signing key with a cv25519
+     * encryption subkey. The secret key is protected by {@code passphrase}, or not at all when it is empty (then
+     * kustomize-controller, which has no passphrase to give, can use it).
+     */
+    public synchronized PgpKeys pgpKeygen(String algorithm, String passphrase) throws IOException {
+        JsonNode answer = process.ask(JSON.createObjectNode().put("op", "pgpkeygen").put("algorithm", algorithm)
+                .put("passphrase", passphrase));
+        check(answer, "pgpkeygen");
+        return new PgpKeys(answer.path("secretKey").asText(), answer.path("publicKey").asText(),
+                answer.path("fingerprint").asText());
+    }
+
+    /**
      * {@code plaintext} encrypted as {@code sops --encrypt --input-type format --output-type format --age
      * recipients} with {@code rules} writes it (one age stanza per recipient, in one key group).
      *
@@ -118,9 +148,22 @@ public final class SopsOracle implements AutoCloseable {
      */
     public synchronized String encrypt(String format, String plaintext, List<String> recipients, Rules rules)
             throws IOException {
+        return encrypt(format, plaintext, recipients, List.of(), rules);
+    }
+
+    /**
+     * {@code plaintext} encrypted as {@code sops --encrypt --input-type format --output-type format --pgp
+     * <fingerprints> --age <ageRecipients>} with {@code rules} writes it, with the PGP recipients' public keys in
+     * {@code GNUPGHOME} (one stanza per key, PGP then age, in one key group). Either list may be empty, not both.
+     *
+     * @throws IllegalStateException with sops's error, for a plaintext or rules it refuses
+     */
+    public synchronized String encrypt(String format, String plaintext, List<String> ageRecipients,
+            List<PgpKeys> pgpRecipients, Rules rules) throws IOException {
         ObjectNode question = JSON.createObjectNode().put("op", "encrypt").put("format", format)
                 .put("data", plaintext);
-        recipients.forEach(question.putArray("recipients")::add);
+        ageRecipients.forEach(question.putArray("recipients")::add);
+        putPgpRecipients(question, pgpRecipients);
         question.put("encryptedRegex", rules.encryptedRegex()).put("unencryptedRegex", rules.unencryptedRegex())
                 .put("encryptedSuffix", rules.encryptedSuffix()).put("unencryptedSuffix", rules.unencryptedSuffix())
                 .put("encryptedCommentRegex", rules.encryptedCommentRegex())
@@ -138,8 +181,20 @@ public final class SopsOracle implements AutoCloseable {
      */
     public synchronized Answer decrypt(String inputFormat, String outputFormat, String data, String identities)
             throws IOException {
+        return decrypt(inputFormat, outputFormat, data, identities, "");
+    }
+
+    /**
+     * {@link #decrypt(String, String, String, String)} with, besides the age identities, the PGP keys of
+     * {@code pgpKeys} (the text of one or more {@code .asc} entries: armored secret keys, as
+     * {@link PgpKeys#secretKey()}; empty for none), imported as kustomize-controller imports them. A text gpg cannot
+     * import is an error starting {@code failed to import}.
+     */
+    public synchronized Answer decrypt(String inputFormat, String outputFormat, String data, String identities,
+            String pgpKeys) throws IOException {
         JsonNode answer = process.ask(JSON.createObjectNode().put("op", "decrypt").put("inputFormat", inputFormat)
-                .put("outputFormat", outputFormat).put("data", data).put("identities", identities));
+                .put("outputFormat", outputFormat).put("data", data).put("identities", identities)
+                .put("pgpKeys", pgpKeys));
         String error = answer.path("error").asText("");
         return error.isEmpty() ? new Answer(answer.path("data").asText(), null) : new Answer(null, error);
     }
@@ -158,8 +213,15 @@ public final class SopsOracle implements AutoCloseable {
     /** {@link #decrypt} with the answer's bytes as they are (null on an error, then {@code error} is set). */
     public synchronized byte[] decryptBytes(String inputFormat, String outputFormat, String data, String identities,
             StringBuilder error) throws IOException {
+        return decryptBytes(inputFormat, outputFormat, data, identities, "", error);
+    }
+
+    /** {@link #decryptBytes(String, String, String, String, StringBuilder)} with PGP keys, as {@link #decrypt}. */
+    public synchronized byte[] decryptBytes(String inputFormat, String outputFormat, String data, String identities,
+            String pgpKeys, StringBuilder error) throws IOException {
         JsonNode answer = process.ask(JSON.createObjectNode().put("op", "decrypt").put("inputFormat", inputFormat)
                 .put("outputFormat", outputFormat).put("base64", true).put("identities", identities)
+                .put("pgpKeys", pgpKeys)
                 .put("data", java.util.Base64.getEncoder().encodeToString(
                         data.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         String e = answer.path("error").asText("");
@@ -172,12 +234,28 @@ public final class SopsOracle implements AutoCloseable {
 
     /** The stored and computed MACs of an encrypted file, decrypted with {@code identities} as {@link #decrypt}. */
     public synchronized Mac mac(String format, String data, String identities) throws IOException {
+        return mac(format, data, identities, "");
+    }
+
+    /** {@link #mac(String, String, String)} with PGP keys, as {@link #decrypt}. */
+    public synchronized Mac mac(String format, String data, String identities, String pgpKeys) throws IOException {
         JsonNode answer = process.ask(JSON.createObjectNode().put("op", "mac").put("format", format)
-                .put("data", data).put("identities", identities));
+                .put("data", data).put("identities", identities).put("pgpKeys", pgpKeys));
         String error = answer.path("error").asText("");
         return error.isEmpty()
                 ? new Mac(answer.path("data").asText(), answer.path("computed").asText(), null)
                 : new Mac(null, null, error);
+    }
+
+    private static void putPgpRecipients(ObjectNode question, List<PgpKeys> pgpRecipients) {
+        if (pgpRecipients.isEmpty()) {
+            return;
+        }
+        StringBuilder publicKeys = new StringBuilder();
+        pgpRecipients.forEach(k -> publicKeys.append(k.publicKey()).append('\n'));
+        question.put("pgpPublicKeys", publicKeys.toString());
+        var fingerprints = question.putArray("pgpFingerprints");
+        pgpRecipients.forEach(k -> fingerprints.add(k.fingerprint()));
     }
 
     private static void check(JsonNode answer, String op) {
