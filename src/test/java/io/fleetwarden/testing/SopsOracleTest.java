@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SOPS oracle answers: keys, sops's encryption and kustomize-controller's decryption agree with each other. */
 class SopsOracleTest {
@@ -30,13 +32,19 @@ class SopsOracleTest {
                 url: postgres://db.apps:5432/orders
             """;
 
+    private static final SopsOracle.Rules DATA_ONLY = SopsOracle.Rules.encryptedRegex("^(data|stringData)$");
+
     private static SopsOracle oracle;
     private static SopsOracle.Keys keys;
+    private static SopsOracle.PgpKeys rsa;
+    private static SopsOracle.PgpKeys ecc;
 
     @BeforeAll
     static void startOracle() throws IOException {
         oracle = new SopsOracle();
         keys = oracle.keygen();
+        rsa = oracle.pgpKeygen("rsa", "");
+        ecc = oracle.pgpKeygen("ecc", "");
     }
 
     @AfterAll
@@ -136,6 +144,87 @@ class SopsOracleTest {
         assertThat(macOnly).contains("    mac_only_encrypted: true\n");
         assertThat(oracle.mac("yaml", macOnly.replace("    namespace: apps\n", "    namespace: other\n"),
                 keys.identity()).matches()).isTrue();
+    }
+
+    @Test
+    void pgpKeygenGivesArmoredKeysAndTheirFingerprint() {
+        for (SopsOracle.PgpKeys k : List.of(rsa, ecc)) {
+            assertThat(k.fingerprint()).matches("[0-9A-F]{40}");
+            assertThat(k.secretKey()).startsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----\n")
+                    .endsWith("-----END PGP PRIVATE KEY BLOCK-----\n");
+            assertThat(k.publicKey()).startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----\n")
+                    .endsWith("-----END PGP PUBLIC KEY BLOCK-----\n");
+            assertThat(k.toString()).doesNotContain(k.secretKey());
+        }
+        assertThat(rsa.fingerprint()).isNotEqualTo(ecc.fingerprint());
+        assertThatThrownBy(() -> oracle.pgpKeygen("dsa", "")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unknown PGP algorithm");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rsa", "ecc"})
+    void aSecretEncryptedForAPgpKeyDecryptsWithItsSecretKeyAndNoOther(String algorithm) throws IOException {
+        SopsOracle.PgpKeys key = algorithm.equals("rsa") ? rsa : ecc;
+        SopsOracle.PgpKeys other = key == rsa ? ecc : rsa;
+        String encrypted = oracle.encrypt("yaml", SECRET, List.of(), List.of(key), DATA_ONLY);
+        assertThat(encrypted).contains("    pgp:\n", "-----BEGIN PGP MESSAGE-----", "fp: " + key.fingerprint())
+                .doesNotContain("    age:", "aHVudGVyMg==", "dbadmin", "postgres://");
+
+        SopsOracle.Answer answer = oracle.decrypt("yaml", "yaml", encrypted, "", key.secretKey());
+        assertThat(answer.error()).isNull();
+        assertThat(answer.data()).isEqualTo(SECRET);
+        assertThat(oracle.mac("yaml", encrypted, "", key.secretKey()).matches()).isTrue();
+
+        // Another key: gpg finds no secret key for the message, and sops says which key failed.
+        SopsOracle.Answer refused = oracle.decrypt("yaml", "yaml", encrypted, "", other.secretKey());
+        assertThat(refused.data()).isNull();
+        assertThat(refused.error()).startsWith("cannot get sops data key: ")
+                .contains(key.fingerprint() + ": FAILED", "could not decrypt data key with PGP key",
+                        "decryption failed: No secret key")
+                .doesNotContain("aHVudGVyMg==", "dbadmin", "postgres://", "PRIVATE KEY");
+        // No key at all: the controller's GnuPG home is empty, never the user's keyring.
+        assertThat(oracle.decrypt("yaml", "yaml", encrypted, "").error())
+                .contains(key.fingerprint() + ": FAILED", "No secret key");
+    }
+
+    @Test
+    void aFileForAnAgeRecipientAndAPgpKeyDecryptsWithEitherAlone() throws IOException {
+        String encrypted = oracle.encrypt("yaml", SECRET, List.of(keys.recipient()), List.of(ecc), DATA_ONLY);
+        assertThat(encrypted).contains("recipient: " + keys.recipient(), "fp: " + ecc.fingerprint());
+        assertThat(oracle.decrypt("yaml", "yaml", encrypted, keys.identity(), "").data()).isEqualTo(SECRET);
+        assertThat(oracle.decrypt("yaml", "yaml", encrypted, "", ecc.secretKey()).data()).isEqualTo(SECRET);
+        // .asc entries of several keys: the one that matches opens it.
+        assertThat(oracle.decrypt("yaml", "yaml", encrypted, "", rsa.secretKey() + ecc.secretKey()).data())
+                .isEqualTo(SECRET);
+
+        String blob = "not: [yaml\n\u00e9t\u00e9\n";
+        String binary = oracle.encrypt("binary", blob, List.of(keys.recipient()), List.of(rsa, ecc),
+                SopsOracle.Rules.defaults());
+        StringBuilder error = new StringBuilder();
+        byte[] bytes = oracle.decryptBytes("binary", "binary", binary, "", rsa.secretKey(), error);
+        assertThat(error).isEmpty();
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(blob);
+    }
+
+    @Test
+    void aPassphraseProtectedPgpKeyCannotDecryptAsTheControllerHasNoPassphrase() throws IOException {
+        SopsOracle.PgpKeys protectedKey = oracle.pgpKeygen("ecc", "correct horse battery staple");
+        assertThat(protectedKey.secretKey()).startsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----\n");
+        String encrypted = oracle.encrypt("yaml", SECRET, List.of(), List.of(protectedKey), DATA_ONLY);
+        SopsOracle.Answer answer = oracle.decrypt("yaml", "yaml", encrypted, "", protectedKey.secretKey());
+        assertThat(answer.data()).isNull();
+        assertThat(answer.error()).startsWith("cannot get sops data key: ")
+                .contains(protectedKey.fingerprint() + ": FAILED", "could not decrypt data key with PGP key")
+                .doesNotContain("aHVudGVyMg==", "dbadmin", "postgres://", "correct horse");
+    }
+
+    @Test
+    void pgpKeysGpgCannotImportAreAnError() throws IOException {
+        String encrypted = oracle.encrypt("yaml", SECRET, List.of(), List.of(ecc), DATA_ONLY);
+        SopsOracle.Answer answer = oracle.decrypt("yaml", "yaml", encrypted, "", "not an armored key\n");
+        assertThat(answer.data()).isNull();
+        assertThat(answer.error()).startsWith("failed to import armored key data into GnuPG keyring")
+                .contains("no valid OpenPGP data found");
     }
 
     @Test
