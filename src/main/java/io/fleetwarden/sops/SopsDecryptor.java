@@ -29,13 +29,20 @@ public final class SopsDecryptor {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     private final List<AgeIdentity> identities;
+    private final PgpKeys pgp;
     private final String keySource;
 
-    /**
-     * @param keySource where the identities came from, for messages ({@code Secret 'apps/sops-age'})
-     */
+    /** With age identities only. */
     public SopsDecryptor(List<AgeIdentity> identities, String keySource) {
+        this(identities, PgpKeys.none(), keySource);
+    }
+
+    /**
+     * @param keySource where the keys came from, for messages ({@code Secret 'apps/sops-age'})
+     */
+    public SopsDecryptor(List<AgeIdentity> identities, PgpKeys pgp, String keySource) {
         this.identities = List.copyOf(identities);
+        this.pgp = pgp;
         this.keySource = keySource;
     }
 
@@ -223,38 +230,47 @@ public final class SopsDecryptor {
     }
 
     /**
-     * The data key: from the first age key of the (only) key group that one of the identities opens. Several key
-     * groups are Shamir secret sharing, which engine mode does not do; key types other than age need a KMS, a
-     * Vault or GnuPG, which it does not reach, so a document only they can open is refused by name.
+     * The data key: from the first key of the (only) key group that these keys open, age keys first, then PGP, as
+     * SOPS orders them. Several key groups are Shamir secret sharing, which engine mode does not do; KMS and Vault
+     * keys need services it does not reach, so a document only they can open is refused by name.
      */
     byte[] dataKey(SopsMetadata metadata) throws SopsException {
         if (metadata.groups().size() > 1) {
             throw new SopsException("cannot get the sops data key: the document uses " + metadata.groups().size()
                     + " key groups (Shamir secret sharing), which engine mode does not support");
         }
-        List<SopsMetadata.KeyEntry> age = metadata.groups().get(0).stream().filter(k -> k.type().equals("age"))
-                .toList();
-        List<String> others = metadata.groups().get(0).stream().map(SopsMetadata.KeyEntry::type)
-                .filter(t -> !t.equals("age")).distinct().toList();
-        if (age.isEmpty()) {
+        List<SopsMetadata.KeyEntry> group = metadata.groups().get(0);
+        List<SopsMetadata.KeyEntry> usable = new ArrayList<>();
+        group.stream().filter(k -> k.type().equals("age")).forEach(usable::add);
+        group.stream().filter(k -> k.type().equals("pgp")).forEach(usable::add);
+        List<String> others = group.stream().map(SopsMetadata.KeyEntry::type)
+                .filter(t -> !t.equals("age") && !t.equals("pgp")).distinct().toList();
+        if (usable.isEmpty()) {
             throw new SopsException("cannot get the sops data key: the document is encrypted only for " + others
-                    + ", and engine mode decrypts with age identities only");
+                    + ", and engine mode decrypts with age and PGP keys only");
         }
-        if (identities.isEmpty()) {
-            throw new SopsException("cannot get the sops data key: no age identity is configured (spec.decryption."
-                    + "secretRef must name a Secret with a '.agekey' entry)");
+        if (identities.isEmpty() && pgp.size() == 0) {
+            throw new SopsException("cannot get the sops data key: no key is configured (spec.decryption.secretRef "
+                    + "must name a Secret with a '.agekey' or '.asc' entry)");
         }
         List<String> failures = new ArrayList<>();
-        for (SopsMetadata.KeyEntry entry : age) {
+        for (SopsMetadata.KeyEntry entry : usable) {
+            boolean age = entry.type().equals("age");
+            String name = age ? entry.recipient() : "PGP " + entry.recipient();
+            if (age ? identities.isEmpty() : pgp.size() == 0) {
+                failures.add(name + ": no " + (age ? "age identity" : "PGP key") + " to try");
+                continue;
+            }
             try {
-                return AgeDecryption.decryptArmored(entry.encryptedKey(), identities);
-            } catch (AgeDecryption.NoMatchingIdentity e) {
-                failures.add(entry.recipient() + ": no identity matches");
+                return age ? AgeDecryption.decryptArmored(entry.encryptedKey(), identities)
+                        : pgp.decrypt(entry.encryptedKey());
+            } catch (AgeDecryption.NoMatchingIdentity | PgpKeys.NoMatchingKey e) {
+                failures.add(name + ": " + (age ? "no identity matches" : e.getMessage()));
             } catch (IllegalArgumentException e) {
-                failures.add(entry.recipient() + ": " + e.getMessage());
+                failures.add(name + ": " + e.getMessage());
             }
         }
-        throw new SopsException("cannot get the sops data key: no age identity of " + keySource + " decrypts it ("
+        throw new SopsException("cannot get the sops data key: no key of " + keySource + " decrypts it ("
                 + String.join("; ", failures) + (others.isEmpty() ? "" : "; not tried: " + others) + ")");
     }
 }

@@ -15,7 +15,10 @@ import java.util.List;
 record SopsMetadata(List<List<KeyEntry>> groups, SopsRules rules, boolean macOnlyEncrypted, String mac,
         String lastModified) {
 
-    /** One master key of a group: its type as SOPS names it, and for age the recipient and the armored data key. */
+    /**
+     * One master key of a group: its type as SOPS names it, the recipient (age) or fingerprint (PGP), and the
+     * armored data key.
+     */
     record KeyEntry(String type, String recipient, String encryptedKey) {
     }
 
@@ -67,8 +70,8 @@ record SopsMetadata(List<List<KeyEntry>> groups, SopsRules rules, boolean macOnl
                 throw new SopsException("the sops metadata's '" + type + "' is not a list");
             }
             for (JsonNode k : list) {
-                keys.add(new KeyEntry(type, type.equals("age") ? string(k, "recipient") : "",
-                        string(k, "enc")));
+                keys.add(new KeyEntry(type, type.equals("age") ? string(k, "recipient")
+                        : type.equals("pgp") ? string(k, "fp") : "", string(k, "enc")));
             }
         }
         return keys;

@@ -384,7 +384,7 @@ class EngineOnClusterTest {
             await().atMost(WAIT).untilAsserted(() -> {
                 JsonNode ready = FleetOnCluster.condition(fleet.get(other, FluxKinds.KUSTOMIZATION, "app"), "Ready");
                 assertThat(ready.path("reason").asText()).isEqualTo("BuildFailed");
-                assertThat(ready.path("message").asText()).contains("cannot get the sops data key: no age identity "
+                assertThat(ready.path("message").asText()).contains("cannot get the sops data key: no key "
                         + "of sops decryption Secret '" + other + "/sops-age' decrypts it")
                         .doesNotContain("s3cret").doesNotContain("hunter2").doesNotContain("AGE-SECRET-KEY");
             });

@@ -66,24 +66,24 @@ class SopsDecryptorTest {
         SopsOracle.Keys stranger = oracle.keygen();
         SopsDecryptor wrong = new SopsDecryptor(AgeIdentity.parseFile(stranger.identity()), "Secret 'a/sops-age'");
         assertThatThrownBy(() -> wrong.decryptObject(encrypted()))
-                .hasMessage("cannot get the sops data key: no age identity of Secret 'a/sops-age' decrypts it ("
+                .hasMessage("cannot get the sops data key: no key of Secret 'a/sops-age' decrypts it ("
                         + keys.recipient() + ": no identity matches)");
         SopsDecryptor none = new SopsDecryptor(List.of(), "no Secret");
         assertThatThrownBy(() -> none.decryptObject(encrypted()))
-                .hasMessageStartingWith("cannot get the sops data key: no age identity is configured");
+                .hasMessageStartingWith("cannot get the sops data key: no key is configured");
     }
 
     @Test
     void keysEngineModeCannotUseAreRefusedByName() throws Exception {
         SopsDecryptor decryptor = new SopsDecryptor(AgeIdentity.parseFile(keys.identity()), "the keys");
-        ObjectNode pgpOnly = encrypted();
-        ObjectNode sops = (ObjectNode) pgpOnly.get("sops");
+        ObjectNode kmsOnly = encrypted();
+        ObjectNode sops = (ObjectNode) kmsOnly.get("sops");
         sops.remove("age");
-        sops.putArray("pgp").addObject().put("fp", "FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4").put("enc", "x");
+        sops.putArray("hc_vault").addObject().put("vault_address", "https://vault:8200").put("enc", "x");
         sops.putArray("kms").addObject().put("arn", "arn:aws:kms:eu-west-1:1:key/k").put("enc", "y");
-        assertThatThrownBy(() -> decryptor.decryptObject(pgpOnly))
-                .hasMessage("cannot get the sops data key: the document is encrypted only for [kms, pgp], and engine "
-                        + "mode decrypts with age identities only");
+        assertThatThrownBy(() -> decryptor.decryptObject(kmsOnly))
+                .hasMessage("cannot get the sops data key: the document is encrypted only for [kms, hc_vault], and "
+                        + "engine mode decrypts with age and PGP keys only");
 
         ObjectNode shamir = encrypted();
         ObjectNode meta = (ObjectNode) shamir.get("sops");

@@ -9,6 +9,7 @@ import io.fleetwarden.render.RenderException;
 import io.fleetwarden.render.SourceTree;
 import io.fleetwarden.render.Yaml;
 import io.fleetwarden.sops.AgeIdentity;
+import io.fleetwarden.sops.PgpKeys;
 import io.fleetwarden.sops.SopsDecryptor;
 import io.fleetwarden.sops.SopsException;
 import io.fleetwarden.sops.SopsFormat;
@@ -21,8 +22,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code spec.decryption} as kustomize-controller v1.9.4 applies it, with age keys: the keys are the {@code .agekey}
- * entries of the named Secret in the Kustomization's namespace (read as the Kustomization's service account, as
+ * {@code spec.decryption} as kustomize-controller v1.9.4 applies it, with age and PGP keys: the keys are the
+ * {@code .agekey} and {@code .asc} entries of the named Secret in the Kustomization's namespace (read as the Kustomization's service account, as
  * everything else it reads); before the build, the secret generators' sources and the patch files the
  * kustomizations name are decrypted in place ({@link DecryptionSources}); after it, every object that is a SOPS
  * document, and every Secret data entry that is a SOPS-encrypted file, is decrypted, unless the object says
@@ -34,8 +35,9 @@ final class SopsDecryption {
     static final String DISABLED_ANNOTATION = "kustomize.toolkit.fluxcd.io/decrypt";
 
     /**
-     * Each identity is tried against each recipient stanza of each data key, an X25519 operation apiece: the bound
-     * keeps a Secret with thousands of keys from holding a worker for minutes.
+     * Each age identity is tried against each recipient stanza of each data key, an X25519 operation apiece, and PGP
+     * keys are public-key operations too: the bound keeps a Secret with thousands of keys from holding a worker for
+     * minutes.
      */
     static final int MAX_IDENTITIES = 100;
 
@@ -67,24 +69,30 @@ final class SopsDecryption {
     /** The keys of a decryption Secret's {@code data} (base64 values, as the API gives them). */
     static SopsDecryption fromSecretData(Map<String, String> secretData, String where) {
         List<AgeIdentity> identities = new ArrayList<>();
+        PgpKeys pgp = PgpKeys.none();
         Map<String, String> data = new TreeMap<>(secretData == null ? Map.of() : secretData);
         for (Map.Entry<String, String> e : data.entrySet()) {
-            if (!extension(e.getKey()).equals(".agekey")) {
-                continue;
+            String extension = extension(e.getKey());
+            if (!extension.equals(".agekey") && !extension.equals(".asc")) {
+                continue; // sops.vault-token, sops.aws-kms, …: services engine mode does not reach
             }
             try {
-                String text = new String(Base64.getDecoder().decode(e.getValue()), StandardCharsets.UTF_8);
-                identities.addAll(AgeIdentity.parseFile(text));
+                byte[] value = Base64.getDecoder().decode(e.getValue());
+                if (extension.equals(".agekey")) {
+                    identities.addAll(AgeIdentity.parseFile(new String(value, StandardCharsets.UTF_8)));
+                } else {
+                    pgp = pgp.and(PgpKeys.parse(value));
+                }
             } catch (IllegalArgumentException ex) {
                 throw new IllegalStateException("failed to import '" + e.getKey() + "' data from " + where + ": "
                         + ex.getMessage());
             }
         }
-        if (identities.size() > MAX_IDENTITIES) {
-            throw new IllegalStateException(where + " holds " + identities.size() + " age identities, more than the "
-                    + MAX_IDENTITIES + " engine mode tries");
+        if (identities.size() + pgp.size() > MAX_IDENTITIES) {
+            throw new IllegalStateException(where + " holds " + (identities.size() + pgp.size()) + " keys, more than "
+                    + "the " + MAX_IDENTITIES + " engine mode tries");
         }
-        return new SopsDecryption(new SopsDecryptor(identities, where));
+        return new SopsDecryption(new SopsDecryptor(identities, pgp, where));
     }
 
     /** Go's {@code filepath.Ext}: from the last dot of the last element, or empty. */

@@ -181,7 +181,7 @@ class SopsDecryptionTest {
         }
         data.put("many.agekey", b64(many.toString()));
         assertThatThrownBy(() -> SopsDecryption.fromSecretData(data, where))
-                .hasMessage(where + " holds 101 age identities, more than the 100 engine mode tries");
+                .hasMessage(where + " holds 101 keys, more than the 100 engine mode tries");
     }
 
     private static SourceTree tree(Map<String, String> files) {
