@@ -68,16 +68,22 @@ class ArchitectureTest {
 
     /**
      * SOPS decryption is pure: the keys and the documents are given to it; it reads no Secret and no file, and
-     * depends on nothing of ours but itself, so the differential test against kustomize-controller covers all of it.
+     * depends on nothing of ours but Go's formats ({@code golang}), so the differential test against
+     * kustomize-controller covers all of it. {@code golang} itself depends on nothing of ours.
      */
     @Test
-    void sopsDecryptionIsPureAndSelfContained() {
+    void sopsDecryptionAndGoFormatsArePureAndSelfContained() {
         check(noClasses().that().resideInAPackage(ROOT + "sops..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..", "java.io.File",
                         "io.fabric8..", "io.quarkus..")
                 .orShould().dependOnClassesThat().resideInAnyPackage(ours("policy", "tenancy", "render", "platform",
                         "health", "status", "verify", "gate", "apply", "kube", "admission", "cli", "reconcile",
                         "config", "oci", "artifact", "source", "api")));
+        check(noClasses().that().resideInAPackage(ROOT + "golang..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..", "java.io.File")
+                .orShould().dependOnClassesThat().resideInAnyPackage(ours("sops", "policy", "tenancy", "render",
+                        "platform", "health", "status", "verify", "gate", "apply", "kube", "admission", "cli",
+                        "reconcile", "config", "oci", "artifact", "source", "api")));
     }
 
     /** The policy snapshot is pure: compiled rules, read by both edges, never the cluster or a registry. */

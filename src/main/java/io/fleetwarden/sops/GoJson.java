@@ -1,7 +1,8 @@
 package io.fleetwarden.sops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
+import io.fleetwarden.golang.GoJsonText;
+import io.fleetwarden.golang.GoStrconv;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -69,48 +70,23 @@ final class GoJson {
     }
 
     /**
-     * Go's {@code strconv.FormatFloat(d, 'G', -1, 64)} as SOPS's {@code ValToString} uses it: the shortest digits,
-     * {@code E} notation when the decimal exponent is below -4 or 6 and above (Go decides the shortest form as if
-     * the precision were 6), and a {@code .0} added where the result would read as an integer.
+     * Go's {@code strconv.FormatFloat(d, 'G', -1, 64)} as SOPS's {@code ValToString} uses it, with a {@code .0} added
+     * where the result would read as an integer.
      */
     static String goFloatG(double d) throws SopsException {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw new SopsException("a float that is not finite cannot be written");
         }
-        if (d == 0) {
-            return 1 / d < 0 ? "-0.0" : "0.0";
-        }
-        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-        String unscaled = shortest.unscaledValue().abs().toString();
-        int exponent = unscaled.length() - 1 - shortest.scale();
-        String result;
-        if (exponent < -4 || exponent >= 6) {
-            String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
-            result = (d < 0 ? "-" : "") + mantissa + "E" + (exponent < 0 ? "-" : "+")
-                    + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
-        } else {
-            result = shortest.toPlainString();
-        }
-        return result.contains(".") || result.contains("E") ? result : result + ".0";
+        String result = GoStrconv.formatFloat(d, 'g', -1).toUpperCase(java.util.Locale.ROOT);
+        return result.contains(".") || result.contains("E") ? result : GoStrconv.formatFloat(d, 'f', 1);
     }
 
-    /** Go's {@code encoding/json} float64: 'f' format, or 'e' with a short exponent outside [1e-6, 1e21). */
     static String goFloat(double d) throws SopsException {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
+        try {
+            return GoJsonText.float64(d);
+        } catch (IllegalArgumentException e) {
             throw new SopsException("a float that is not finite cannot be written as JSON");
         }
-        if (d == 0) {
-            return 1 / d < 0 ? "-0" : "0";
-        }
-        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-        double abs = Math.abs(d);
-        if (abs < 1e-6 || abs >= 1e21) {
-            String unscaled = shortest.unscaledValue().abs().toString();
-            int exponent = unscaled.length() - 1 - shortest.scale();
-            String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
-            return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + Math.abs(exponent);
-        }
-        return shortest.toPlainString();
     }
 
     /**
@@ -126,7 +102,7 @@ final class GoJson {
                 out.append("\\ufffd");
                 i++;
             } else {
-                escape(new String(bytes, i, n, java.nio.charset.StandardCharsets.UTF_8), out);
+                GoJsonText.appendEscaped(out, new String(bytes, i, n, java.nio.charset.StandardCharsets.UTF_8), true);
                 i += n;
             }
         }
@@ -134,31 +110,6 @@ final class GoJson {
     }
 
     static void string(String s, StringBuilder out) {
-        out.append('"');
-        escape(s, out);
-        out.append('"');
-    }
-
-    private static void escape(String s, StringBuilder out) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '<', '>', '&', '\u2028', '\u2029' -> out.append(String.format("\\u%04x", (int) c));
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
+        GoJsonText.quote(out, s, true);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.fleetwarden.golang.GoStrconv;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -1512,7 +1513,7 @@ final class Functions {
         }
         if (v instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) {
-                throw new FuncError("json: unsupported value: " + GoValues.formatFloat(d, 'g', -1));
+                throw new FuncError("json: unsupported value: " + GoStrconv.formatFloat(d, 'g', -1));
             }
             return GoYaml.integralOrDouble(d);
         }

@@ -1,5 +1,6 @@
 package io.fleetwarden.render.resourceset;
 
+import io.fleetwarden.golang.GoStrconv;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -197,9 +198,9 @@ final class GoFmt {
         if (arg instanceof Double d) {
             String body;
             switch (verb) {
-                case 'v', 'g' -> body = GoValues.formatFloat(Math.abs(d), 'g', spec.prec);
-                case 'f', 'F' -> body = GoValues.formatFloat(Math.abs(d), 'f', spec.prec < 0 ? 6 : spec.prec);
-                case 'e' -> body = GoValues.formatFloat(Math.abs(d), 'e', spec.prec < 0 ? 6 : spec.prec);
+                case 'v', 'g' -> body = GoStrconv.formatFloat(Math.abs(d), 'g', spec.prec);
+                case 'f', 'F' -> body = GoStrconv.formatFloat(Math.abs(d), 'f', spec.prec < 0 ? 6 : spec.prec);
+                case 'e' -> body = GoStrconv.formatFloat(Math.abs(d), 'e', spec.prec < 0 ? 6 : spec.prec);
                 default -> {
                     return bad(verb, arg);
                 }

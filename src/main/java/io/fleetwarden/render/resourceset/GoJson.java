@@ -1,5 +1,6 @@
 package io.fleetwarden.render.resourceset;
 
+import io.fleetwarden.golang.GoJsonText;
 import java.util.List;
 import java.util.Map;
 
@@ -75,45 +76,14 @@ final class GoJson {
     }
 
     static String formatFloat(double d) throws Functions.FuncError {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            throw new Functions.FuncError("json: unsupported value: " + GoValues.formatFloat(d, 'g', -1));
+        try {
+            return GoJsonText.float64(d);
+        } catch (IllegalArgumentException e) {
+            throw new Functions.FuncError(e.getMessage());
         }
-        double abs = Math.abs(d);
-        if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
-            String s = GoValues.formatFloat(d, 'e', -1);
-            // clean up e-09 to e-9
-            int n = s.length();
-            if (n >= 4 && s.charAt(n - 4) == 'e' && s.charAt(n - 3) == '-' && s.charAt(n - 2) == '0') {
-                s = s.substring(0, n - 2) + s.charAt(n - 1);
-            }
-            return s;
-        }
-        return GoValues.formatFloat(d, 'f', -1);
     }
 
     private static void string(StringBuilder sb, String s, boolean html) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case '\u2028' -> sb.append("\\u2028");
-                case '\u2029' -> sb.append("\\u2029");
-                default -> {
-                    if (c < 0x20 || html && (c == '<' || c == '>' || c == '&')) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        GoJsonText.quote(sb, s, html);
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetwarden.render.resourceset;
 
+import io.fleetwarden.golang.GoStrconv;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -456,7 +457,7 @@ public final class GoYaml {
                         && new BigDecimal(d).compareTo(new BigDecimal("18446744073709551615")) <= 0) {
                     put(new BigDecimal(Double.toString(d)).toBigInteger().toString());
                 } else {
-                    put(GoValues.formatFloat(d, 'g', -1));
+                    put(GoStrconv.formatFloat(d, 'g', -1));
                 }
             } else {
                 stringScalar(v.toString(), indent, simpleKey);

@@ -3,6 +3,7 @@ package io.fleetwarden.render.resourceset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetwarden.golang.GoStrconv;
 import io.fleetwarden.render.resourceset.ResourceSetRenderer.RenderException;
 import java.util.List;
 import java.util.Map;
@@ -152,10 +153,10 @@ class ResourceSetRendererTest {
 
     @Test
     void goValuesPrintAsGoPrintsThem() {
-        assertThat(GoValues.formatFloat(340788154d, 'g', -1)).isEqualTo("3.40788154e+08");
-        assertThat(GoValues.formatFloat(100000d, 'g', -1)).isEqualTo("100000");
-        assertThat(GoValues.formatFloat(1e-5, 'g', -1)).isEqualTo("1e-05");
-        assertThat(GoValues.formatFloat(0.25, 'g', -1)).isEqualTo("0.25");
+        assertThat(GoStrconv.formatFloat(340788154d, 'g', -1)).isEqualTo("3.40788154e+08");
+        assertThat(GoStrconv.formatFloat(100000d, 'g', -1)).isEqualTo("100000");
+        assertThat(GoStrconv.formatFloat(1e-5, 'g', -1)).isEqualTo("1e-05");
+        assertThat(GoStrconv.formatFloat(0.25, 'g', -1)).isEqualTo("0.25");
         assertThat(GoFmt.sprintf("%5.2f|%-4s|%04d|%q|%x", List.of(0.25, "ab", 7, "a\"b", 255)))
                 .isEqualTo(" 0.25|ab  |0007|\"a\\\"b\"|ff");
         assertThat(Inputs.normalizeKey("Team1.Apps  x--y")).isEqualTo("team1_apps_x_y");
