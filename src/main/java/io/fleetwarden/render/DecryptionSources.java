@@ -83,7 +83,7 @@ public final class DecryptionSources {
             if (TreeReader.isRemote(rel) || rel.startsWith("/")) {
                 continue;
             }
-            String resolved = normalise(dir, rel);
+            String resolved = TreeReader.normalise(dir, rel);
             if (resolved != null) {
                 visit(tree, resolved, visitedDirs, listed, out);
             }
@@ -92,7 +92,7 @@ public final class DecryptionSources {
 
     private static void add(SourceTree tree, String dir, String rel, String formatName, Role role, String file,
             String field, Set<String> listed, List<Source> out) {
-        String path = normalise(dir, rel);
+        String path = TreeReader.normalise(dir, rel);
         if (path == null || rel.startsWith("/")) {
             throw new RenderException(file, field, "'" + rel + "' leaves the root of the source");
         }
@@ -103,27 +103,5 @@ public final class DecryptionSources {
         if (listed.add(path)) {
             out.add(new Source(path, formatName, role, file));
         }
-    }
-
-    /** {@code dir/rel} with dots resolved, or null when it leaves the tree. */
-    private static String normalise(String dir, String rel) {
-        List<String> parts = new ArrayList<>();
-        if (!dir.isEmpty()) {
-            parts.addAll(List.of(dir.split("/")));
-        }
-        for (String s : rel.split("/")) {
-            if (s.isEmpty() || s.equals(".")) {
-                continue;
-            }
-            if (s.equals("..")) {
-                if (parts.isEmpty()) {
-                    return null;
-                }
-                parts.remove(parts.size() - 1);
-            } else {
-                parts.add(s);
-            }
-        }
-        return String.join("/", parts);
     }
 }

@@ -39,6 +39,15 @@ final class TreeReader {
             throw new RenderException(file, field, "absolute path '" + relative + "' refused: paths are relative to "
                     + "the kustomization");
         }
+        String path = normalise(directory, relative);
+        if (path == null) {
+            throw new RenderException(file, field, "path '" + relative + "' leaves the root of the source");
+        }
+        return path;
+    }
+
+    /** {@code directory/relative} with {@code .} and {@code ..} resolved, or null when it leaves the tree. */
+    static String normalise(String directory, String relative) {
         List<String> parts = new ArrayList<>();
         if (!directory.isEmpty()) {
             parts.addAll(List.of(directory.split("/")));
@@ -49,7 +58,7 @@ final class TreeReader {
             }
             if (p.equals("..")) {
                 if (parts.isEmpty()) {
-                    throw new RenderException(file, field, "path '" + relative + "' leaves the root of the source");
+                    return null;
                 }
                 parts.remove(parts.size() - 1);
             } else {
