@@ -54,12 +54,16 @@ public final class PgpKeys {
      */
     public static PgpKeys parse(byte[] entry) {
         Map<Long, PGPSecretKey> keys = new HashMap<>();
+        int rings = 0;
         for (byte[] block : blocks(entry)) {
             try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(block))) {
                 BcPGPObjectFactory objects = new BcPGPObjectFactory(in);
                 for (Object o = objects.nextObject(); o != null; o = objects.nextObject()) {
                     if (o instanceof PGPSecretKeyRing ring) {
                         ring.getSecretKeys().forEachRemaining(k -> keys.put(k.getKeyID(), k));
+                        rings++;
+                    } else if (o instanceof PGPPublicKeyRing) {
+                        rings++;
                     } else if (!(o instanceof PGPPublicKeyRing) && !(o instanceof PGPMarker)) {
                         throw new IllegalArgumentException("not OpenPGP key material (found " + o.getClass()
                                 .getSimpleName().replace("PGP", "") + ")");
@@ -71,6 +75,10 @@ public final class PgpKeys {
                 }
                 throw new IllegalArgumentException("not readable as OpenPGP keys");
             }
+        }
+        if (rings == 0) {
+            // As gpg --import: an entry without any key is an error, not an empty key set.
+            throw new IllegalArgumentException("no valid OpenPGP data found");
         }
         return new PgpKeys(keys);
     }

@@ -102,6 +102,33 @@ class SopsDecryptorTest {
     }
 
     @Test
+    void pgpKeysThatCannotOpenTheDataKeySaySoWithoutKeyMaterial() throws Exception {
+        SopsOracle.PgpKeys locked = oracle.pgpKeygen("ecc", "a passphrase");
+        SopsOracle.PgpKeys stranger = oracle.pgpKeygen("ecc", "");
+        ObjectNode doc = (ObjectNode) JSON.readTree(oracle.encrypt("json", "{\"password\": \"s3cret-value\"}",
+                List.of(), List.of(locked), SopsOracle.Rules.defaults()));
+        SopsDecryptor withLocked = new SopsDecryptor(List.of(),
+                PgpKeys.parse(locked.secretKey().getBytes(StandardCharsets.UTF_8)), "Secret 'a/sops-gpg'");
+        assertThatThrownBy(() -> withLocked.decryptObject(doc))
+                .hasMessageStartingWith("cannot get the sops data key: no key of Secret 'a/sops-gpg' decrypts it (PGP "
+                        + locked.fingerprint() + ": PGP key ")
+                .hasMessageContaining("is protected by a passphrase, which engine mode (like kustomize-controller) "
+                        + "cannot give")
+                .hasMessageNotContaining("s3cret");
+        SopsDecryptor withStranger = new SopsDecryptor(List.of(),
+                PgpKeys.parse((stranger.publicKey() + stranger.secretKey()).getBytes(StandardCharsets.UTF_8)), "keys");
+        assertThatThrownBy(() -> withStranger.decryptObject(doc))
+                .hasMessage("cannot get the sops data key: no key of keys decrypts it (PGP " + locked.fingerprint()
+                        + ": no PGP key matches the message's recipients)");
+        assertThatThrownBy(() -> PgpKeys.parse(("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot base64 at all\n"
+                + "-----END PGP PRIVATE KEY BLOCK-----\n").getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("not readable as OpenPGP keys");
+        assertThatThrownBy(() -> PgpKeys.parse(oracle.encrypt("binary", "x", List.of(), List.of(stranger),
+                SopsOracle.Rules.defaults()).getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("not readable as OpenPGP keys");
+    }
+
+    @Test
     void malformedDocumentsAndValuesAreRefusedWithoutTheirContent() throws IOException {
         SopsDecryptor decryptor = new SopsDecryptor(AgeIdentity.parseFile(keys.identity()), "the keys");
         ObjectNode doc = encrypted();

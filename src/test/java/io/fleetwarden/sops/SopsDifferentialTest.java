@@ -195,6 +195,64 @@ class SopsDifferentialTest {
         }
     }
 
+    /**
+     * PGP keys as kustomize-controller uses them (gpg imports the {@code .asc} entries and decrypts): RSA and ECC
+     * keys, alone or beside age recipients, a key of someone else's, a passphrase-protected key, an entry holding the
+     * public key too or several keys. Where gpg decrypts, we decrypt to the same objects; where it fails, we fail.
+     */
+    @Test
+    void pgpKeysDecryptWhatGpgDecryptsForKustomizeController() throws IOException {
+        SopsOracle.PgpKeys rsa = oracle.pgpKeygen("rsa", "");
+        SopsOracle.PgpKeys ecc = oracle.pgpKeygen("ecc", "");
+        SopsOracle.PgpKeys stranger = oracle.pgpKeygen("ecc", "");
+        SopsOracle.PgpKeys locked = oracle.pgpKeygen("ecc", "correct horse");
+        List<String> entries = List.of(rsa.secretKey(), ecc.secretKey(), stranger.secretKey(), locked.secretKey(),
+                rsa.publicKey() + rsa.secretKey(), ecc.secretKey() + "\n" + rsa.secretKey(), "");
+        List<List<SopsOracle.PgpKeys>> recipientSets = List.of(List.of(rsa), List.of(ecc), List.of(locked),
+                List.of(ecc, rsa), List.of(stranger));
+        int decrypted = 0;
+        int failed = 0;
+        for (int seed = 0; seed < 10; seed++) {
+            Random rnd = new Random(5000 + seed);
+            ObjectNode plain = secretLike(rnd);
+            List<SopsOracle.PgpKeys> pgpRecipients = recipientSets.get(seed % recipientSets.size());
+            List<String> age = seed % 2 == 0 ? List.of() : List.of(other.recipient());
+            String encrypted = oracle.encrypt("yaml", Yaml.write(plain), age, pgpRecipients, rules(rnd));
+            ObjectNode object = Yaml.object("encrypted.yaml", encrypted.getBytes(StandardCharsets.UTF_8));
+            for (String entry : entries) {
+                SopsOracle.Answer theirs = oracle.decrypt("json", "json", JSON.writeValueAsString(object), "", entry);
+                SopsDecryptor ours = new SopsDecryptor(List.of(), entry.isEmpty() ? PgpKeys.none()
+                        : PgpKeys.parse(entry.getBytes(StandardCharsets.UTF_8)), "the test's .asc entry");
+                String where = "seed " + seed + ", recipients " + pgpRecipients + ", keys " + keyNames(entry, rsa, ecc,
+                        stranger, locked);
+                try {
+                    ObjectNode result = ours.decryptObject(object);
+                    assertThat(theirs.error()).as("%s: we decrypt, gpg does not", where).isNull();
+                    assertThat(result.equals(SopsDifferentialTest::compare, JSON.readTree(theirs.data())))
+                            .as("%s\nours   %s\ntheirs %s", where, result, theirs.data()).isTrue();
+                    decrypted++;
+                } catch (SopsException e) {
+                    assertThat(theirs.error()).as("%s: we fail (%s), gpg decrypts", where, e.getMessage()).isNotNull();
+                    assertThat(e.getMessage()).doesNotContain("PRIVATE KEY BLOCK");
+                    failed++;
+                }
+            }
+        }
+        assertThat(decrypted).isGreaterThan(15);
+        assertThat(failed).isGreaterThan(15);
+    }
+
+    private static String keyNames(String entry, SopsOracle.PgpKeys... keys) {
+        List<String> names = new ArrayList<>();
+        String[] labels = {"rsa", "ecc", "stranger", "locked"};
+        for (int i = 0; i < keys.length; i++) {
+            if (entry.contains(keys[i].secretKey())) {
+                names.add(labels[i]);
+            }
+        }
+        return names.toString();
+    }
+
     private void compareFile(String encrypted, SopsFormat in, SopsFormat out, String where) throws IOException {
         StringBuilder error = new StringBuilder();
         byte[] theirs = oracle.decryptBytes(in.name().toLowerCase(), out.name().toLowerCase(), encrypted, identities,

@@ -158,7 +158,8 @@ class SopsDecryptionTest {
     void theKeysAreTheAgekeyEntriesAndABadOneIsNamedWithoutShowingIt() throws IOException {
         String where = "sops decryption Secret 'a/sops-age'";
         Map<String, String> data = new LinkedHashMap<>();
-        data.put("identity.asc", b64("not read: PGP is not engine mode's"));
+        data.put("identity.asc", b64(oracle.pgpKeygen("ecc", "").secretKey()));
+        data.put("sops.vault-token", b64("not read: Vault is not engine mode's"));
         data.put("age.agekey", b64("# key\n" + keys.identity() + "\n"));
         SopsDecryption ok = SopsDecryption.fromSecretData(data, where);
         assertThat(ok.objects(List.of(Yaml.object("s.yaml", encrypt("yaml", "apiVersion: v1\nkind: Secret\n"
@@ -175,13 +176,18 @@ class SopsDecryptionTest {
                 .hasMessageNotContaining(keys.identity().substring(16, 40));
 
         data.remove("second.agekey");
+        data.put("garbage.asc", b64("not a key"));
+        assertThatThrownBy(() -> SopsDecryption.fromSecretData(data, where))
+                .hasMessage("failed to import 'garbage.asc' data from " + where + ": no valid OpenPGP data found");
+        data.remove("garbage.asc");
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < SopsDecryption.MAX_IDENTITIES; i++) {
             many.append(oracle.keygen().identity()).append('\n');
         }
         data.put("many.agekey", b64(many.toString()));
         assertThatThrownBy(() -> SopsDecryption.fromSecretData(data, where))
-                .hasMessage(where + " holds 101 keys, more than the 100 engine mode tries");
+                // 100 age identities, and the ECC PGP key's primary key and subkey
+                .hasMessage(where + " holds 103 keys, more than the 100 engine mode tries");
     }
 
     private static SourceTree tree(Map<String, String> files) {
