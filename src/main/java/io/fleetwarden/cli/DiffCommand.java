@@ -90,6 +90,7 @@ final class DiffCommand implements Callable<Integer> {
                 try (KubernetesClient client = kube.client()) {
                     changes = new DryRun(client, ApplyOptions.FLUX_FIELD_MANAGER).of(objects, as);
                 }
+                changes = SopsMask.compareByKeys(objects, changes);
                 DiffPrinter.Summary summary = DiffPrinter.print(changes, spec.commandLine().getOut(), err, COMMAND);
                 return summary.failures() ? ERROR : summary.changes() ? CHANGES : NO_CHANGES;
             } catch (RenderException e) {

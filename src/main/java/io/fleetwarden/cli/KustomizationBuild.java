@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /**
  * The build that {@code build kustomization} prints and {@code diff kustomization} compares with the cluster
  * (a picocli mixin), so both see exactly the same objects: the directory built as kustomize-controller builds a
- * Kustomization's path, with its {@code targetNamespace}, then Flux's postBuild substitution.
+ * Kustomization's path, with its {@code targetNamespace}, then Flux's postBuild substitution, SOPS-encrypted Secret
+ * values masked ({@link SopsMask}).
  */
 final class KustomizationBuild {
 
@@ -60,7 +61,8 @@ final class KustomizationBuild {
         FluxOverlay overlay = targetNamespace == null ? FluxOverlay.NONE
                 : new FluxOverlay(targetNamespace, null, null, List.of(), List.of(), List.of(), false, Map.of(),
                         Map.of());
-        return Substitution.apply(overlay.build(tree, relative, Limits.DEFAULT), vars);
+        // As flux build: SOPS-encrypted Secrets are masked, never printed or dry-run still encrypted.
+        return SopsMask.mask(Substitution.apply(overlay.build(tree, relative, Limits.DEFAULT), vars));
     }
 
     private static Path gitWorkTree(Path dir) {

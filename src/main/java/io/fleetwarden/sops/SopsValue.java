@@ -2,9 +2,9 @@ package io.fleetwarden.sops;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import io.fleetwarden.golang.GoBase64;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -114,12 +114,8 @@ final class SopsValue {
 
     /** Go's {@code base64.StdEncoding}: padded, line breaks skipped. */
     private static byte[] base64(String s, String field, String where) throws SopsException {
-        String compact = s.replace("\r", "").replace("\n", "");
-        if (compact.length() % 4 != 0) {
-            throw new SopsException("error base64-decoding " + field + " of the value at '" + where + "'");
-        }
         try {
-            return Base64.getDecoder().decode(compact);
+            return GoBase64.decodeStd(s);
         } catch (IllegalArgumentException e) {
             throw new SopsException("error base64-decoding " + field + " of the value at '" + where + "'");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetwarden.golang.GoBase64;
 import io.fleetwarden.render.DecryptionSources;
 import io.fleetwarden.render.RenderException;
 import io.fleetwarden.render.SourceTree;
@@ -176,7 +177,8 @@ final class SopsDecryption {
         for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) secret.path("data")::fields) {
             byte[] raw;
             try {
-                raw = Base64.getDecoder().decode(e.getValue().asText());
+                // As Go decodes it: kustomize writes long values in lines of 70 characters.
+                raw = GoBase64.decodeStd(e.getValue().asText());
             } catch (IllegalArgumentException ex) {
                 continue; // as Flux: not base64 is the user's mistake, which the API server reports
             }

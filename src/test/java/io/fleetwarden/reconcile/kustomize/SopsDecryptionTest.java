@@ -134,15 +134,19 @@ class SopsDecryptionTest {
                 metadata: {name: entries}
                 data:
                   vars.env: %s
+                  wrapped.env: "%s"
                   not-base64: "!!"
                   plain: %s
-                """.formatted(b64(env), b64("nothing to see"))).getBytes(StandardCharsets.UTF_8));
+                """.formatted(b64(env), b64(env).replaceAll("(.{70})", "$1\\\\n"), b64("nothing to see")))
+                .getBytes(StandardCharsets.UTF_8));
 
         List<ObjectNode> out = decryption.objects(List.of(encrypted, optedOut, secret));
         assertThat(out.get(0).path("stringData").path("password").asText()).isEqualTo("opened");
         assertThat(out.get(0).has("sops")).isFalse();
         assertThat(out.get(1)).isSameAs(optedOut);
         assertThat(decode(out.get(2), "vars.env")).isEqualTo("A=opened-entry\n");
+        // kustomize writes a long value in lines of 70 characters; Go reads it back, and so must we
+        assertThat(decode(out.get(2), "wrapped.env")).isEqualTo("A=opened-entry\n");
         assertThat(out.get(2).path("data").path("not-base64").asText()).isEqualTo("!!");
         assertThat(decode(out.get(2), "plain")).isEqualTo("nothing to see");
 
