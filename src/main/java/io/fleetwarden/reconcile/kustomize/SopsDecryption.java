@@ -24,9 +24,9 @@ import java.util.TreeMap;
 
 /**
  * {@code spec.decryption} as kustomize-controller v1.9.4 applies it, with age and PGP keys: the keys are the
- * {@code .agekey} and {@code .asc} entries of the named Secret in the Kustomization's namespace (read as the Kustomization's service account, as
- * everything else it reads); before the build, the secret generators' sources and the patch files the
- * kustomizations name are decrypted in place ({@link DecryptionSources}); after it, every object that is a SOPS
+ * {@code .agekey} and {@code .asc} entries of the named Secret in the Kustomization's namespace (read as the
+ * Kustomization's service account, as everything else it reads); before the build, the secret generators' sources
+ * and the patch files the kustomizations name are decrypted in place ({@link DecryptionSources}); after it, every object that is a SOPS
  * document, and every Secret data entry that is a SOPS-encrypted file, is decrypted, unless the object says
  * {@code kustomize.toolkit.fluxcd.io/decrypt: disabled}. Any failure fails the build: nothing is applied still
  * encrypted, and nothing is pruned.
@@ -49,8 +49,8 @@ final class SopsDecryption {
     }
 
     /**
-     * The keys of {@code decryption}. Every {@code .agekey} entry must parse, as for Flux; the message names the
-     * entry and the line, never a key.
+     * The keys of {@code decryption}. Every {@code .agekey} and {@code .asc} entry must parse, as for Flux; the
+     * message names the entry (and an age key's line), never a key.
      *
      * @throws IllegalStateException when the Secret is missing or an entry does not parse
      */
