@@ -145,7 +145,8 @@ class SopsDecryptorTest {
         assertThatThrownBy(() -> decryptor.decryptObject(noKeys)).hasMessage("no keys found in the sops metadata");
         ObjectNode twoRules = encrypted();
         ((ObjectNode) twoRules.get("sops")).put("encrypted_regex", "^data$");
-        assertThatThrownBy(() -> decryptor.decryptObject(twoRules)).hasMessageStartingWith("cannot use more than one of");
+        assertThatThrownBy(() -> decryptor.decryptObject(twoRules))
+                .hasMessageStartingWith("cannot use more than one of");
         assertThat(SopsDecryptor.isEncrypted(JSON.createObjectNode().putObject("sops"))).isFalse();
 
         byte[] large = new byte[SopsDecryptor.MAX_FILE_BYTES + 1];

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class SopsDifferentialTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.:/=+<>&\"'"
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+            + " _-.:/=+<>&\"'"
             + "\\\t#é€😀";
 
     private static SopsOracle oracle;

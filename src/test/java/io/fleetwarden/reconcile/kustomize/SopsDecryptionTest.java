@@ -67,7 +67,8 @@ class SopsDecryptionTest {
                 data:
                     patched: from-an-encrypted-patch
                 """)); // every value encrypted, sops's default
-        files.put("base/kustomization.yaml", "resources: [cm.yaml]\nsecretGenerator:\n  - name: env\n    envs: [vars]\n");
+        files.put("base/kustomization.yaml",
+                "resources: [cm.yaml]\nsecretGenerator:\n  - name: env\n    envs: [vars]\n");
         files.put("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n");
         files.put("base/vars", encrypt("dotenv", "USER=u\nPASS=from-an-env-file-without-extension\n"));
         files.put("component/kustomization.yaml", """
@@ -87,7 +88,8 @@ class SopsDecryptionTest {
         assertThat(text(decrypted, "app/patch.yaml")).contains("from-an-encrypted-patch").doesNotContain("sops");
         assertThat(text(decrypted, "unreached/secret.env")).contains("sops_mac=ENC[");
 
-        List<ObjectNode> objects = FluxOverlay.NONE.build(tree, "app", Limits.DEFAULT, t -> decryption.sources(t, "app"));
+        List<ObjectNode> objects = FluxOverlay.NONE.build(tree, "app", Limits.DEFAULT,
+                t -> decryption.sources(t, "app"));
         assertThat(objects).anySatisfy(o -> assertThat(o.path("data").path("patched").asText())
                 .isEqualTo("from-an-encrypted-patch"));
         assertThat(objects).anySatisfy(o -> assertThat(decode(o, "PASS"))
@@ -151,7 +153,8 @@ class SopsDecryptionTest {
         assertThat(decode(out.get(2), "plain")).isEqualTo("nothing to see");
 
         ObjectNode yamlEntry = Yaml.object("y.yaml", ("apiVersion: v1\nkind: Secret\nmetadata: {name: y}\ndata:\n"
-                + "  config.yaml: " + b64(encrypt("yaml", "k: hidden-value\n")) + "\n").getBytes(StandardCharsets.UTF_8));
+                + "  config.yaml: " + b64(encrypt("yaml", "k: hidden-value\n")) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> decryption.objects(List.of(yamlEntry)))
                 .hasMessageStartingWith("decryption failed for Secret//y: Secret field 'config.yaml': SOPS-encrypted "
                         + "YAML is decrypted in engine mode only where it is read as objects")
