@@ -31,7 +31,7 @@ class SopsDifferentialTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
             + " _-.:/=+<>&\"'"
-            + "\\\t#é€😀";
+            + "\\\t\b\f\u0001#é€😀\u2028";
 
     private static SopsOracle oracle;
     private static SopsOracle.Keys mine;
