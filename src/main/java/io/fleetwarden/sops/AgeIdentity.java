@@ -1,7 +1,6 @@
 package io.fleetwarden.sops;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
@@ -103,15 +102,5 @@ public final class AgeIdentity {
     @Override
     public String toString() {
         return "age identity (X25519)";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AgeIdentity other && Arrays.equals(secret, other.secret);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(publicKey);
     }
 }

@@ -9,11 +9,12 @@ import java.util.List;
 
 /**
  * The {@code sops} metadata of an encrypted document, read as getsops/sops v3.13 reads it: the key groups (the flat
- * {@code age}, {@code pgp}, {@code kms}… lists, else {@code key_groups}), {@code lastmodified} (RFC 3339, required),
- * the MAC, and the encryption rules (at most one; none means {@code unencrypted_suffix: _unencrypted}).
+ * {@code age}, {@code pgp}, {@code kms}… lists, else {@code key_groups}), {@code lastmodified} (RFC 3339, required,
+ * checked and not kept), and the encryption rules (at most one; none means {@code unencrypted_suffix:
+ * _unencrypted}). The MAC and {@code mac_only_encrypted}, which only the MAC uses, are not read: kustomize-controller
+ * does not check the MAC ({@link SopsDecryptor}).
  */
-record SopsMetadata(List<List<KeyEntry>> groups, SopsRules rules, boolean macOnlyEncrypted, String mac,
-        String lastModified) {
+record SopsMetadata(List<List<KeyEntry>> groups, SopsRules rules) {
 
     /**
      * One master key of a group: its type as SOPS names it, the recipient (age) or fingerprint (PGP), and the
@@ -57,8 +58,7 @@ record SopsMetadata(List<List<KeyEntry>> groups, SopsRules rules, boolean macOnl
         SopsRules rules = SopsRules.of(unencryptedSuffix, string(sops, "encrypted_suffix"),
                 string(sops, "unencrypted_regex"), string(sops, "encrypted_regex"),
                 string(sops, "unencrypted_comment_regex"), string(sops, "encrypted_comment_regex"));
-        return new SopsMetadata(groups, rules, sops.path("mac_only_encrypted").asBoolean(false),
-                string(sops, "mac"), lastModified);
+        return new SopsMetadata(groups, rules);
     }
 
     private static List<KeyEntry> group(JsonNode g) throws SopsException {

@@ -63,10 +63,6 @@ final class SopsValue {
     private SopsValue() {
     }
 
-    static boolean looksEncrypted(String value) {
-        return FORMAT.matcher(value).find();
-    }
-
     /**
      * @param where the value's path for messages ({@code data:password:}); the value itself is never in a message
      */

@@ -37,11 +37,11 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
     }
 
     /**
-     * {@code spec.decryption}: SOPS, with the age keys of the Secret {@code secretName} in the Kustomization's
-     * namespace (null when none is named); {@code serviceAccountName} is for cloud KMS, which engine mode does not
-     * reach.
+     * {@code spec.decryption}: SOPS, with the age and PGP keys of the Secret {@code secretName} in the Kustomization's
+     * namespace (null when none is named). Its {@code serviceAccountName} is for cloud KMS, which engine mode does not
+     * reach, so it is not read.
      */
-    public record Decryption(String secretName, String serviceAccountName) {
+    public record Decryption(String secretName) {
     }
 
     /** @throws IllegalArgumentException naming the field */
@@ -100,7 +100,7 @@ public record KustomizationSpec(String sourceKind, String sourceName, String sou
         if (!"sops".equals(provider)) {
             throw new IllegalArgumentException("spec.decryption.provider: must be sops, got '" + provider + "'");
         }
-        return new Decryption(text(d.path("secretRef"), "name"), text(d, "serviceAccountName"));
+        return new Decryption(text(d.path("secretRef"), "name"));
     }
 
     /**

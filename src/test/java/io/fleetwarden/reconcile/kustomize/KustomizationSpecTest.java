@@ -100,7 +100,7 @@ class KustomizationSpecTest {
                 sourceRef: {kind: OCIRepository, name: x}
                 decryption: {provider: sops, secretRef: {name: sops-age}}
                 """));
-        assertThat(spec.decryption()).isEqualTo(new KustomizationSpec.Decryption("sops-age", null));
+        assertThat(spec.decryption()).isEqualTo(new KustomizationSpec.Decryption("sops-age"));
         assertThat(spec.unsupported()).isEmpty();
         assertThat(KustomizationSpec.of("a", yaml("interval: 1m\nsourceRef: {kind: OCIRepository, name: x}\n"))
                 .decryption()).isNull();
