@@ -60,13 +60,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments, {@code key=value}: {@code sizes=100} (comma-separated), {@code objects=4} (or 50),
  * {@code systems=flux-published,fleetwarden} (also {@code flux-defaults}), {@code interval=60} (seconds, for the
  * no-change phase), {@code change-interval=30} (seconds: app-0's interval for the change phases), {@code kcm-qps=} (kube-controller-manager's client QPS; its default is 20),
- * {@code flux-bin=} (the folder bin/build-flux-controllers printed), {@code app=target/quarkus-app}.
+ * {@code flux-bin=} (the folder bin/build-flux-controllers printed), {@code app=target/quarkus-app},
+ * {@code warmup=0} (apps each system brings to Ready and deletes in another namespace before the clock starts).
  */
 public final class SideBySideBench {
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final String NS = "apps";
+    private static final String WARM_NS = "warmup";
 
     /** One system's figures on one fleet. */
     record Result(String system, int apps, int objects, double createSeconds, double readySeconds,
@@ -92,6 +94,8 @@ public final class SideBySideBench {
     private final Duration interval;
     private final Duration changeInterval;
     private final String stamp;
+    /** Apps each system reconciles (and then deletes) in another namespace before the clock starts; 0: none. */
+    private SideBySideFleet warmUp;
 
     private SideBySideBench(Map<String, String> options, TestRegistry registry, LocalSigstore sigstore) {
         this.options = options;
@@ -137,6 +141,14 @@ public final class SideBySideBench {
         List<Result> results = new ArrayList<>();
         try (TestRegistry registry = TestRegistry.startQuiet()) {
             SideBySideBench bench = new SideBySideBench(options, registry, LocalSigstore.create());
+            int warm = Integer.parseInt(options.getOrDefault("warmup", "0"));
+            if (warm > 0) {
+                bench.warmUp = new SideBySideFleet(registry, bench.sigstore, warm, objects, "warmup-o" + objects + "-app-");
+                long t = System.nanoTime();
+                bench.warmUp.publish();
+                System.out.printf("setup, not measured: %d signed warm-up artifacts published in %.1f s%n", warm,
+                        (System.nanoTime() - t) / 1e9);
+            }
             for (int n : sizes) {
                 SideBySideFleet fleet = new SideBySideFleet(registry, bench.sigstore, n, objects);
                 long t = System.nanoTime();
@@ -215,6 +227,9 @@ public final class SideBySideBench {
             case IDENTITY_AND_TRUSTED_ROOT -> "the signer's identity plus trustedRootSecretRef (the local Sigstore)";
             case NONE -> "none: Flux does NOT verify in this run";
         });
+        if (warmUp != null) {
+            warmUp(system, admin, verify);
+        }
         // ---- 1. to Ready -----------------------------------------------------------------------------------
         Map<String, ProcStat> before = stats(pids);
         Map<String, ProcStat> componentsBefore = stats(components(plane));
@@ -513,6 +528,59 @@ public final class SideBySideBench {
     }
 
     /** Creates as `kubectl apply` of N apps' manifests would, 4 at a time. */
+    /**
+     * Brings the warm-up fleet to Ready in namespace {@value #WARM_NS} and deletes it again (its Kustomizations prune
+     * what they applied), before anything is measured: the system has then run every code path the measured fleet
+     * takes, as a service that has been running for a while has. The same steps for every system.
+     */
+    private void warmUp(String system, KubernetesClient admin, SideBySideFleet.Verify verify) throws Exception {
+        int k = warmUp.apps();
+        SideBySideFleet.tenant(admin, WARM_NS);
+        if (verify == SideBySideFleet.Verify.IDENTITY_AND_TRUSTED_ROOT) {
+            admin.secrets().inNamespace(WARM_NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName(SideBySideFleet.TRUSTED_ROOT_SECRET).endMetadata()
+                    .addToData("trusted_root.json", java.util.Base64.getEncoder().encodeToString(
+                            sigstore.trustedRootJson())).build()).create();
+        }
+        long t0 = System.nanoTime();
+        try (SideBySideWatch watch = new SideBySideWatch(admin, WARM_NS)) {
+            parallel(k, i -> {
+                admin.resource(warmUp.ociRepository(WARM_NS, i, Duration.ofMinutes(60), verify)).create();
+                admin.resource(SideBySideFleet.kustomization(WARM_NS, i, Duration.ofMinutes(60))).create();
+            });
+            long deadline = t0 + Duration.ofSeconds(Math.max(600, 3L * k)).toNanos();
+            while (watch.ready() < k) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(system + ": warm-up: " + watch.ready() + " of " + k + " Ready when"
+                            + " the bench gave up; e.g. " + watch.readyMessage("app-" + (k - 1)));
+                }
+                Thread.sleep(20);
+            }
+        }
+        double ready = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        admin.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(WARM_NS).delete();
+        long deadline = t1 + Duration.ofSeconds(Math.max(300, k)).toNanos();
+        // Pruning ends with the Kustomizations' finalizers; only then are the sources deleted, as an uninstall does.
+        while (!admin.genericKubernetesResources(FluxKinds.KUSTOMIZATION).inNamespace(WARM_NS).list().getItems()
+                .isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(system + ": warm-up: Kustomizations not deleted in time");
+            }
+            Thread.sleep(200);
+        }
+        admin.genericKubernetesResources(FluxKinds.OCI_REPOSITORY).inNamespace(WARM_NS).delete();
+        while (!admin.genericKubernetesResources(FluxKinds.OCI_REPOSITORY).inNamespace(WARM_NS).list().getItems()
+                .isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(system + ": warm-up: OCIRepositories not deleted in time");
+            }
+            Thread.sleep(200);
+        }
+        System.out.printf("warm-up, not measured: %d apps Ready in %.1f s in namespace %s, deleted (pruned) in %.1f s;"
+                + " load average %.2f%n", k, ready, WARM_NS, (System.nanoTime() - t1) / 1e9, OS.getSystemLoadAverage());
+    }
+
     private static void parallel(int n, Task task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

@@ -50,6 +50,11 @@ final class SideBySideFleet {
     private final String prefix;
 
     SideBySideFleet(TestRegistry registry, LocalSigstore sigstore, int apps, int objects) {
+        this(registry, sigstore, apps, objects, "n" + apps + "-o" + objects + "-app-");
+    }
+
+    /** @param prefix the repositories' names under {@link #BASE}, before the app's index */
+    SideBySideFleet(TestRegistry registry, LocalSigstore sigstore, int apps, int objects, String prefix) {
         if (objects != 4 && objects != 50) {
             throw new IllegalArgumentException("objects per app: 4 (the benchmark's shape) or 50, not " + objects);
         }
@@ -57,7 +62,7 @@ final class SideBySideFleet {
         this.sigstore = sigstore;
         this.apps = apps;
         this.objects = objects;
-        this.prefix = "n" + apps + "-o" + objects + "-app-";
+        this.prefix = prefix;
     }
 
     int apps() {
