@@ -50,6 +50,7 @@ class EngineOnClusterTest {
     static EngineOnCluster engine;
     static KubernetesClient client;
     static FleetOnCluster fleet;
+    static KubernetesClient admin;
 
     @BeforeAll
     static void start() {
@@ -57,7 +58,7 @@ class EngineOnClusterTest {
         CustomResourceDefinitions.installFluxKinds(plane, "helm-controller.yaml", Set.of("HelmRelease"));
         CustomResourceDefinitions.installFluxInstance(plane);
         artifacts = SignedArtifacts.onSharedRegistry();
-        KubernetesClient admin = plane.adminClient();
+        admin = plane.adminClient();
         fleet = new FleetOnCluster(admin, artifacts);
         engine = new EngineOnCluster(plane, artifacts, fleet.policies(), Duration.ofSeconds(1));
         client = engine.client();
@@ -70,6 +71,9 @@ class EngineOnClusterTest {
         }
         if (artifacts != null) {
             artifacts.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
     }
 

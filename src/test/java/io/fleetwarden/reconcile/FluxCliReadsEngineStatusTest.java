@@ -2,6 +2,7 @@ package io.fleetwarden.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetwarden.oci.Digest;
 import io.fleetwarden.testing.CachedBuild;
 import io.fleetwarden.testing.SignedArtifacts;
@@ -33,6 +34,8 @@ class FluxCliReadsEngineStatusTest {
     static SignedArtifacts artifacts;
     static EngineOnCluster engine;
     static FleetOnCluster fleet;
+    /** The client {@link #fleet} works with, closed with the class. */
+    static KubernetesClient fleetAdmin;
 
     @TempDir
     static Path dir;
@@ -41,7 +44,8 @@ class FluxCliReadsEngineStatusTest {
     static void start() {
         plane = ControlPlane.shared();
         artifacts = SignedArtifacts.onSharedRegistry();
-        fleet = new FleetOnCluster(plane.adminClient(), artifacts);
+        fleetAdmin = plane.adminClient();
+        fleet = new FleetOnCluster(fleetAdmin, artifacts);
         engine = new EngineOnCluster(plane, artifacts, fleet.policies(), Duration.ofSeconds(1));
     }
 
@@ -52,6 +56,9 @@ class FluxCliReadsEngineStatusTest {
         }
         if (artifacts != null) {
             artifacts.close();
+        }
+        if (fleetAdmin != null) {
+            fleetAdmin.close();
         }
     }
 

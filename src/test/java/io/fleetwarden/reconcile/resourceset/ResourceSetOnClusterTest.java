@@ -51,12 +51,15 @@ class ResourceSetOnClusterTest {
     static EngineOnCluster engine;
     static KubernetesClient client;
     static FleetOnCluster fleet;
+    /** The client {@link #fleet} works with, closed with the class. */
+    static KubernetesClient fleetAdmin;
 
     @BeforeAll
     static void start() {
         plane = ControlPlane.shared();
         artifacts = SignedArtifacts.onSharedRegistry();
-        fleet = new FleetOnCluster(plane.adminClient(), artifacts);
+        fleetAdmin = plane.adminClient();
+        fleet = new FleetOnCluster(fleetAdmin, artifacts);
         engine = new EngineOnCluster(plane, artifacts, fleet.policies(), Duration.ofSeconds(1));
         client = engine.client();
     }
@@ -79,6 +82,9 @@ class ResourceSetOnClusterTest {
         }
         if (artifacts != null) {
             artifacts.close();
+        }
+        if (fleetAdmin != null) {
+            fleetAdmin.close();
         }
     }
 
