@@ -21,11 +21,13 @@ import io.fleetwarden.reconcile.kustomize.TenantGuard;
 import io.fleetwarden.reconcile.resourceset.ResourceSetReconciler;
 import io.fleetwarden.reconcile.runtime.Backoff;
 import io.fleetwarden.reconcile.runtime.Controller;
+import io.fleetwarden.reconcile.runtime.FluxMetrics;
 import io.fleetwarden.reconcile.source.OciRepositoryReconciler;
 import io.fleetwarden.reconcile.source.VerifiedArtifacts;
 import io.fleetwarden.reconcile.status.EventRecorder;
 import io.fleetwarden.reconcile.status.StatusWriter;
 import io.quarkus.runtime.Startup;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -49,7 +51,8 @@ public class ReconcilerProducers {
     @Singleton
     @Startup
     Optional<Engine> engine(ReconcilerConfig config, KubernetesClient client, OciSourceGate gate,
-            PullSecretAccess registries, PolicyInformer policies, NamespaceLabelCache namespaces, LeaderDuties leader) {
+            PullSecretAccess registries, PolicyInformer policies, NamespaceLabelCache namespaces, LeaderDuties leader,
+            MeterRegistry meters) {
         if (config.mode() != ReconcilerConfig.Mode.ENGINE) {
             LOG.info("guard mode: admission only, the reconciler is off");
             return Optional.empty();
@@ -62,6 +65,7 @@ public class ReconcilerProducers {
         ResourceMapping mapping = new ResourceMapping(client);
         Applier applier = new Applier(client, mapping);
         Pruner pruner = new Pruner(client, mapping);
+        FluxMetrics metrics = new FluxMetrics(meters);
         TenantGuard tenancy = new TenantGuard(policies, namespaces::labelsOrFail, r.defaultServiceAccount().orElse(null));
         Engine engine = new Engine(client, r.shard().orElse(null), List.of(
                 Engine.Kind.reconciled(FluxKinds.OCI_REPOSITORY, (caches, e) -> new Controller("OCIRepository",
@@ -69,22 +73,24 @@ public class ReconcilerProducers {
                                 k -> caches.get(FluxKinds.OCI_REPOSITORY, k), gate, registries, store,
                                 ArchiveLimits.defaults(), held, new StatusWriter(client, FluxKinds.OCI_REPOSITORY),
                                 events, e::sourceChanged, clock),
-                        Backoff.FLUX, clock), null),
+                        Backoff.FLUX, clock, metrics.controller("OCIRepository", r.ociRepositoryConcurrency())), null),
                 Engine.Kind.reconciled(FluxKinds.KUSTOMIZATION, (caches, e) -> new Controller("Kustomization",
                         r.kustomizationConcurrency(), new KustomizationReconciler(
                                 k -> caches.get(FluxKinds.KUSTOMIZATION, k), held,
                                 held.awaitedAmong(k -> caches.get(FluxKinds.OCI_REPOSITORY, k)), client, applier, pruner, mapping,
                                 tenancy, events, clock, r.dependencyRequeue()),
-                        Backoff.FLUX, clock), Dependencies::dependsOn),
+                        Backoff.FLUX, clock, metrics.controller("Kustomization", r.kustomizationConcurrency())),
+                        Dependencies::dependsOn),
                 Engine.Kind.reconciled(FluxKinds.RESOURCE_SET, (caches, e) -> new Controller("ResourceSet",
                         r.resourceSetConcurrency(), new ResourceSetReconciler(caches, client, applier, pruner, mapping,
                                 tenancy, events, clock, r.dependencyRequeue()),
-                        Backoff.FLUX, clock), ResourceSetReconciler::dependsOn),
+                        Backoff.FLUX, clock, metrics.controller("ResourceSet", r.resourceSetConcurrency())),
+                        ResourceSetReconciler::dependsOn),
                 Engine.Kind.readOnly(FluxKinds.RESOURCE_SET_INPUT_PROVIDER),
                 Engine.Kind.reconciledIfInstalled(FluxKinds.FLUX_INSTANCE, (caches, e) -> new Controller("FluxInstance", 1,
                         new FluxInstanceReconciler(k -> caches.get(FluxKinds.FLUX_INSTANCE, k), applier, tenancy,
                                 new FluxInstanceStatus(client, events, clock), clock),
-                        Backoff.FLUX, clock))));
+                        Backoff.FLUX, clock, metrics.controller("FluxInstance", 1)))));
         leader.add(new LeaderDuties.Leadership() {
             @Override
             public void startLeading() {

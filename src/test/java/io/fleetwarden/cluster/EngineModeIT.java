@@ -100,6 +100,15 @@ class EngineModeIT {
         Kubectl.Result events = kubectl.run("get", "events", "-n", ns, "--field-selector",
                 "involvedObject.kind=Kustomization,involvedObject.name=app");
         assertThat(events.output()).contains("ConfigMap/" + ns + "/" + repo.replace('/', '-') + " created");
+
+        // Flux's reconcile metrics under Flux's names, so that its dashboards and alerts read engine mode.
+        String metrics = engine.cluster().webhookClient().get("/q/metrics").body();
+        assertThat(metrics).containsPattern("gotk_reconcile_duration_seconds_count\\{kind=\"Kustomization\",name=\"app\","
+                + "namespace=\"" + ns + "\",?} [1-9]")
+                .containsPattern("gotk_reconcile_duration_seconds_count\\{kind=\"OCIRepository\",name=\"app\","
+                        + "namespace=\"" + ns + "\",?} [1-9]")
+                .containsPattern("controller_runtime_reconcile_total\\{controller=\"kustomization\","
+                        + "result=\"requeue_after\",?} [1-9]");
     }
 
     @Test

@@ -29,8 +29,16 @@ public final class Controller implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong reconciles = new AtomicLong();
     private final int workers;
+    private final ReconcileObserver observer;
 
     public Controller(String kind, int workers, Reconciler reconciler, Backoff backoff, Clock clock) {
+        this(kind, workers, reconciler, backoff, clock, ReconcileObserver.NONE);
+    }
+
+    /** @param observer told of every reconcile and every forgotten object (the metrics) */
+    public Controller(String kind, int workers, Reconciler reconciler, Backoff backoff, Clock clock,
+            ReconcileObserver observer) {
+        this.observer = observer;
         if (workers < 1) {
             throw new IllegalArgumentException(kind + ": concurrency must be at least 1, got " + workers);
         }
@@ -62,6 +70,7 @@ public final class Controller implements AutoCloseable {
     public void forget(ObjectKey key) {
         queue.forget(key);
         failures.remove(key);
+        observer.forgotten(key);
     }
 
     public long reconciles() {
@@ -93,15 +102,20 @@ public final class Controller implements AutoCloseable {
 
     private Outcome run(ObjectKey key) {
         reconciles.incrementAndGet();
+        observer.started(key);
+        long start = System.nanoTime();
+        Outcome outcome;
         try {
-            return reconciler.reconcile(key);
+            outcome = reconciler.reconcile(key);
         } catch (RuntimeException e) {
             // A bug or an unexpected client error (an RBAC rule missing): never let it kill the worker; retry with
             // backoff. The stack trace once at debug level: a retried refusal would otherwise flood the log.
             LOG.errorf("%s %s: reconcile failed unexpectedly, retrying with backoff: %s", kind, key, e.getMessage());
             LOG.debugf(e, "%s %s: reconcile failed unexpectedly", kind, key);
-            return new Outcome.Retry(Reasons.RECONCILIATION_FAILED, String.valueOf(e.getMessage()), null);
+            outcome = new Outcome.Retry(Reasons.RECONCILIATION_FAILED, String.valueOf(e.getMessage()), null);
         }
+        observer.finished(key, Duration.ofNanos(System.nanoTime() - start), outcome);
+        return outcome;
     }
 
     private void schedule(ObjectKey key, Outcome outcome) {
