@@ -144,5 +144,6 @@ public final class Controller implements AutoCloseable {
         queue.shutDown();
         threads.forEach(Thread::interrupt);
         threads.clear();
+        observer.stopped();
     }
 }

@@ -117,6 +117,16 @@ public final class FluxMetrics {
             }
         }
 
+        /**
+         * A replica that stops leading stops reconciling; its objects' series would go stale while the new leader
+         * reports them (Flux's controllers exit when they lose the lease, which clears them). The counters stay:
+         * they are this process's totals.
+         */
+        @Override
+        public void stopped() {
+            objects.keySet().forEach(this::forgotten);
+        }
+
         @Override
         public void forgotten(ObjectKey key) {
             // fluxcd/pkg/runtime deletes an object's duration series once it is deleted, so that a fleet's churn does

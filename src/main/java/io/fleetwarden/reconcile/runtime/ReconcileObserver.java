@@ -20,4 +20,8 @@ public interface ReconcileObserver {
     /** The object is gone; nothing more will be said about it. */
     default void forgotten(ObjectKey key) {
     }
+
+    /** The controller stopped (this replica no longer leads): what it said of objects is no longer current. */
+    default void stopped() {
+    }
 }

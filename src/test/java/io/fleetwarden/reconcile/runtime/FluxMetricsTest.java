@@ -113,4 +113,17 @@ class FluxMetricsTest {
             assertThat(registry.scrape()).doesNotContain("kind=\"OCIRepository\",name=\"app\"");
         }
     }
+
+    @Test
+    void aControllerThatStopsLeadingDropsItsObjectsSeriesButKeepsItsTotals() {
+        try (Controller c = new Controller("Kustomization", 1, key -> new Outcome.Done(null), Backoff.FLUX,
+                Clock.systemUTC(), kustomizations)) {
+            c.start();
+            c.enqueue(APP);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> registry.scrape().contains(
+                    "gotk_reconcile_duration_seconds_count{kind=\"Kustomization\",name=\"app\""));
+        }
+        assertThat(registry.scrape()).doesNotContain("gotk_reconcile_duration_seconds_count")
+                .contains("controller_runtime_reconcile_total{controller=\"kustomization\",result=\"success\",} 1.0");
+    }
 }
