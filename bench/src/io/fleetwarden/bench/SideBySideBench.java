@@ -226,10 +226,7 @@ public final class SideBySideBench {
         int n = fleet.apps();
         SideBySideFleet.Verify verify = verifyOf(system);
         if (verify == SideBySideFleet.Verify.IDENTITY_AND_TRUSTED_ROOT) {
-            admin.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-                    .withNewMetadata().withName(SideBySideFleet.TRUSTED_ROOT_SECRET).endMetadata()
-                    .addToData("trusted_root.json", java.util.Base64.getEncoder().encodeToString(
-                            sigstore.trustedRootJson())).build()).create();
+            trustedRootSecret(admin, NS);
         }
         System.out.println("OCIRepository spec.verify: " + switch (verify) {
             case IDENTITY -> "the signer's identity (matchOIDCIdentity); the trusted root is the ArtifactPolicy's";
@@ -250,10 +247,7 @@ public final class SideBySideBench {
         WindowLatencies latenciesBefore = WindowLatencies.read(admin);
         WindowLatencies serviceBefore = service == null ? null : WindowLatencies.readService(service.metrics());
         long t0 = System.nanoTime();
-        parallel(n, i -> {
-            admin.resource(fleet.ociRepository(NS, i, Duration.ofMinutes(60), verify)).create();
-            admin.resource(SideBySideFleet.kustomization(NS, i, Duration.ofMinutes(60))).create();
-        });
+        createApps(admin, fleet, NS, verify);
         double created = (System.nanoTime() - t0) / 1e9;
         String createLatencies = WindowLatencies.read(admin).since(latenciesBefore);
         String serviceLatencies = service == null ? ""
@@ -550,17 +544,11 @@ public final class SideBySideBench {
         int k = warmUp.apps();
         SideBySideFleet.tenant(admin, WARM_NS);
         if (verify == SideBySideFleet.Verify.IDENTITY_AND_TRUSTED_ROOT) {
-            admin.secrets().inNamespace(WARM_NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-                    .withNewMetadata().withName(SideBySideFleet.TRUSTED_ROOT_SECRET).endMetadata()
-                    .addToData("trusted_root.json", java.util.Base64.getEncoder().encodeToString(
-                            sigstore.trustedRootJson())).build()).create();
+            trustedRootSecret(admin, WARM_NS);
         }
         long t0 = System.nanoTime();
         try (SideBySideWatch watch = new SideBySideWatch(admin, WARM_NS)) {
-            parallel(k, i -> {
-                admin.resource(warmUp.ociRepository(WARM_NS, i, Duration.ofMinutes(60), verify)).create();
-                admin.resource(SideBySideFleet.kustomization(WARM_NS, i, Duration.ofMinutes(60))).create();
-            });
+            createApps(admin, warmUp, WARM_NS, verify);
             long deadline = t0 + Duration.ofSeconds(Math.max(600, 3L * k)).toNanos();
             while (watch.ready() < k) {
                 if (System.nanoTime() > deadline) {
@@ -592,6 +580,23 @@ public final class SideBySideBench {
         }
         System.out.printf("warm-up, not measured: %d apps Ready in %.1f s in namespace %s, deleted (pruned) in %.1f s;"
                 + " load average %.2f%n", k, ready, WARM_NS, (System.nanoTime() - t1) / 1e9, OS.getSystemLoadAverage());
+    }
+
+    /** The local Sigstore's trusted root in the Secret Flux's OCIRepositories name (trustedRootSecretRef). */
+    private void trustedRootSecret(KubernetesClient admin, String ns) {
+        admin.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(SideBySideFleet.TRUSTED_ROOT_SECRET).endMetadata()
+                .addToData("trusted_root.json", java.util.Base64.getEncoder().encodeToString(
+                        sigstore.trustedRootJson())).build()).create();
+    }
+
+    /** Each app's OCIRepository and Kustomization (interval 60m), from 4 threads as {@code kubectl apply} would. */
+    private static void createApps(KubernetesClient admin, SideBySideFleet fleet, String ns,
+            SideBySideFleet.Verify verify) throws Exception {
+        parallel(fleet.apps(), i -> {
+            admin.resource(fleet.ociRepository(ns, i, Duration.ofMinutes(60), verify)).create();
+            admin.resource(SideBySideFleet.kustomization(ns, i, Duration.ofMinutes(60))).create();
+        });
     }
 
     private static void parallel(int n, Task task) throws Exception {
